@@ -1,0 +1,59 @@
+"""intercom-async: an asyncio-native client for the Intercom REST API."""
+
+from ._client import DEFAULT_VERSION, Intercom, TokenSource
+from ._limiter import ClientStats, LocalRateBudget, RateBudget, RateLimiter
+from ._options import RequestOptions
+from ._response import APIResponse
+from ._sansio import REGION_BASE_URLS, RateLimit
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
+    ConflictError,
+    ContactMergedError,
+    DecodeError,
+    IntercomError,
+    InternalServerError,
+    NotFoundError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+
+__all__ = [
+    "DEFAULT_VERSION",
+    "REGION_BASE_URLS",
+    "APIConnectionError",
+    "APIResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ClientStats",
+    "ConfigurationError",
+    "ConflictError",
+    "ContactMergedError",
+    "DecodeError",
+    "Intercom",
+    "IntercomError",
+    "InternalServerError",
+    "LocalRateBudget",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateBudget",
+    "RateLimit",
+    "RateLimitError",
+    "RateLimiter",
+    "RequestOptions",
+    "TokenSource",
+    "UnprocessableEntityError",
+    "__version__",
+]

@@ -1,0 +1,372 @@
+"""``Intercom``: the async session manager every resource, paginator and tool sends through.
+
+One request flows client → limiter (slot + pacing) → transport → rate-limit bookkeeping →
+error mapping, wrapped in the retry policy; the body is then decoded. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeAlias, TypeVar, overload
+
+import aiohttp
+
+from ._decode import decode, encode
+from ._limiter import ClientStats, RateLimiter
+from ._options import RequestOptions
+from ._response import APIResponse
+from ._retry import call_with_retries
+from ._sansio import (
+    RateLimit,
+    base_url_for,
+    build_headers,
+    encode_query,
+    parse_rate_limit,
+    render_path,
+    request_id_of,
+)
+from ._transport import RawResponse, SecretHeader, Transport
+from .errors import APIConnectionError, ClientClosedError, ConfigurationError, status_error
+from .resources import ResourcesMixin
+
+logger = logging.getLogger("intercom_async")
+
+DEFAULT_VERSION = "2.16"
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+TokenSource: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+_raw_capture: ContextVar[list[APIResponse[Any]] | None] = ContextVar(
+    "intercom_async_raw_capture", default=None
+)
+
+
+class _Token:
+    """Holds the token (or the callable that yields it); never shows it."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, source: TokenSource) -> None:
+        self._source = source
+
+    async def get(self) -> str:
+        source = self._source
+        if isinstance(source, str):
+            return source
+        value = source()
+        if inspect.isawaitable(value):
+            value = await value
+        if not isinstance(value, str) or not value:
+            raise ConfigurationError("the token callable returned no token (expected a str)")
+        return value
+
+    def __repr__(self) -> str:
+        return "<token redacted>"
+
+
+class Intercom(ResourcesMixin):
+    """An async Intercom client. Use it as ``async with Intercom(token=...) as client:``.
+
+    ``token`` falls back to the ``INTERCOM_TOKEN`` environment variable, and may be a callable
+    or async callable returning the current token (called once per request, so rotation works
+    mid-stream). ``region`` picks the data-hosting region; ``base_url`` overrides it.
+    """
+
+    def __init__(
+        self,
+        token: TokenSource | None = None,
+        *,
+        region: str = "us",
+        base_url: str | None = None,
+        version: str = DEFAULT_VERSION,
+        timeout: float = 30.0,
+        max_concurrency: int = 10,
+        max_retries: int = 3,
+        max_retry_time: float = 120.0,
+        rate_ceiling: tuple[int, float] | None = None,
+        limiter: RateLimiter | None = None,
+        session: aiohttp.ClientSession | None = None,
+        verify_ssl: bool = True,
+    ) -> None:
+        source = token if token is not None else os.environ.get("INTERCOM_TOKEN")
+        if source is None or source == "":
+            raise ConfigurationError(
+                "no Intercom token: pass token=... or set the INTERCOM_TOKEN environment variable"
+            )
+        if not isinstance(source, str) and not callable(source):
+            raise ConfigurationError("token must be a str or a callable returning one")
+        self._token = _Token(source)
+        try:
+            resolved = base_url if base_url is not None else base_url_for(region)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        if not resolved.startswith(("https://", "http://")):
+            raise ConfigurationError(f"base_url must start with https:// or http://: {resolved!r}")
+        if not version:
+            raise ConfigurationError("version must be a non-empty API version such as '2.16'")
+        if timeout <= 0:
+            raise ConfigurationError("timeout must be positive")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        self.region = region
+        self.base_url = resolved.rstrip("/")
+        self.version = version
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_time = max_retry_time
+        self.limiter = (
+            limiter
+            if limiter is not None
+            else RateLimiter(max_concurrency=max_concurrency, ceiling=rate_ceiling)
+        )
+        self._transport = Transport(
+            session=session,
+            max_connections=self.limiter.max_concurrency,
+            verify_ssl=verify_ssl,
+        )
+        self._init_resources()
+
+    def __repr__(self) -> str:
+        return (
+            f"Intercom(region={self.region!r}, version={self.version!r}, "
+            f"base_url={self.base_url!r})"
+        )
+
+    async def __aenter__(self) -> Intercom:
+        if self._transport.closed:
+            raise ClientClosedError("the Intercom client is closed; create a new one")
+        self._transport._ensure_session()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the session (unless the caller supplied it). Safe to call twice."""
+        await self._transport.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        return self._transport.session
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The most recent ``X-RateLimit-*`` snapshot seen by this client's limiter."""
+        return self.limiter.latest
+
+    @property
+    def stats(self) -> ClientStats:
+        return self.limiter.stats
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, str | int] | None = ...,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        type: type[T],
+        options: RequestOptions | None = ...,
+    ) -> T: ...
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, str | int] | None = ...,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        type: None = ...,
+        options: RequestOptions | None = ...,
+    ) -> Any: ...
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, str | int] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        type: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Call any endpoint: ``await client.request("GET", "/contacts/{id}", path_params=...)``.
+
+        ``path`` may hold ``{name}`` placeholders, filled from ``path_params`` and
+        percent-encoded. The call goes through the same limiter, retries and error mapping as
+        the resource methods; the body decodes into ``type`` or into plain Python objects.
+        GET/PUT/DELETE are retried on 5xx; a POST only when ``options.idempotent`` is True.
+        """
+        method = method.upper()
+        idempotent = method in _IDEMPOTENT_METHODS
+        return await self._execute(
+            method,
+            path,
+            path_params=path_params or {},
+            params=params,
+            json=json,
+            type=type,
+            idempotent=idempotent,
+            options=options,
+        )
+
+    async def with_raw_response(
+        self, call: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> APIResponse[T]:
+        """Run one call and return its value with status, headers, request id and rate limit.
+
+        ``resp = await client.with_raw_response(client.contacts.get, "abc")``
+        """
+        captured: list[APIResponse[Any]] = []
+        reset_token = _raw_capture.set(captured)
+        try:
+            value = await call(*args, **kwargs)
+        finally:
+            _raw_capture.reset(reset_token)
+        if not captured:
+            raise TypeError("with_raw_response needs a call that sends one request")
+        last = captured[-1]
+        return APIResponse(
+            parsed=value,
+            status=last.status,
+            headers=last.headers,
+            content=last.content,
+            request_id=last.request_id,
+            rate_limit=last.rate_limit,
+            elapsed=last.elapsed,
+            attempts=last.attempts,
+        )
+
+    async def _execute(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object],
+        params: Mapping[str, Any] | None,
+        json: Any,
+        type: Any,
+        idempotent: bool,
+        options: RequestOptions | None,
+        version: str | None = None,
+    ) -> Any:
+        raw, attempts = await self._send(
+            method,
+            render_path(path, path_params) if path_params else path,
+            query=encode_query(params),
+            body=None if json is None else encode(json),
+            idempotent=idempotent,
+            options=options,
+            version=version,
+        )
+        value = decode(raw.body, type) if raw.status != 204 else None
+        capture = _raw_capture.get()
+        if capture is not None:
+            capture.append(
+                APIResponse(
+                    parsed=value,
+                    status=raw.status,
+                    headers=raw.headers,
+                    content=raw.body,
+                    request_id=request_id_of(raw.headers),
+                    rate_limit=parse_rate_limit(raw.headers),
+                    elapsed=raw.elapsed,
+                    attempts=attempts,
+                )
+            )
+        return value
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None,
+        body: bytes | None,
+        idempotent: bool,
+        options: RequestOptions | None,
+        version: str | None = None,
+    ) -> tuple[RawResponse, int]:
+        if self._transport.closed:
+            raise ClientClosedError("the Intercom client is closed; create a new one")
+        opts = options or _NO_OPTIONS
+        if opts.idempotent is not None:
+            idempotent = opts.idempotent
+        api_version = opts.version or version or self.version
+        timeout = opts.timeout if opts.timeout is not None else self.timeout
+        max_retries = opts.max_retries if opts.max_retries is not None else self.max_retries
+        url = self.base_url + path
+        attempts = 0
+
+        async def attempt() -> RawResponse:
+            nonlocal attempts
+            attempts += 1
+            headers = build_headers(
+                await self._token.get(), api_version, has_body=body is not None, extra=opts.headers
+            )
+            headers["Authorization"] = SecretHeader(headers["Authorization"])
+            async with self.limiter.slot() as ticket:
+                try:
+                    raw = await self._transport.send(
+                        method, url, headers=headers, params=query, data=body, timeout=timeout
+                    )
+                except APIConnectionError as exc:
+                    logger.debug("%s %s failed: %s (attempt %d)", method, path, exc, attempts)
+                    if exc.request_sent and not idempotent:
+                        raise exc.with_outcome_unknown() from exc
+                    raise
+                paused = await self.limiter.record(
+                    ticket, parse_rate_limit(raw.headers), status=raw.status
+                )
+            logger.debug(
+                "%s %s -> %d in %.1f ms (request_id=%s, attempt %d)",
+                method,
+                path,
+                raw.status,
+                raw.elapsed * 1000,
+                request_id_of(raw.headers),
+                attempts,
+            )
+            if raw.status >= 400:
+                error = status_error(
+                    raw.status,
+                    method=method,
+                    path=path,
+                    headers=raw.headers,
+                    body=raw.body,
+                    outcome_unknown=raw.status >= 500 and not idempotent,
+                )
+                if raw.status == 429:
+                    error.paused_all = paused  # type: ignore[attr-defined]
+                raise error
+            return raw
+
+        def count_retry(_attempt: int, _error: BaseException, _wait: float) -> None:
+            self.limiter.stats.retries += 1
+
+        raw = await call_with_retries(
+            attempt,
+            idempotent=idempotent,
+            max_retries=max_retries,
+            max_time=self.max_retry_time,
+            on_retry=count_retry,
+        )
+        return raw, attempts
+
+
+_NO_OPTIONS = RequestOptions()

@@ -1,0 +1,89 @@
+"""Which failures are retried, and how long to wait: built on the ``backoff`` package.
+
+Rules (see docs/architecture.md):
+- a 429 is retried for any method: Intercom did not process the request;
+- 5xx, timeouts and dropped connections are retried only for idempotent operations;
+- a connection that failed before the request was sent is retried for any method;
+- everything else (4xx, decode errors) is final.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, TypeVar
+
+import backoff
+
+from .errors import APIConnectionError, APIStatusError, InternalServerError, RateLimitError
+
+logger = logging.getLogger("intercom_async")
+
+T = TypeVar("T")
+
+RETRYABLE_5XX = frozenset({500, 502, 503, 504})
+
+
+def is_retryable(error: BaseException, *, idempotent: bool) -> bool:
+    if isinstance(error, RateLimitError):
+        return True
+    if isinstance(error, InternalServerError):
+        return idempotent and error.status in RETRYABLE_5XX
+    if isinstance(error, APIConnectionError):
+        return idempotent or not error.request_sent
+    return False
+
+
+def _waits(base: float, cap: float) -> Generator[float, BaseException | None, None]:
+    """Exponential waits; 0 after a 429 that paused the limiter (the pause is the wait)."""
+    error = yield 0.0
+    attempt = 0
+    while True:
+        if isinstance(error, RateLimitError) and error.paused_all:
+            error = yield 0.0
+            continue
+        delay = min(cap, base * 2**attempt)
+        attempt += 1
+        error = yield delay
+
+
+async def call_with_retries(
+    attempt: Callable[[], Awaitable[T]],
+    *,
+    idempotent: bool,
+    max_retries: int,
+    max_time: float,
+    base: float = 0.5,
+    cap: float = 8.0,
+    on_retry: Callable[[int, BaseException, float], None] | None = None,
+) -> T:
+    """Run ``attempt`` with up to ``max_retries`` retries for the failures that allow one."""
+    if max_retries <= 0:
+        return await attempt()
+
+    def log_retry(details: Any) -> None:
+        error = details["exception"]
+        logger.debug(
+            "retry %d/%d in %.2fs after %s",
+            details["tries"],
+            max_retries,
+            details["wait"],
+            type(error).__name__ if not isinstance(error, APIStatusError) else error.status,
+        )
+        if on_retry is not None:
+            on_retry(details["tries"], error, details["wait"])
+
+    retrying = backoff.on_exception(
+        _waits,
+        (APIStatusError, APIConnectionError),
+        max_tries=max_retries + 1,
+        max_time=max_time,
+        giveup=lambda error: not is_retryable(error, idempotent=idempotent),
+        on_backoff=log_retry,
+        jitter=backoff.full_jitter,
+        logger=None,
+        base=base,
+        cap=cap,
+    )(attempt)
+    result: T = await retrying()
+    return result

@@ -1,0 +1,137 @@
+"""The HTTP backend: the only module that talks to aiohttp.
+
+It sends one request and returns status, headers and the whole body, or raises
+``APIConnectionError``/``APITimeoutError`` saying whether the request could have reached the
+server. Retries, pacing and decoding live elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import aiohttp
+from multidict import CIMultiDictProxy
+
+from .errors import APIConnectionError, APITimeoutError, ClientClosedError
+
+
+class SecretHeader(str):
+    """A header value whose repr is masked, so locals and debug dumps never show the token."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    elapsed: float
+
+
+class Transport:
+    """Owns (or borrows) one ``aiohttp.ClientSession``."""
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        max_connections: int = 10,
+        verify_ssl: bool = True,
+        keepalive_timeout: float = 30.0,
+    ) -> None:
+        self._session = session
+        self._owns_session = session is None
+        self._max_connections = max_connections
+        self._verify_ssl = verify_ssl
+        self._keepalive_timeout = keepalive_timeout
+        self.closed = False
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        return self._session
+
+    def _ensure_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections,
+                keepalive_timeout=self._keepalive_timeout,
+                ssl=self._verify_ssl,
+            )
+            # auto_decompress (the default) means gzip/deflate responses are accepted and
+            # aiohttp advertises them in Accept-Encoding.
+            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
+        return self._session
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        params: Mapping[str, str] | None,
+        data: bytes | None,
+        timeout: float,
+    ) -> RawResponse:
+        if self.closed:
+            raise ClientClosedError("the Intercom client is closed")
+        session = self._ensure_session()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        client_timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=timeout)
+        try:
+            async with session.request(
+                method,
+                url,
+                headers=dict(headers),
+                params=params,
+                data=data,
+                timeout=client_timeout,
+            ) as response:
+                body = await response.read()
+                return RawResponse(
+                    status=response.status,
+                    headers=response.headers,
+                    body=body,
+                    elapsed=loop.time() - started,
+                )
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise APITimeoutError(
+                f"connecting timed out after {timeout}s",
+                method=method,
+                path=_path(url),
+                request_sent=False,
+            ) from exc
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise APITimeoutError(
+                f"no complete response within {timeout}s", method=method, path=_path(url)
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise APIConnectionError(
+                f"could not connect ({type(exc).__name__}: {exc.os_error or exc})",
+                method=method,
+                path=_path(url),
+                request_sent=False,
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise APIConnectionError(
+                f"connection failed ({type(exc).__name__}: {exc})", method=method, path=_path(url)
+            ) from exc
+
+    async def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+
+
+def _path(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    slash = rest.find("/")
+    return rest[slash:].split("?", 1)[0] if slash >= 0 else "/"

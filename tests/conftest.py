@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from intercom_async import Intercom
+
+TOKEN = "tok_SECRET_dont_leak_9f8e7d"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@asynccontextmanager
+async def serve(handler: Handler, path: str = "/{tail:.*}") -> AsyncIterator[str]:
+    """Serve one catch-all handler on 127.0.0.1; yields the base URL."""
+    app = web.Application()
+    app.router.add_route("*", path, handler)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+def make_client(base_url: str, **kwargs: object) -> Intercom:
+    kwargs.setdefault("token", TOKEN)
+    return Intercom(base_url=base_url, **kwargs)  # type: ignore[arg-type]
+
+
+def error_body(code: str, message: str, request_id: str = "req-1") -> dict[str, object]:
+    return {
+        "type": "error.list",
+        "request_id": request_id,
+        "errors": [{"code": code, "message": message}],
+    }
