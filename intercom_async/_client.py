@@ -264,6 +264,7 @@ class Intercom(ResourcesMixin):
         idempotent: bool,
         options: RequestOptions | None,
         version: str | None = None,
+        raw_body: bool = False,
     ) -> Any:
         raw, attempts = await self._send(
             method,
@@ -274,7 +275,10 @@ class Intercom(ResourcesMixin):
             options=options,
             version=version,
         )
-        value = decode(raw.body, type) if raw.status != 204 else None
+        if raw_body:
+            value: Any = raw.body
+        else:
+            value = decode(raw.body, type) if raw.status != 204 else None
         capture = _raw_capture.get()
         if capture is not None:
             capture.append(

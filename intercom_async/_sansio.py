@@ -169,9 +169,29 @@ class ErrorItem(msgspec.Struct):
 
 
 class ErrorBody(msgspec.Struct):
+    """An error body. Intercom's is ``error.list``; a few endpoints answer other shapes
+    (``{"errors": {field: message}}``, ``{"type": "error", "message": ...}``,
+    ``{"error_key": ..., "message": ...}``), which decode here too."""
+
     type: str | None = None
     request_id: str | None = None
-    errors: list[ErrorItem] = msgspec.field(default_factory=list)
+    errors: list[ErrorItem] | dict[str, Any] | None = None
+    message: str | None = None
+    error_key: str | None = None
+
+    @property
+    def items(self) -> list[ErrorItem]:
+        """The errors as a list, whatever shape the body had."""
+        if isinstance(self.errors, list):
+            return self.errors
+        if isinstance(self.errors, dict):
+            return [
+                ErrorItem(code=self.error_key, message=str(v), field=k)
+                for k, v in self.errors.items()
+            ]
+        if self.message or self.error_key:
+            return [ErrorItem(code=self.error_key or self.type, message=self.message)]
+        return []
 
 
 _error_decoder = msgspec.json.Decoder(ErrorBody)

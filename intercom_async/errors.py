@@ -105,7 +105,7 @@ class APIStatusError(IntercomError):
         self.rate_limit: RateLimit | None = parse_rate_limit(headers)
         self.outcome_unknown = outcome_unknown
         parsed = parse_error_body(body)
-        self.errors: list[ErrorItem] = parsed.errors if parsed else []
+        self.errors: list[ErrorItem] = parsed.items if parsed else []
         self.request_id: str | None = (parsed.request_id if parsed else None) or request_id_of(
             headers
         )

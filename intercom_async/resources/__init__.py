@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ._base import BaseResource
+from ._generated import RESOURCE_NAMES, GeneratedResources
 
-class ResourcesMixin:
-    """Attaches the resource objects to the client."""
+ResourcesMixin = GeneratedResources
 
-    def _init_resources(self) -> None:
-        pass
+__all__ = ["RESOURCE_NAMES", "BaseResource", "ResourcesMixin"]

@@ -1,0 +1,96 @@
+"""Each method sends the method, percent-encoded path, query and body the spec describes.
+
+One parametrized test over OPERATIONS, against a recording server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+import warnings
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import msgspec
+import pytest
+from aiohttp import web
+
+from intercom_async import Intercom
+from intercom_async._operation import Operation
+from intercom_async.operations import OPERATIONS
+
+from ..conftest import serve
+
+HOSTILE_ID = "a/../b?c#d e"
+SAMPLES: dict[str, Any] = {"int": 7, "bool": True, "float": 1.5}
+
+
+def _method(client: Intercom, op: Operation) -> Any:
+    target: Any = client
+    for part in op.name.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _empty_body_for(op: Operation) -> bytes:
+    if op.response_kind != "json":
+        return b""
+    return b"[]" if typing.get_origin(op.response_type) is list else b"{}"
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS.values()), ids=list(OPERATIONS))
+async def test_method_sends_what_the_spec_describes(op: Operation) -> None:
+    seen: list[tuple[str, str, str, bytes]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        seen.append((request.method, request.raw_path, request.query_string, await request.read()))
+        return web.Response(body=_empty_body_for(op), content_type="application/json")
+
+    async with serve(record) as url, Intercom(token="t", base_url=url) as client:
+        method = _method(client, op)
+        signature = inspect.signature(method)
+        args: list[Any] = [HOSTILE_ID for _ in op.path_params]
+        kwargs: dict[str, Any] = {}
+        expected_query: dict[str, str] = {}
+        expected_body: dict[str, Any] = {}
+        python_names = list(signature.parameters)
+        for wire in op.query_params:
+            py = next(
+                n for n in python_names[len(args) :] if n.rstrip("_") in (wire, wire + "_query")
+            )
+            annotation = str(signature.parameters[py].annotation)
+            value = next((v for k, v in SAMPLES.items() if annotation.startswith(k)), "q")
+            kwargs[py] = value
+            expected_query[wire] = {True: "true"}.get(value, str(value))
+        body_params = [
+            p
+            for p in signature.parameters.values()
+            if p.kind is p.KEYWORD_ONLY
+            and p.name not in kwargs
+            and p.name not in ("options", "extra_body")
+        ]
+        assert len(body_params) == len(op.body_params)
+        for param, wire in zip(body_params, op.body_params, strict=True):
+            # Every required field, and the last optional one (a sample of UNSET handling).
+            if param.default is inspect.Parameter.empty or param is body_params[-1]:
+                kwargs[param.name] = "v"
+                expected_body[wire] = "v"
+        if op.request_type is not None:
+            kwargs["extra_body"] = {"unlisted": None}
+            expected_body["unlisted"] = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            await method(*args, **kwargs)
+        assert any(w.category is DeprecationWarning for w in caught) == op.deprecated
+
+    method_seen, raw_path, query_string, body = seen[0]
+    assert method_seen == op.method
+    expected_path = op.path
+    for name in op.path_params:
+        expected_path = expected_path.replace("{" + name + "}", quote(HOSTILE_ID, safe=""))
+    assert raw_path.split("?", 1)[0] == expected_path
+    assert dict(parse_qsl(query_string)) == expected_query
+    if op.request_type is None:
+        assert body == b""
+    else:
+        assert msgspec.json.decode(body) == expected_body
