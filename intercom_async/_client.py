@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeAlias, TypeVar, overload
 
 import aiohttp
+import anyio
 
 from ._decode import decode, encode
 from ._limiter import ClientStats, RateLimiter
@@ -132,6 +133,8 @@ class Intercom(ResourcesMixin):
             max_connections=self.limiter.max_concurrency,
             verify_ssl=verify_ssl,
         )
+        # The API allows one open scroll per app: scrolls of this client take turns.
+        self._scroll_lock = anyio.Lock()
         self._init_resources()
 
     def __repr__(self) -> str:

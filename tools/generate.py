@@ -456,6 +456,7 @@ class Op:
     response_kind: str
     pagination: str | None
     items_key: str | None
+    item_type: str | None
     idempotent: bool
     deprecated: bool
 
@@ -600,18 +601,23 @@ def build_operation(
     key = (method, path)
     pagination = overrides.PAGINATION.get(key)
     items_key = overrides.ITEMS_KEY.get(key)
+    item_type = None
     if response_type and response_type in builder.structs:
         struct = builder.structs[response_type]
         arrays = [f for f in struct.fields if f[2].startswith("list[")]
-        has_type_list = any(f[0] == "type" for f in struct.fields)
-        if pagination is None and method == "get" and len(arrays) == 1 and has_type_list:
-            pagination = "unpaginated"
+        is_list = name.rsplit(".", 1)[-1].startswith("list") and len(arrays) == 1
+        if pagination is None and method == "get" and is_list:
+            query_names = {p.name for p in query_params}
+            if any(f[1] == "pages" for f in struct.fields):
+                pagination = "cursor" if "starting_after" in query_names else "page"
+            else:
+                pagination = "unpaginated"
         if pagination and items_key is None:
-            items_key = (
-                "data"
-                if any(f[1] == "data" for f in arrays)
-                else (arrays[0][1] if len(arrays) == 1 else None)
-            )
+            with_data = any(f[1] == "data" for f in arrays)
+            items_key = "data" if with_data else (arrays[0][1] if len(arrays) == 1 else None)
+        if pagination:
+            items_field = next(f for f in struct.fields if f[1] == items_key)
+            item_type = items_field[2][len("list[") : -1].removesuffix(" | None")
     summary = clean_doc(raw.get("summary")) or name
     return Op(
         method=method.upper(),
@@ -629,6 +635,7 @@ def build_operation(
         response_kind=response_kind,
         pagination=pagination,
         items_key=items_key,
+        item_type=item_type,
         idempotent=is_idempotent(method, path),
         deprecated=version != TARGET_VERSION,
     )
@@ -704,7 +711,9 @@ def shadow_safe(annotation: str) -> str:
 
 def render_method(op: Op) -> str:
     method_name = op.name.rsplit(".", 1)[-1]
-    taken = {"self", "options", "extra_body"}
+    paginated = op.pagination is not None
+    managed = overrides.PAGING_PARAMS | ({"per_page"} if paginated else set())
+    taken = {"self", "options", "extra_body", "per_page", "cursor", "limit", "prefetch"}
     args: list[str] = ["self"]
     path_map: list[str] = []
     for p in op.path_params:
@@ -714,17 +723,26 @@ def render_method(op: Op) -> str:
     args.append("*")
     query_map: list[str] = []
     for p in op.query_params:
+        if paginated and p.name in managed:
+            continue
         py = p.py if p.py not in taken else p.py + "_query"
         taken.add(py)
         args.append(f"{py}: {p.annotation} | None = None")
         query_map.append(f"{p.name!r}: {py}")
     body_map: list[str] = []
-    required = [p for p in op.body_fields if p.required]
-    optional = [p for p in op.body_fields if not p.required]
-    for p in required + optional:
+    fields = [p for p in op.body_fields if p.required] + [
+        p for p in op.body_fields if not p.required
+    ]
+    for p in fields:
+        if paginated and p.name in managed:
+            continue
         py = p.py if p.py not in taken else p.py + "_"
         taken.add(py)
         ann = shadow_safe(loose_expr(p.annotation))
+        if op.pagination == "search" and p.name == "query":
+            ann = "Query | dict[str, Any]"
+        elif op.pagination == "search" and p.name == "sort":
+            ann = "Sort | dict[str, Any]"
         if p.required:
             args.append(f"{py}: {ann}")
         else:
@@ -733,8 +751,23 @@ def render_method(op: Op) -> str:
     has_body = op.request_type is not None
     if has_body:
         args.append("extra_body: Mapping[str, Any] | None = None")
+    streaming = paginated and op.pagination != "unpaginated"
+    if streaming:
+        if op.pagination != "scroll":
+            args.append("per_page: int | None = None")
+        args.append("cursor: str | int | None = None")
+    if paginated:
+        args.append("limit: int | None = None")
+    if streaming:
+        args.append("prefetch: int = 1")
+    if op.pagination == "scroll":
+        args.append('scroll_restart: Literal["auto", "raise"] = "auto"')
     args.append("options: RequestOptions | None = None")
-    returns = shadow_safe(return_annotation(op))
+    if paginated:
+        page_type = model_expr(op.response_type)
+        returns = shadow_safe(f"Paginator[{model_expr(op.item_type)}, {page_type}]")
+    else:
+        returns = shadow_safe(return_annotation(op))
     doc = op.summary.rstrip(".") + "."
     doc += f"\n\n        ``{op.method} {op.path}``"
     if op.deprecated:
@@ -743,12 +776,23 @@ def render_method(op: Op) -> str:
             f"\n\n        Deprecated: removed from the API in version {dropped}; sent with"
             f" ``Intercom-Version: {op.version}``."
         )
+    if streaming:
+        doc += (
+            f"\n\n        Streams every item ({op.pagination} pagination): ``async for`` the items,"
+            " ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from"
+            " a paginator's ``.cursor``."
+        )
+    elif paginated:
+        doc += "\n\n        Iterate the items with ``async for``, or ``await`` the whole list."
+    if op.name in ("companies.list", "companies.retrieve"):
+        doc += (
+            "\n\n        Intercom reaches at most 10,000 companies this way; iterating past that"
+            " raises ``PaginationError``. Use ``client.companies.scroll()`` for every company."
+        )
     if has_body:
         doc += (
             "\n\n        ``extra_body`` adds fields the spec does not list; they are sent as given."
         )
-    lines = [f"    async def {method_name}({', '.join(args)}) -> {returns}:\n"]
-    lines.append(f'        """{doc}\n        """\n')
     call = [f"OPERATIONS[{op.name!r}]"]
     call.append("{" + ", ".join(path_map) + "}")
     if query_map:
@@ -756,7 +800,22 @@ def render_method(op: Op) -> str:
     if has_body:
         call.append("body={" + ", ".join(body_map) + "}")
         call.append("extra_body=extra_body")
+    if paginated:
+        if streaming:
+            if op.pagination != "scroll":
+                call.append("per_page=per_page")
+            call += ["cursor=cursor", "prefetch=prefetch"]
+        call.append("limit=limit")
+        if op.pagination == "scroll":
+            call.append("scroll_restart=scroll_restart")
+        call.append("options=options")
+        lines = [f"    def {method_name}({', '.join(args)}) -> {returns}:\n"]
+        lines.append(f'        """{doc}\n        """\n')
+        lines.append(f"        return self._paginate({', '.join(call)})\n")
+        return "".join(lines)
     call.append("options=options")
+    lines = [f"    async def {method_name}({', '.join(args)}) -> {returns}:\n"]
+    lines.append(f'        """{doc}\n        """\n')
     invocation = f"await self._call({', '.join(call)})"
     if returns == "None":
         lines.append(f"        {invocation}\n")
@@ -787,12 +846,12 @@ def render_resources(ops: list[Op]) -> str:
         '"""One resource class per Intercom API tag: thin methods over OPERATIONS."""\n\n',
     ]
     out.append("from __future__ import annotations\n\nimport builtins\n")
-    out.append(
-        "from collections.abc import Mapping\nfrom typing import TYPE_CHECKING, Any, cast\n\n"
-    )
+    out.append("from collections.abc import Mapping\n")
+    out.append("from typing import TYPE_CHECKING, Any, Literal, cast\n\n")
     out.append("from msgspec import UNSET, UnsetType\n\n")
     out.append("from .._options import RequestOptions\nfrom ..models import _generated as m\n")
-    out.append("from ..operations import OPERATIONS\nfrom ._base import BaseResource\n\n")
+    out.append("from ..operations import OPERATIONS\nfrom ..pagination import Paginator\n")
+    out.append("from ..search import Query, Sort\nfrom ._base import BaseResource\n\n")
     out.append("if TYPE_CHECKING:\n    from .._client import Intercom\n\n")
     for dotted in sorted(groups, key=lambda d: (-d.count("."), d)):
         name = resource_class_name(dotted)

@@ -46,7 +46,19 @@ PAGINATION: dict[tuple[str, str], str] = {
     ("get", "/content/search"): "next_url",
     ("get", "/audiences"): "top_level_page",
     ("get", "/content_snippets"): "top_level_page",
+    ("get", "/admins"): "unpaginated",
+    ("get", "/teams"): "unpaginated",
+    ("get", "/segments"): "unpaginated",
+    ("get", "/tags"): "unpaginated",
+    ("get", "/data_attributes"): "unpaginated",
+    ("get", "/subscription_types"): "unpaginated",
+    ("get", "/ticket_types"): "unpaginated",
+    ("get", "/help_center/help_centers"): "unpaginated",
+    ("get", "/brands"): "unpaginated",
 }
+
+# Query or body parameters a paginator manages itself (the caller passes `cursor=` instead).
+PAGING_PARAMS = frozenset({"page", "starting_after", "scroll_param", "cursor", "pagination"})
 
 # The array that holds a list's items, where it is not `data`.
 ITEMS_KEY: dict[tuple[str, str], str] = {
@@ -99,6 +111,11 @@ NAMES: dict[tuple[str, str], str] = {
     ("post", "/conversations/{conversation_id}/run_assignment_rules"): (
         "conversations.run_assignment_rules"
     ),
+    ("get", "/conversations/attributes"): "conversation_attributes.list",
+    ("post", "/conversations/attributes"): "conversation_attributes.create",
+    ("get", "/conversations/attributes/{id}"): "conversation_attributes.get",
+    ("put", "/conversations/attributes/{id}"): "conversation_attributes.update",
+    ("delete", "/conversations/attributes/{id}"): "conversation_attributes.delete",
     ("post", "/conversations/attributes/{id}/options"): "conversation_attributes.create_option",
     ("put", "/conversations/attributes/{id}/options/{option_id}"): (
         "conversation_attributes.update_option"
@@ -214,7 +231,7 @@ NAMES: dict[tuple[str, str], str] = {
         "custom_object_instances.create_or_update"
     ),
     ("get", "/custom_object_instances/{custom_object_type_identifier}"): (
-        "custom_object_instances.get_by_external_id"
+        "custom_object_instances.list"
     ),
     ("delete", "/custom_object_instances/{custom_object_type_identifier}"): (
         "custom_object_instances.delete_by_external_id"

@@ -10,9 +10,23 @@ from msgspec import UNSET
 
 from .._operation import Operation
 from .._options import RequestOptions
+from ..pagination import Paginator
+from ..search import as_json, sort_json
 
 if TYPE_CHECKING:
     from .._client import Intercom
+
+
+def _payload(
+    body: Mapping[str, Any] | None, extra_body: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """The JSON body: fields left UNSET are not sent; ``extra_body`` is sent as given."""
+    if body is None and not extra_body:
+        return None
+    payload = {k: v for k, v in (body or {}).items() if v is not UNSET}
+    if extra_body:
+        payload.update(extra_body)
+    return payload
 
 
 class BaseResource:
@@ -37,20 +51,51 @@ class BaseResource:
                 DeprecationWarning,
                 stacklevel=3,
             )
-        payload: dict[str, Any] | None = None
-        if body is not None or extra_body:
-            payload = {k: v for k, v in (body or {}).items() if v is not UNSET}
-            if extra_body:
-                payload.update(extra_body)
         return await self._client._execute(
             op.method,
             op.path,
             path_params=path,
             params=query,
-            json=payload,
+            json=_payload(body, extra_body),
             type=op.response_type if op.response_kind == "json" else None,
             raw_body=op.response_kind == "binary",
             idempotent=op.idempotent,
             options=options,
             version=op.api_version if op.deprecated else None,
+        )
+
+    def _paginate(
+        self,
+        op: Operation,
+        path: Mapping[str, object],
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        scroll_restart: str = "auto",
+        options: RequestOptions | None = None,
+    ) -> Paginator[Any, Any]:
+        payload = _payload(body, extra_body)
+        if payload is not None and op.pagination == "search":
+            target = op.path.strip("/").split("/")[0]
+            if "query" in payload:
+                payload["query"] = as_json(payload["query"], target)  # type: ignore[arg-type]
+            if "sort" in payload and payload["sort"] is not None:
+                payload["sort"] = sort_json(payload["sort"])
+        return Paginator(
+            self._client,
+            op,
+            path,
+            query=query,
+            body=payload,
+            per_page=per_page,
+            cursor=cursor,
+            limit=limit,
+            prefetch=prefetch,
+            scroll_restart=scroll_restart,
+            options=options,
         )

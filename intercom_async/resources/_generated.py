@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from msgspec import UNSET, UnsetType
 
 from .._options import RequestOptions
 from ..models import _generated as m
 from ..operations import OPERATIONS
+from ..pagination import Paginator
+from ..search import Query, Sort
 from ._base import BaseResource
 
 if TYPE_CHECKING:
@@ -89,14 +91,29 @@ class AiContentExternalPagesResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.ExternalPagesList:
+    def list(
+        self,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.ExternalPage, m.ExternalPagesList]:
         """List external pages.
 
         ``GET /ai/external_pages``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ExternalPagesList",
-            await self._call(OPERATIONS["ai_content.external_pages.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["ai_content.external_pages.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -201,14 +218,29 @@ class AiContentImportSourcesResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.ContentImportSourcesList:
+    def list(
+        self,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.ContentImportSource, m.ContentImportSourcesList]:
         """List content import sources.
 
         ``GET /ai/content_import_sources``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ContentImportSourcesList",
-            await self._call(OPERATIONS["ai_content.import_sources.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["ai_content.import_sources.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -319,25 +351,29 @@ class HelpCenterCollectionsResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.CollectionList:
+    ) -> Paginator[m.Collection, m.CollectionList]:
         """List all collections.
 
         ``GET /help_center/collections``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.CollectionList",
-            await self._call(
-                OPERATIONS["help_center.collections.list"],
-                {},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["help_center.collections.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -445,26 +481,30 @@ class HelpCenterRedirectsResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         help_center_id: str,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.HelpCenterRedirectList:
+    ) -> Paginator[m.HelpCenterRedirect, m.HelpCenterRedirectList]:
         """List all redirects for a help center.
 
         ``GET /help_center/help_centers/{help_center_id}/redirects``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.HelpCenterRedirectList",
-            await self._call(
-                OPERATIONS["help_center.redirects.list"],
-                {"help_center_id": help_center_id},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["help_center.redirects.list"],
+            {"help_center_id": help_center_id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -483,28 +523,55 @@ class NewsFeedsResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.PaginatedResponse:
+    def list(
+        self,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.PaginatedResponseDataItem, m.PaginatedResponse]:
         """List all newsfeeds.
 
         ``GET /news/newsfeeds``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.PaginatedResponse",
-            await self._call(OPERATIONS["news.feeds.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["news.feeds.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_items(
-        self, newsfeed_id: str, *, options: RequestOptions | None = None
-    ) -> m.PaginatedResponse:
+    def list_items(
+        self,
+        newsfeed_id: str,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.PaginatedResponseDataItem, m.PaginatedResponse]:
         """List all live newsfeed items.
 
         ``GET /news/newsfeeds/{newsfeed_id}/items``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.PaginatedResponse",
-            await self._call(
-                OPERATIONS["news.feeds.list_items"], {"newsfeed_id": newsfeed_id}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["news.feeds.list_items"],
+            {"newsfeed_id": newsfeed_id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -581,14 +648,29 @@ class NewsItemsResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.PaginatedResponse:
+    def list(
+        self,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.PaginatedResponseDataItem, m.PaginatedResponse]:
         """List all news items.
 
         ``GET /news/news_items``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.PaginatedResponse",
-            await self._call(OPERATIONS["news.items.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["news.items.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -707,20 +789,24 @@ class OfficeHoursExceptionsResource(BaseResource):
             ),
         )
 
-    async def list(
-        self, office_hours_schedule_id: str, *, options: RequestOptions | None = None
-    ) -> m.OfficeHoursExceptionList:
+    def list(
+        self,
+        office_hours_schedule_id: str,
+        *,
+        limit: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.OfficeHoursException, m.OfficeHoursExceptionList]:
         """List all office hours exceptions.
 
         ``GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.OfficeHoursExceptionList",
-            await self._call(
-                OPERATIONS["office_hours.exceptions.list"],
-                {"office_hours_schedule_id": office_hours_schedule_id},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["office_hours.exceptions.list"],
+            {"office_hours_schedule_id": office_hours_schedule_id},
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -775,59 +861,66 @@ class AdminsResource(BaseResource):
             await self._call(OPERATIONS["admins.get"], {"admin_id": admin_id}, options=options),
         )
 
-    async def list(
-        self, *, display_avatar: bool | None = None, options: RequestOptions | None = None
-    ) -> m.AdminList:
+    def list(
+        self,
+        *,
+        display_avatar: bool | None = None,
+        limit: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.Admin, m.AdminList]:
         """List all admins.
 
         ``GET /admins``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.AdminList",
-            await self._call(
-                OPERATIONS["admins.list"],
-                {},
-                query={"display_avatar": display_avatar},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["admins.list"],
+            {},
+            query={"display_avatar": display_avatar},
+            limit=limit,
+            options=options,
         )
 
-    async def list_activity_log_event_types(
-        self, *, options: RequestOptions | None = None
-    ) -> m.ActivityLogEventTypeList:
+    def list_activity_log_event_types(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[str, m.ActivityLogEventTypeList]:
         """List all activity log event types.
 
         ``GET /admins/activity_log_event_types``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.ActivityLogEventTypeList",
-            await self._call(
-                OPERATIONS["admins.list_activity_log_event_types"], {}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["admins.list_activity_log_event_types"], {}, limit=limit, options=options
         )
 
-    async def list_activity_logs(
+    def list_activity_logs(
         self,
         *,
         created_at_after: str | None = None,
         created_at_before: str | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ActivityLogList:
+    ) -> Paginator[m.ActivityLog, m.ActivityLogList]:
         """List all activity logs.
 
         ``GET /admins/activity_logs``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ActivityLogList",
-            await self._call(
-                OPERATIONS["admins.list_activity_logs"],
-                {},
-                query={
-                    "created_at_after": created_at_after,
-                    "created_at_before": created_at_before,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["admins.list_activity_logs"],
+            {},
+            query={"created_at_after": created_at_after, "created_at_before": created_at_before},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def me(self, *, options: RequestOptions | None = None) -> m.AdminWithApp:
@@ -846,7 +939,7 @@ class AdminsResource(BaseResource):
         created_at_before: int | UnsetType | None = UNSET,
         event_types: builtins.list[str] | UnsetType | None = UNSET,
         page: int | UnsetType | None = UNSET,
-        per_page: int | UnsetType | None = UNSET,
+        per_page_: int | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.ActivityLogList:
@@ -866,7 +959,7 @@ class AdminsResource(BaseResource):
                     "created_at_before": created_at_before,
                     "event_types": event_types,
                     "page": page,
-                    "per_page": per_page,
+                    "per_page": per_page_,
                 },
                 extra_body=extra_body,
                 options=options,
@@ -1079,48 +1172,57 @@ class ArticlesResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ArticleList:
+    ) -> Paginator[m.ArticleListItem, m.ArticleList]:
         """List all articles.
 
         ``GET /articles``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ArticleList",
-            await self._call(
-                OPERATIONS["articles.list"],
-                {},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["articles.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_versions(
+    def list_versions(
         self,
         article_id: str | int,
         *,
-        page: int | None = None,
-        per_page: int | None = None,
         locale: str | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ArticleVersionList:
+    ) -> Paginator[m.ArticleVersionSummary, m.ArticleVersionList]:
         """List article versions.
 
         ``GET /articles/{article_id}/versions``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ArticleVersionList",
-            await self._call(
-                OPERATIONS["articles.list_versions"],
-                {"article_id": article_id},
-                query={"page": page, "per_page": per_page, "locale": locale},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["articles.list_versions"],
+            {"article_id": article_id},
+            query={"locale": locale},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def publish_draft(
@@ -1340,25 +1442,29 @@ class AudiencesResource(BaseResource):
             "m.Audience", await self._call(OPERATIONS["audiences.get"], {"id": id}, options=options)
         )
 
-    async def list(
+    def list(
         self,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.AudienceList:
+    ) -> Paginator[m.Audience, m.AudienceList]:
         """List all audiences.
 
         ``GET /audiences``
+
+        Streams every item (top_level_page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.AudienceList",
-            await self._call(
-                OPERATIONS["audiences.list"],
-                {},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["audiences.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -1394,14 +1500,17 @@ class AudiencesResource(BaseResource):
 class AwayStatusReasonsResource(BaseResource):
     """Operations on away status reasons."""
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.AwayStatusReasonList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.AwayStatusReason, m.AwayStatusReasonList]:
         """List all away status reasons.
 
         ``GET /away_status_reasons``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.AwayStatusReasonList",
-            await self._call(OPERATIONS["away_status_reasons.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["away_status_reasons.list"], {}, limit=limit, options=options
         )
 
 
@@ -1417,12 +1526,16 @@ class BrandsResource(BaseResource):
             "m.Brand", await self._call(OPERATIONS["brands.get"], {"id": id}, options=options)
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.BrandList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Brand, m.BrandList]:
         """List all brands.
 
         ``GET /brands``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast("m.BrandList", await self._call(OPERATIONS["brands.list"], {}, options=options))
+        return self._paginate(OPERATIONS["brands.list"], {}, limit=limit, options=options)
 
 
 class CallsResource(BaseResource):
@@ -1498,25 +1611,29 @@ class CallsResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.CallList:
+    ) -> Paginator[m.Call, m.CallList]:
         """List all calls.
 
         ``GET /calls``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.CallList",
-            await self._call(
-                OPERATIONS["calls.list"],
-                {},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["calls.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def list_fin_voice_by_conversation(
@@ -1691,125 +1808,163 @@ class CompaniesResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
-        page: int | None = None,
-        per_page: int | None = None,
         order: str | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.CompanyList:
+    ) -> Paginator[m.Company, m.CompanyList]:
         """List all companies.
 
         ``POST /companies/list``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Intercom reaches at most 10,000 companies this way; iterating past that raises ``PaginationError``. Use ``client.companies.scroll()`` for every company.
         """
-        return cast(
-            "m.CompanyList",
-            await self._call(
-                OPERATIONS["companies.list"],
-                {},
-                query={"page": page, "per_page": per_page, "order": order},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["companies.list"],
+            {},
+            query={"order": order},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_contacts(
+    def list_contacts(
         self,
         company_id: str,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.CompanyAttachedContacts:
+    ) -> Paginator[m.Contact, m.CompanyAttachedContacts]:
         """List attached contacts.
 
         ``GET /companies/{company_id}/contacts``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.CompanyAttachedContacts",
-            await self._call(
-                OPERATIONS["companies.list_contacts"],
-                {"company_id": company_id},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["companies.list_contacts"],
+            {"company_id": company_id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_notes(
-        self, company_id: str, *, options: RequestOptions | None = None
-    ) -> m.NoteList:
+    def list_notes(
+        self,
+        company_id: str,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.Note, m.NoteList]:
         """List all company notes.
 
         ``GET /companies/{company_id}/notes``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.NoteList",
-            await self._call(
-                OPERATIONS["companies.list_notes"], {"company_id": company_id}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["companies.list_notes"],
+            {"company_id": company_id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_segments(
-        self, company_id: str, *, options: RequestOptions | None = None
-    ) -> m.CompanyAttachedSegments:
+    def list_segments(
+        self, company_id: str, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Segment, m.CompanyAttachedSegments]:
         """List attached segments for companies.
 
         ``GET /companies/{company_id}/segments``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.CompanyAttachedSegments",
-            await self._call(
-                OPERATIONS["companies.list_segments"], {"company_id": company_id}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["companies.list_segments"],
+            {"company_id": company_id},
+            limit=limit,
+            options=options,
         )
 
-    async def retrieve(
+    def retrieve(
         self,
         *,
         name: str | None = None,
         company_id: str | None = None,
         tag_id: str | None = None,
         segment_id: str | None = None,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.CompanyList:
+    ) -> Paginator[m.Company, m.CompanyList]:
         """Retrieve companies.
 
         ``GET /companies``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Intercom reaches at most 10,000 companies this way; iterating past that raises ``PaginationError``. Use ``client.companies.scroll()`` for every company.
         """
-        return cast(
-            "m.CompanyList",
-            await self._call(
-                OPERATIONS["companies.retrieve"],
-                {},
-                query={
-                    "name": name,
-                    "company_id": company_id,
-                    "tag_id": tag_id,
-                    "segment_id": segment_id,
-                    "page": page,
-                    "per_page": per_page,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["companies.retrieve"],
+            {},
+            query={
+                "name": name,
+                "company_id": company_id,
+                "tag_id": tag_id,
+                "segment_id": segment_id,
+            },
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def scroll(
-        self, *, scroll_param: str | None = None, options: RequestOptions | None = None
-    ) -> m.CompanyScroll:
+    def scroll(
+        self,
+        *,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        scroll_restart: Literal["auto", "raise"] = "auto",
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.Company, m.CompanyScroll]:
         """Scroll over all companies.
 
         ``GET /companies/scroll``
+
+        Streams every item (scroll pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.CompanyScroll",
-            await self._call(
-                OPERATIONS["companies.scroll"],
-                {},
-                query={"scroll_param": scroll_param},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["companies.scroll"],
+            {},
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            scroll_restart=scroll_restart,
+            options=options,
         )
 
     async def update(
@@ -2122,42 +2277,44 @@ class ContactsResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
         include_merge_history: bool | None = None,
-        page: int | None = None,
         per_page: int | None = None,
-        starting_after: str | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ContactList:
+    ) -> Paginator[m.Contact, m.ContactList]:
         """List all contacts.
 
         ``GET /contacts``
+
+        Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ContactList",
-            await self._call(
-                OPERATIONS["contacts.list"],
-                {},
-                query={
-                    "include_merge_history": include_merge_history,
-                    "page": page,
-                    "per_page": per_page,
-                    "starting_after": starting_after,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.list"],
+            {},
+            query={"include_merge_history": include_merge_history},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_banners(self, id: str, *, options: RequestOptions | None = None) -> m.BannerList:
+    def list_banners(
+        self, id: str, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Banner, m.BannerList]:
         """List banners for a contact.
 
         ``GET /contacts/{id}/banners``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.BannerList",
-            await self._call(OPERATIONS["contacts.list_banners"], {"id": id}, options=options),
+        return self._paginate(
+            OPERATIONS["contacts.list_banners"], {"id": id}, limit=limit, options=options
         )
 
     async def list_companies(
@@ -2165,7 +2322,7 @@ class ContactsResource(BaseResource):
         contact_id: str,
         *,
         page: int | None = None,
-        per_page: int | None = None,
+        per_page_query: int | None = None,
         options: RequestOptions | None = None,
     ) -> m.ContactAttachedCompanies:
         """List attached companies for contact.
@@ -2177,98 +2334,111 @@ class ContactsResource(BaseResource):
             await self._call(
                 OPERATIONS["contacts.list_companies"],
                 {"contact_id": contact_id},
-                query={"page": page, "per_page": per_page},
+                query={"page": page, "per_page": per_page_query},
                 options=options,
             ),
         )
 
-    async def list_merge_history(
+    def list_merge_history(
         self,
         id: str,
         *,
-        cursor: str | None = None,
-        per_page: int | None = None,
         order: str | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.MergeHistoryList:
+    ) -> Paginator[m.MergeHistoryItem, m.MergeHistoryList]:
         """Get contact merge history.
 
         ``GET /contacts/{id}/merge_history``
+
+        Streams every item (next_cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.MergeHistoryList",
-            await self._call(
-                OPERATIONS["contacts.list_merge_history"],
-                {"id": id},
-                query={"cursor": cursor, "per_page": per_page, "order": order},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.list_merge_history"],
+            {"id": id},
+            query={"order": order},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_notes(
+    def list_notes(
         self,
         contact_id: str,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.NoteList:
+    ) -> Paginator[m.Note, m.NoteList]:
         """List all notes.
 
         ``GET /contacts/{contact_id}/notes``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.NoteList",
-            await self._call(
-                OPERATIONS["contacts.list_notes"],
-                {"contact_id": contact_id},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.list_notes"],
+            {"contact_id": contact_id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_segments(
-        self, contact_id: str, *, options: RequestOptions | None = None
-    ) -> m.ContactSegments:
+    def list_segments(
+        self, contact_id: str, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Segment, m.ContactSegments]:
         """List attached segments for contact.
 
         ``GET /contacts/{contact_id}/segments``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.ContactSegments",
-            await self._call(
-                OPERATIONS["contacts.list_segments"], {"contact_id": contact_id}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.list_segments"],
+            {"contact_id": contact_id},
+            limit=limit,
+            options=options,
         )
 
-    async def list_subscriptions(
-        self, contact_id: str, *, options: RequestOptions | None = None
-    ) -> m.SubscriptionTypeList:
+    def list_subscriptions(
+        self, contact_id: str, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.SubscriptionType, m.SubscriptionTypeList]:
         """List subscriptions for a contact.
 
         ``GET /contacts/{contact_id}/subscriptions``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.SubscriptionTypeList",
-            await self._call(
-                OPERATIONS["contacts.list_subscriptions"],
-                {"contact_id": contact_id},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.list_subscriptions"],
+            {"contact_id": contact_id},
+            limit=limit,
+            options=options,
         )
 
-    async def list_tags(
-        self, contact_id: str, *, options: RequestOptions | None = None
-    ) -> m.TagList:
+    def list_tags(
+        self, contact_id: str, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Tag, m.TagList]:
         """List tags attached to a contact.
 
         ``GET /contacts/{contact_id}/tags``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.TagList",
-            await self._call(
-                OPERATIONS["contacts.list_tags"], {"contact_id": contact_id}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.list_tags"],
+            {"contact_id": contact_id},
+            limit=limit,
+            options=options,
         )
 
     async def merge(
@@ -2303,32 +2473,38 @@ class ContactsResource(BaseResource):
             ),
         )
 
-    async def search(
+    def search(
         self,
         *,
         include_merge_history: bool | None = None,
-        query: m.ContactSearchRequest_Query | dict[str, Any],
-        pagination: m.StartingAfterPagingInput | dict[str, Any] | UnsetType | None = UNSET,
-        sort: m.ContactSearchRequest_Sort | dict[str, Any] | UnsetType | None = UNSET,
+        query: Query | dict[str, Any],
+        sort: Sort | dict[str, Any] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ContactList:
+    ) -> Paginator[m.Contact, m.ContactList]:
         """Search contacts.
 
         ``POST /contacts/search``
 
+        Streams every item (search pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
-        return cast(
-            "m.ContactList",
-            await self._call(
-                OPERATIONS["contacts.search"],
-                {},
-                query={"include_merge_history": include_merge_history},
-                body={"query": query, "pagination": pagination, "sort": sort},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["contacts.search"],
+            {},
+            query={"include_merge_history": include_merge_history},
+            body={"query": query, "sort": sort},
+            extra_body=extra_body,
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def unarchive(
@@ -2437,12 +2613,10 @@ class ContentResource(BaseResource):
             ),
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
         states: str | None = None,
         locales: str | None = None,
         tag_ids: str | None = None,
@@ -2460,41 +2634,46 @@ class ContentResource(BaseResource):
         created_at_before: int | None = None,
         updated_at_after: int | None = None,
         updated_at_before: int | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ContentSearchResponse:
+    ) -> Paginator[m.ContentSearchResult, m.ContentSearchResponse]:
         """Search knowledge base contents.
 
         ``GET /content/search``
+
+        Streams every item (next_url pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ContentSearchResponse",
-            await self._call(
-                OPERATIONS["content.search"],
-                {},
-                query={
-                    "query": query,
-                    "page": page,
-                    "per_page": per_page,
-                    "states": states,
-                    "locales": locales,
-                    "tag_ids": tag_ids,
-                    "tag_operator": tag_operator,
-                    "any_tag_ids": any_tag_ids,
-                    "folder_ids": folder_ids,
-                    "folder_entity_type": folder_entity_type,
-                    "content_types": content_types,
-                    "copilot_state": copilot_state,
-                    "fin_service_state": fin_service_state,
-                    "fin_sales_state": fin_sales_state,
-                    "created_by_ids": created_by_ids,
-                    "last_updated_by_ids": last_updated_by_ids,
-                    "created_at_after": created_at_after,
-                    "created_at_before": created_at_before,
-                    "updated_at_after": updated_at_after,
-                    "updated_at_before": updated_at_before,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["content.search"],
+            {},
+            query={
+                "query": query,
+                "states": states,
+                "locales": locales,
+                "tag_ids": tag_ids,
+                "tag_operator": tag_operator,
+                "any_tag_ids": any_tag_ids,
+                "folder_ids": folder_ids,
+                "folder_entity_type": folder_entity_type,
+                "content_types": content_types,
+                "copilot_state": copilot_state,
+                "fin_service_state": fin_service_state,
+                "fin_sales_state": fin_sales_state,
+                "created_by_ids": created_by_ids,
+                "last_updated_by_ids": last_updated_by_ids,
+                "created_at_after": created_at_after,
+                "created_at_before": created_at_before,
+                "updated_at_after": updated_at_after,
+                "updated_at_before": updated_at_before,
+            },
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -2602,25 +2781,29 @@ class ContentSnippetsResource(BaseResource):
             await self._call(OPERATIONS["content_snippets.get"], {"id": id}, options=options),
         )
 
-    async def list(
+    def list(
         self,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ContentSnippetList:
+    ) -> Paginator[m.ContentSnippet, m.ContentSnippetList]:
         """List all content snippets.
 
         ``GET /content_snippets``
+
+        Streams every item (top_level_page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ContentSnippetList",
-            await self._call(
-                OPERATIONS["content_snippets.list"],
-                {},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["content_snippets.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -2670,6 +2853,51 @@ class ContentSnippetsResource(BaseResource):
 class ConversationAttributesResource(BaseResource):
     """Operations on conversation attributes."""
 
+    async def create(
+        self,
+        *,
+        data_type: str | UnsetType | None = UNSET,
+        description: str | UnsetType | None = UNSET,
+        multiline: bool | UnsetType | None = UNSET,
+        name: str | UnsetType | None = UNSET,
+        options_: builtins.list[m.CreateConversationAttributeOptionRequest_ | dict[str, Any]]
+        | UnsetType
+        | None = UNSET,
+        reference: m.CreateConversationAttributeRequest_Reference
+        | dict[str, Any]
+        | UnsetType
+        | None = UNSET,
+        required: bool | UnsetType | None = UNSET,
+        visible_to_team_ids: builtins.list[str] | UnsetType | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> m.ConversationAttribute:
+        """Create a conversation attribute.
+
+        ``POST /conversations/attributes``
+
+        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        """
+        return cast(
+            "m.ConversationAttribute",
+            await self._call(
+                OPERATIONS["conversation_attributes.create"],
+                {},
+                body={
+                    "data_type": data_type,
+                    "description": description,
+                    "multiline": multiline,
+                    "name": name,
+                    "options": options_,
+                    "reference": reference,
+                    "required": required,
+                    "visible_to_team_ids": visible_to_team_ids,
+                },
+                extra_body=extra_body,
+                options=options,
+            ),
+        )
+
     async def create_option(
         self,
         id: str | int,
@@ -2695,6 +2923,20 @@ class ConversationAttributesResource(BaseResource):
             ),
         )
 
+    async def delete(
+        self, id: str | int, *, options: RequestOptions | None = None
+    ) -> m.ConversationAttribute:
+        """Delete (archive) a conversation attribute.
+
+        ``DELETE /conversations/attributes/{id}``
+        """
+        return cast(
+            "m.ConversationAttribute",
+            await self._call(
+                OPERATIONS["conversation_attributes.delete"], {"id": id}, options=options
+            ),
+        )
+
     async def delete_option(
         self, id: str | int, option_id: str, *, options: RequestOptions | None = None
     ) -> m.ConversationAttribute:
@@ -2707,6 +2949,81 @@ class ConversationAttributesResource(BaseResource):
             await self._call(
                 OPERATIONS["conversation_attributes.delete_option"],
                 {"id": id, "option_id": option_id},
+                options=options,
+            ),
+        )
+
+    async def get(
+        self, id: str | int, *, options: RequestOptions | None = None
+    ) -> m.ConversationAttribute:
+        """Get a conversation attribute.
+
+        ``GET /conversations/attributes/{id}``
+        """
+        return cast(
+            "m.ConversationAttribute",
+            await self._call(
+                OPERATIONS["conversation_attributes.get"], {"id": id}, options=options
+            ),
+        )
+
+    def list(
+        self,
+        *,
+        include_archived: bool | None = None,
+        limit: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.ConversationAttribute, m.ConversationAttributeList]:
+        """List all conversation attributes.
+
+        ``GET /conversations/attributes``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
+        """
+        return self._paginate(
+            OPERATIONS["conversation_attributes.list"],
+            {},
+            query={"include_archived": include_archived},
+            limit=limit,
+            options=options,
+        )
+
+    async def update(
+        self,
+        id: str | int,
+        *,
+        description: str | UnsetType | None = UNSET,
+        multiline: bool | UnsetType | None = UNSET,
+        name: str | UnsetType | None = UNSET,
+        reference: m.UpdateConversationAttributeRequest_Reference
+        | dict[str, Any]
+        | UnsetType
+        | None = UNSET,
+        required: bool | UnsetType | None = UNSET,
+        visible_to_team_ids: builtins.list[str] | UnsetType | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> m.ConversationAttribute:
+        """Update a conversation attribute.
+
+        ``PUT /conversations/attributes/{id}``
+
+        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        """
+        return cast(
+            "m.ConversationAttribute",
+            await self._call(
+                OPERATIONS["conversation_attributes.update"],
+                {"id": id},
+                body={
+                    "description": description,
+                    "multiline": multiline,
+                    "name": name,
+                    "reference": reference,
+                    "required": required,
+                    "visible_to_team_ids": visible_to_team_ids,
+                },
+                extra_body=extra_body,
                 options=options,
             ),
         )
@@ -2962,83 +3279,98 @@ class ConversationsResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
         per_page: int | None = None,
-        starting_after: str | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ConversationList:
+    ) -> Paginator[m.ConversationListItem, m.ConversationList]:
         """List all conversations.
 
         ``GET /conversations``
+
+        Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.ConversationList",
-            await self._call(
-                OPERATIONS["conversations.list"],
-                {},
-                query={"per_page": per_page, "starting_after": starting_after},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["conversations.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_deleted(
+    def list_deleted(
         self,
         *,
-        page: int | None = None,
-        per_page: int | None = None,
         order: str | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.DeletedConversationList:
+    ) -> Paginator[m.DeletedConversationItem, m.DeletedConversationList]:
         """List all deleted conversation IDs.
 
         ``GET /conversations/deleted``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.DeletedConversationList",
-            await self._call(
-                OPERATIONS["conversations.list_deleted"],
-                {},
-                query={"page": page, "per_page": per_page, "order": order},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["conversations.list_deleted"],
+            {},
+            query={"order": order},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_handling_events(
-        self, id: str, *, options: RequestOptions | None = None
-    ) -> m.HandlingEventList:
+    def list_handling_events(
+        self, id: str, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.HandlingEvent, m.HandlingEventList]:
         """List handling events.
 
         ``GET /conversations/{id}/handling_events``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.HandlingEventList",
-            await self._call(
-                OPERATIONS["conversations.list_handling_events"], {"id": id}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["conversations.list_handling_events"],
+            {"id": id},
+            limit=limit,
+            options=options,
         )
 
-    async def list_side_conversations(
+    def list_side_conversations(
         self,
         id: str,
         *,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.SideConversationList:
+    ) -> Paginator[m.SideConversationSummary, m.SideConversationList]:
         """List side conversations.
 
         ``GET /conversations/{id}/side_conversations``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.SideConversationList",
-            await self._call(
-                OPERATIONS["conversations.list_side_conversations"],
-                {"id": id},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["conversations.list_side_conversations"],
+            {"id": id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def manage(
@@ -3204,35 +3536,38 @@ class ConversationsResource(BaseResource):
             ),
         )
 
-    async def search(
+    def search(
         self,
         *,
         include_monitors: bool | None = None,
         include_scorecards: bool | None = None,
-        query: m.SearchRequest_Query | dict[str, Any],
-        pagination: m.StartingAfterPagingInput | dict[str, Any] | UnsetType | None = UNSET,
+        query: Query | dict[str, Any],
         extra_body: Mapping[str, Any] | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.ConversationList:
+    ) -> Paginator[m.ConversationListItem, m.ConversationList]:
         """Search conversations.
 
         ``POST /conversations/search``
 
+        Streams every item (search pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
-        return cast(
-            "m.ConversationList",
-            await self._call(
-                OPERATIONS["conversations.search"],
-                {},
-                query={
-                    "include_monitors": include_monitors,
-                    "include_scorecards": include_scorecards,
-                },
-                body={"query": query, "pagination": pagination},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["conversations.search"],
+            {},
+            query={"include_monitors": include_monitors, "include_scorecards": include_scorecards},
+            body={"query": query},
+            extra_body=extra_body,
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -3264,140 +3599,6 @@ class ConversationsResource(BaseResource):
                     "custom_attributes": custom_attributes,
                     "read": read,
                     "title": title,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
-        )
-
-
-class ConversationsAttributesResource(BaseResource):
-    """Operations on conversations attributes."""
-
-    async def attributes(
-        self,
-        *,
-        data_type: str | UnsetType | None = UNSET,
-        description: str | UnsetType | None = UNSET,
-        multiline: bool | UnsetType | None = UNSET,
-        name: str | UnsetType | None = UNSET,
-        options_: builtins.list[m.CreateConversationAttributeOptionRequest_ | dict[str, Any]]
-        | UnsetType
-        | None = UNSET,
-        reference: m.CreateConversationAttributeRequest_Reference
-        | dict[str, Any]
-        | UnsetType
-        | None = UNSET,
-        required: bool | UnsetType | None = UNSET,
-        visible_to_team_ids: builtins.list[str] | UnsetType | None = UNSET,
-        extra_body: Mapping[str, Any] | None = None,
-        options: RequestOptions | None = None,
-    ) -> m.ConversationAttribute:
-        """Create a conversation attribute.
-
-        ``POST /conversations/attributes``
-
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
-        """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversations_attributes.attributes"],
-                {},
-                body={
-                    "data_type": data_type,
-                    "description": description,
-                    "multiline": multiline,
-                    "name": name,
-                    "options": options_,
-                    "reference": reference,
-                    "required": required,
-                    "visible_to_team_ids": visible_to_team_ids,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
-        )
-
-    async def delete_attribute(
-        self, id: str | int, *, options: RequestOptions | None = None
-    ) -> m.ConversationAttribute:
-        """Delete (archive) a conversation attribute.
-
-        ``DELETE /conversations/attributes/{id}``
-        """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversations_attributes.delete_attribute"], {"id": id}, options=options
-            ),
-        )
-
-    async def get_attribute(
-        self, id: str | int, *, options: RequestOptions | None = None
-    ) -> m.ConversationAttribute:
-        """Get a conversation attribute.
-
-        ``GET /conversations/attributes/{id}``
-        """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversations_attributes.get_attribute"], {"id": id}, options=options
-            ),
-        )
-
-    async def list_attributes(
-        self, *, include_archived: bool | None = None, options: RequestOptions | None = None
-    ) -> m.ConversationAttributeList:
-        """List all conversation attributes.
-
-        ``GET /conversations/attributes``
-        """
-        return cast(
-            "m.ConversationAttributeList",
-            await self._call(
-                OPERATIONS["conversations_attributes.list_attributes"],
-                {},
-                query={"include_archived": include_archived},
-                options=options,
-            ),
-        )
-
-    async def update_attribute(
-        self,
-        id: str | int,
-        *,
-        description: str | UnsetType | None = UNSET,
-        multiline: bool | UnsetType | None = UNSET,
-        name: str | UnsetType | None = UNSET,
-        reference: m.UpdateConversationAttributeRequest_Reference
-        | dict[str, Any]
-        | UnsetType
-        | None = UNSET,
-        required: bool | UnsetType | None = UNSET,
-        visible_to_team_ids: builtins.list[str] | UnsetType | None = UNSET,
-        extra_body: Mapping[str, Any] | None = None,
-        options: RequestOptions | None = None,
-    ) -> m.ConversationAttribute:
-        """Update a conversation attribute.
-
-        ``PUT /conversations/attributes/{id}``
-
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
-        """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversations_attributes.update_attribute"],
-                {"id": id},
-                body={
-                    "description": description,
-                    "multiline": multiline,
-                    "name": name,
-                    "reference": reference,
-                    "required": required,
-                    "visible_to_team_ids": visible_to_team_ids,
                 },
                 extra_body=extra_body,
                 options=options,
@@ -3646,35 +3847,38 @@ class CustomObjectInstancesResource(BaseResource):
             ),
         )
 
-    async def get_by_external_id(
+    def list(
         self,
         custom_object_type_identifier: str,
         *,
         references_contact_id: str | None = None,
         references_conversation_id: str | None = None,
         external_id: str | None = None,
-        page: int | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.CustomObjectInstancesPaginatedList:
+    ) -> Paginator[m.CustomObjectInstance, m.CustomObjectInstancesPaginatedList]:
         """List Custom Object Instances.
 
         ``GET /custom_object_instances/{custom_object_type_identifier}``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.CustomObjectInstancesPaginatedList",
-            await self._call(
-                OPERATIONS["custom_object_instances.get_by_external_id"],
-                {"custom_object_type_identifier": custom_object_type_identifier},
-                query={
-                    "references_contact_id": references_contact_id,
-                    "references_conversation_id": references_conversation_id,
-                    "external_id": external_id,
-                    "page": page,
-                    "per_page": per_page,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["custom_object_instances.list"],
+            {"custom_object_type_identifier": custom_object_type_identifier},
+            query={
+                "references_contact_id": references_contact_id,
+                "references_conversation_id": references_conversation_id,
+                "external_id": external_id,
+            },
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -3721,25 +3925,26 @@ class DataAttributesResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
         model: str | None = None,
         include_archived: bool | None = None,
+        limit: int | None = None,
         options: RequestOptions | None = None,
-    ) -> m.DataAttributeList:
+    ) -> Paginator[m.DataAttribute, m.DataAttributeList]:
         """List all data attributes.
 
         ``GET /data_attributes``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.DataAttributeList",
-            await self._call(
-                OPERATIONS["data_attributes.list"],
-                {},
-                query={"model": model, "include_archived": include_archived},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["data_attributes.list"],
+            {},
+            query={"model": model, "include_archived": include_archived},
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -3874,60 +4079,67 @@ class DataConnectorsResource(BaseResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
         per_page: int | None = None,
-        starting_after: str | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.DataConnectorList:
+    ) -> Paginator[m.DataConnector, m.DataConnectorList]:
         """List all data connectors.
 
         ``GET /data_connectors``
+
+        Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.DataConnectorList",
-            await self._call(
-                OPERATIONS["data_connectors.list"],
-                {},
-                query={"per_page": per_page, "starting_after": starting_after},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["data_connectors.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
-    async def list_execution_results(
+    def list_execution_results(
         self,
         data_connector_id: str,
         *,
-        per_page: int | None = None,
-        starting_after: str | None = None,
         success: str | None = None,
         error_type: str | None = None,
         start_ts: int | None = None,
         end_ts: int | None = None,
         include_bodies: str | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.DataConnectorExecutionResultList:
+    ) -> Paginator[m.DataConnectorExecutionResult, m.DataConnectorExecutionResultList]:
         """List execution results for a data connector.
 
         ``GET /data_connectors/{data_connector_id}/execution_results``
+
+        Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.DataConnectorExecutionResultList",
-            await self._call(
-                OPERATIONS["data_connectors.list_execution_results"],
-                {"data_connector_id": data_connector_id},
-                query={
-                    "per_page": per_page,
-                    "starting_after": starting_after,
-                    "success": success,
-                    "error_type": error_type,
-                    "start_ts": start_ts,
-                    "end_ts": end_ts,
-                    "include_bodies": include_bodies,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["data_connectors.list_execution_results"],
+            {"data_connector_id": data_connector_id},
+            query={
+                "success": success,
+                "error_type": error_type,
+                "start_ts": start_ts,
+                "end_ts": end_ts,
+                "include_bodies": include_bodies,
+            },
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def update(
@@ -4009,27 +4221,33 @@ class DataEventsResource(BaseResource):
             OPERATIONS["data_events.create"], {}, body={}, extra_body=extra_body, options=options
         )
 
-    async def list(
+    def list(
         self,
         *,
         filter: str | None = None,
         type: str | None = None,
         summary: bool | None = None,
         per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.DataEventSummary:
+    ) -> Paginator[m.DataEventSummaryItem, m.DataEventSummary]:
         """List all data events.
 
         ``GET /events``
+
+        Streams every item (next_url pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.DataEventSummary",
-            await self._call(
-                OPERATIONS["data_events.list"],
-                {},
-                query={"filter": filter, "type": type, "summary": summary, "per_page": per_page},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["data_events.list"],
+            {},
+            query={"filter": filter, "type": type, "summary": summary},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -4121,12 +4339,16 @@ class EmailsResource(BaseResource):
             await self._call(OPERATIONS["emails.get"], {"id": id}, options=options),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.EmailList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.EmailSetting, m.EmailList]:
         """List all email settings.
 
         ``GET /emails``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast("m.EmailList", await self._call(OPERATIONS["emails.list"], {}, options=options))
+        return self._paginate(OPERATIONS["emails.list"], {}, limit=limit, options=options)
 
 
 class EventsResource(BaseResource):
@@ -4286,26 +4508,16 @@ class HelpCenterResource(BaseResource):
             ),
         )
 
-    async def list(
-        self,
-        *,
-        page: int | None = None,
-        per_page: int | None = None,
-        options: RequestOptions | None = None,
-    ) -> m.HelpCenterList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.HelpCenter, m.HelpCenterList]:
         """List all Help Centers.
 
         ``GET /help_center/help_centers``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.HelpCenterList",
-            await self._call(
-                OPERATIONS["help_center.list"],
-                {},
-                query={"page": page, "per_page": per_page},
-                options=options,
-            ),
-        )
+        return self._paginate(OPERATIONS["help_center.list"], {}, limit=limit, options=options)
 
 
 class InternalArticlesResource(BaseResource):
@@ -4429,14 +4641,29 @@ class InternalArticlesResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.InternalArticleList:
+    def list(
+        self,
+        *,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.InternalArticleListItem, m.InternalArticleList]:
         """List all articles.
 
         ``GET /internal_articles``
+
+        Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.InternalArticleList",
-            await self._call(OPERATIONS["internal_articles.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["internal_articles.list"],
+            {},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def search(
@@ -4565,30 +4792,31 @@ class MacrosResource(BaseResource):
             "m.Macro", await self._call(OPERATIONS["macros.get"], {"id": id}, options=options)
         )
 
-    async def list(
+    def list(
         self,
         *,
-        per_page: int | None = None,
-        starting_after: str | None = None,
         updated_since: int | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.MacroList:
+    ) -> Paginator[m.Macro, m.MacroList]:
         """List all macros.
 
         ``GET /macros``
+
+        Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.MacroList",
-            await self._call(
-                OPERATIONS["macros.list"],
-                {},
-                query={
-                    "per_page": per_page,
-                    "starting_after": starting_after,
-                    "updated_since": updated_since,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["macros.list"],
+            {},
+            query={"updated_since": updated_since},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -4628,30 +4856,31 @@ class MessagesResource(BaseResource):
             ),
         )
 
-    async def list_statuses(
+    def list_statuses(
         self,
         *,
         ruleset_id: str | None = None,
         per_page: int | None = None,
-        starting_after: str | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.WhatsappMessageStatusList:
+    ) -> Paginator[m.WhatsappMessageStatusListEventsItem, m.WhatsappMessageStatusList]:
         """Get statuses of all messages sent based on the specified ruleset_id.
 
         ``GET /messages/status``
+
+        Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
         """
-        return cast(
-            "m.WhatsappMessageStatusList",
-            await self._call(
-                OPERATIONS["messages.list_statuses"],
-                {},
-                query={
-                    "ruleset_id": ruleset_id,
-                    "per_page": per_page,
-                    "starting_after": starting_after,
-                },
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["messages.list_statuses"],
+            {},
+            query={"ruleset_id": ruleset_id},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
 
@@ -4742,15 +4971,16 @@ class OfficeHoursResource(BaseResource):
             await self._call(OPERATIONS["office_hours.get"], {"id": id}, options=options),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.OfficeHoursScheduleList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.OfficeHoursSchedule, m.OfficeHoursScheduleList]:
         """List all office hours schedules.
 
         ``GET /office_hours_schedules``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.OfficeHoursScheduleList",
-            await self._call(OPERATIONS["office_hours.list"], {}, options=options),
-        )
+        return self._paginate(OPERATIONS["office_hours.list"], {}, limit=limit, options=options)
 
     async def update(
         self,
@@ -4870,18 +5100,19 @@ class ReportingDataExportResource(BaseResource):
             ),
         )
 
-    async def list_datasets(
-        self, *, options: RequestOptions | None = None
-    ) -> m.ReportingDataExportListDatasetsResponse:
+    def list_datasets(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[
+        m.ReportingDataExportListDatasetsResponseDataItem, m.ReportingDataExportListDatasetsResponse
+    ]:
         """List available datasets and attributes.
 
         ``GET /export/reporting_data/get_datasets``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.ReportingDataExportListDatasetsResponse",
-            await self._call(
-                OPERATIONS["reporting_data_export.list_datasets"], {}, options=options
-            ),
+        return self._paginate(
+            OPERATIONS["reporting_data_export.list_datasets"], {}, limit=limit, options=options
         )
 
 
@@ -4900,35 +5131,42 @@ class SegmentsResource(BaseResource):
             ),
         )
 
-    async def list(
-        self, *, include_count: bool | None = None, options: RequestOptions | None = None
-    ) -> m.SegmentList:
+    def list(
+        self,
+        *,
+        include_count: bool | None = None,
+        limit: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.Segment, m.SegmentList]:
         """List all segments.
 
         ``GET /segments``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.SegmentList",
-            await self._call(
-                OPERATIONS["segments.list"],
-                {},
-                query={"include_count": include_count},
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["segments.list"],
+            {},
+            query={"include_count": include_count},
+            limit=limit,
+            options=options,
         )
 
 
 class SubscriptionTypesResource(BaseResource):
     """Operations on subscription types."""
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.SubscriptionTypeList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.SubscriptionType, m.SubscriptionTypeList]:
         """List subscription types.
 
         ``GET /subscription_types``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.SubscriptionTypeList",
-            await self._call(OPERATIONS["subscription_types.list"], {}, options=options),
+        return self._paginate(
+            OPERATIONS["subscription_types.list"], {}, limit=limit, options=options
         )
 
 
@@ -5012,12 +5250,16 @@ class TagsResource(BaseResource):
             await self._call(OPERATIONS["tags.get"], {"tag_id": tag_id}, options=options),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.TagList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Tag, m.TagList]:
         """List all tags.
 
         ``GET /tags``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast("m.TagList", await self._call(OPERATIONS["tags.list"], {}, options=options))
+        return self._paginate(OPERATIONS["tags.list"], {}, limit=limit, options=options)
 
 
 class TeamsResource(BaseResource):
@@ -5054,26 +5296,31 @@ class TeamsResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.TeamList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.Team, m.TeamList]:
         """List all teams.
 
         ``GET /teams``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast("m.TeamList", await self._call(OPERATIONS["teams.list"], {}, options=options))
+        return self._paginate(OPERATIONS["teams.list"], {}, limit=limit, options=options)
 
 
 class TicketStatesResource(BaseResource):
     """Operations on ticket states."""
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.TicketStateList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.TicketStateDetailed, m.TicketStateList]:
         """List all ticket states.
 
         ``GET /ticket_states``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.TicketStateList",
-            await self._call(OPERATIONS["ticket_states.list"], {}, options=options),
-        )
+        return self._paginate(OPERATIONS["ticket_states.list"], {}, limit=limit, options=options)
 
 
 class TicketTypeAttributesResource(BaseResource):
@@ -5222,15 +5469,16 @@ class TicketTypesResource(BaseResource):
             ),
         )
 
-    async def list(self, *, options: RequestOptions | None = None) -> m.TicketTypeList:
+    def list(
+        self, *, limit: int | None = None, options: RequestOptions | None = None
+    ) -> Paginator[m.TicketType, m.TicketTypeList]:
         """List all ticket types.
 
         ``GET /ticket_types``
+
+        Iterate the items with ``async for``, or ``await`` the whole list.
         """
-        return cast(
-            "m.TicketTypeList",
-            await self._call(OPERATIONS["ticket_types.list"], {}, options=options),
-        )
+        return self._paginate(OPERATIONS["ticket_types.list"], {}, limit=limit, options=options)
 
     async def update(
         self,
@@ -5551,29 +5799,35 @@ class TicketsResource(BaseResource):
             ),
         )
 
-    async def search(
+    def search(
         self,
         *,
-        query: m.SearchRequest_Query | dict[str, Any],
-        pagination: m.StartingAfterPagingInput | dict[str, Any] | UnsetType | None = UNSET,
+        query: Query | dict[str, Any],
         extra_body: Mapping[str, Any] | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
         options: RequestOptions | None = None,
-    ) -> m.TicketList:
+    ) -> Paginator[m.Ticket, m.TicketList]:
         """Search tickets.
 
         ``POST /tickets/search``
 
+        Streams every item (search pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
-        return cast(
-            "m.TicketList",
-            await self._call(
-                OPERATIONS["tickets.search"],
-                {},
-                body={"query": query, "pagination": pagination},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return self._paginate(
+            OPERATIONS["tickets.search"],
+            {},
+            body={"query": query},
+            extra_body=extra_body,
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
+            options=options,
         )
 
     async def unlink_conversation(
@@ -5729,7 +5983,6 @@ class GeneratedResources:
     content_snippets: ContentSnippetsResource
     conversation_attributes: ConversationAttributesResource
     conversations: ConversationsResource
-    conversations_attributes: ConversationsAttributesResource
     custom_channel_events: CustomChannelEventsResource
     custom_object_instances: CustomObjectInstancesResource
     data_attributes: DataAttributesResource
@@ -5776,7 +6029,6 @@ class GeneratedResources:
         self.content_snippets = ContentSnippetsResource(client)
         self.conversation_attributes = ConversationAttributesResource(client)
         self.conversations = ConversationsResource(client)
-        self.conversations_attributes = ConversationsAttributesResource(client)
         self.custom_channel_events = CustomChannelEventsResource(client)
         self.custom_object_instances = CustomObjectInstancesResource(client)
         self.data_attributes = DataAttributesResource(client)
@@ -5823,7 +6075,6 @@ RESOURCE_NAMES = (
     "content_snippets",
     "conversation_attributes",
     "conversations",
-    "conversations_attributes",
     "custom_channel_events",
     "custom_object_instances",
     "data_attributes",

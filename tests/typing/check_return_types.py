@@ -12,7 +12,13 @@ async def typed_calls(client: Intercom) -> None:
     company: models.Company = await client.companies.get("c1")
     name: str | None = company.name
     tags = await client.contacts.list_tags("abc")
-    first: models.Tag | None = tags.data[0] if tags.data else None
+    first: models.Tag | None = tags.items[0] if tags.items else None
+    async for contact_item in client.contacts.list(per_page=150):
+        item_email: str | None = contact_item.email
+        del item_email
+    companies_page = await client.companies.scroll()
+    scrolled: list[models.Company] = companies_page.items
+    del scrolled
     await client.contacts.delete("abc")
     raw = await client.with_raw_response(client.contacts.get, "abc")
     same: str | None = raw.parsed.email

@@ -1,0 +1,384 @@
+"""One paginator for every list, search and scroll operation.
+
+``Paginator`` is async-iterable over items, iterable page by page with ``.pages()``, and
+awaitable for the first page. It follows the operation's pagination style (from
+``OPERATIONS``), fetches the next page while the caller works on the current one, and exposes
+the cursor to resume from.
+
+Why asyncio tasks and not an anyio task group for the prefetch: an async generator cannot hold
+a task group open across ``yield`` (the cancel scope would leak into the consumer). The
+prefetch task is owned by the generator instead and always cancelled and awaited in its
+``finally``, so no task outlives its iterator; ``async with paginator:`` makes that cleanup
+immediate rather than at garbage collection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
+from contextlib import aclosing, suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+from ._operation import Operation
+from ._options import RequestOptions
+from .errors import APIStatusError, InternalServerError, PaginationError
+from .models._common import StartingAfter
+
+if TYPE_CHECKING:
+    from ._client import Intercom
+
+ItemT = TypeVar("ItemT")
+PageT = TypeVar("PageT")
+
+# GET /companies and POST /companies/list reach at most this many companies.
+COMPANY_LIST_CAP = 10_000
+_CAPPED_PATHS = frozenset({"/companies", "/companies/list"})
+SCROLL_EXPIRY_SECONDS = 60.0
+MAX_SCROLL_RESTARTS = 3
+
+
+class ScrollRestartRequired(PaginationError):
+    """The scroll cannot continue (Intercom asked for a restart, or the scroll_param expired)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[ItemT, PageT]):
+    """One page: its items, the decoded page object, and the cursor of the page after it."""
+
+    items: list[ItemT]
+    raw: PageT
+    next_cursor: str | int | None
+    number: int
+
+    @property
+    def total_count(self) -> int | None:
+        value = getattr(self.raw, "total_count", None)
+        return value if isinstance(value, int) else None
+
+    @property
+    def pages(self) -> Any:
+        return getattr(self.raw, "pages", None)
+
+
+def _query_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def next_cursor(style: str, raw: Any, cursor: str | int | None, items: int) -> str | int | None:
+    """The cursor of the page after ``raw`` (None: ``raw`` is the last page). Pure."""
+    pages = getattr(raw, "pages", None)
+    following = getattr(pages, "next", None)
+    if style in ("cursor", "search"):
+        if isinstance(following, StartingAfter):
+            return following.starting_after or None
+        if isinstance(following, str):
+            return _query_of(following).get("starting_after") or None
+        return None
+    if style == "page":
+        current = getattr(pages, "page", None) or (cursor if isinstance(cursor, int) else 1)
+        total = getattr(pages, "total_pages", None)
+        if isinstance(following, (str, StartingAfter)) or (total is not None and current < total):
+            return int(current) + 1
+        return None
+    if style == "top_level_page":
+        current = getattr(raw, "page", None) or (cursor if isinstance(cursor, int) else 1)
+        total = getattr(raw, "total_pages", None)
+        return int(current) + 1 if total is not None and current < total else None
+    if style == "scroll":
+        return (getattr(raw, "scroll_param", None) or None) if items else None
+    if style == "next_cursor":
+        has_more = getattr(raw, "has_more", None)
+        following_cursor = getattr(raw, "next_cursor", None)
+        return following_cursor if following_cursor and has_more is not False else None
+    if style == "next_url":
+        return following if isinstance(following, str) and following else None
+    return None
+
+
+def page_request(
+    style: str,
+    cursor: str | int | None,
+    per_page: int | None,
+    query: Mapping[str, Any],
+    body: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Query and body that ask for the page at ``cursor``. Pure."""
+    q = dict(query)
+    b = dict(body) if body is not None else None
+    if style == "search":
+        b = b if b is not None else {}
+        paging: dict[str, Any] = {}
+        if per_page is not None:
+            paging["per_page"] = per_page
+        if cursor is not None:
+            paging["starting_after"] = cursor
+        if paging:
+            b["pagination"] = paging
+        return q, b
+    if per_page is not None and style != "scroll":
+        q["per_page"] = per_page
+    if cursor is None:
+        return q, b
+    if style == "cursor":
+        q["starting_after"] = cursor
+    elif style in ("page", "top_level_page"):
+        q["page"] = cursor
+    elif style == "scroll":
+        q["scroll_param"] = cursor
+    elif style == "next_cursor":
+        q["cursor"] = cursor
+    elif style == "next_url":
+        # Follow only the query of the next link: the path and host stay the operation's own.
+        q = {**q, **_query_of(str(cursor))}
+    return q, b
+
+
+def _is_scroll_restart(error: APIStatusError) -> bool:
+    text = " ".join(f"{e.code or ''} {e.message or ''}" for e in error.errors).lower()
+    if isinstance(error, InternalServerError):
+        return "scroll" in text or not error.errors
+    return error.status in (400, 404, 410) and "scroll" in text
+
+
+class Paginator(Generic[ItemT, PageT]):
+    """Streams a list operation. Returned by every list, search and scroll method.
+
+    - ``async for item in paginator`` — every item, in order, once;
+    - ``async for page in paginator.pages()`` — page by page;
+    - ``await paginator`` — the first page only;
+    - ``limit=`` caps the items, ``first()`` and ``to_list()`` collect;
+    - ``paginator.cursor`` is the cursor after the last completed page: pass it back as
+      ``cursor=`` to continue from there;
+    - ``prefetch`` pages are fetched ahead (default 1; 0 turns it off).
+    """
+
+    def __init__(
+        self,
+        client: Intercom,
+        op: Operation,
+        path_params: Mapping[str, object],
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        scroll_restart: str = "auto",
+        options: RequestOptions | None = None,
+    ) -> None:
+        if op.pagination is None:
+            raise TypeError(f"{op.name} is not a list operation")
+        if limit is not None and limit < 0:
+            raise ValueError("limit must be 0 or more")
+        if prefetch < 0:
+            raise ValueError("prefetch must be 0 or more")
+        if scroll_restart not in ("auto", "raise"):
+            raise ValueError("scroll_restart must be 'auto' or 'raise'")
+        self._client = client
+        self._op = op
+        self._style = op.pagination
+        self._path_params = path_params
+        self._query = {k: v for k, v in (query or {}).items() if v is not None}
+        self._body = body
+        self._per_page = per_page
+        self._start = cursor
+        self._limit = limit
+        self._prefetch = prefetch if self._style != "unpaginated" else 0
+        self._scroll_restart = scroll_restart
+        self._options = options
+        self.cursor: str | int | None = cursor
+        """Where to resume: the cursor after the last page whose items were all consumed."""
+        self.pages_fetched = 0
+        self.restarts = 0
+        self._open: list[AsyncGenerator[Any, None]] = []
+        self._scroll_issued: dict[object, float] = {}
+
+    def __repr__(self) -> str:
+        return f"Paginator({self._op.name}, style={self._style}, cursor={self.cursor!r})"
+
+    # -- public API -------------------------------------------------------------------------
+
+    def __await__(self) -> Generator[Any, None, Page[ItemT, PageT]]:
+        return self._first_page().__await__()
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self._track(self._items())
+
+    def pages(self) -> AsyncIterator[Page[ItemT, PageT]]:
+        return self._track(self._pages())
+
+    async def first(self) -> ItemT | None:
+        items = self._items()
+        async with aclosing(items):
+            async for item in items:
+                return item
+        return None
+
+    async def to_list(self) -> list[ItemT]:
+        return [item async for item in self._items()]
+
+    async def __aenter__(self) -> Paginator[ItemT, PageT]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop every open iteration now: cancels the prefetch, frees its slot and connection."""
+        while self._open:
+            await self._open.pop().aclose()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _track(self, generator: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+        self._open.append(generator)
+        return generator
+
+    async def _first_page(self) -> Page[ItemT, PageT]:
+        return await self._fetch(self._start, number=1)
+
+    async def _fetch(self, cursor: str | int | None, number: int) -> Page[ItemT, PageT]:
+        if self._style == "scroll" and cursor is not None:
+            issued = self._scroll_issued.get(cursor)
+            if issued is not None and time.monotonic() - issued > SCROLL_EXPIRY_SECONDS:
+                raise ScrollRestartRequired(
+                    f"the scroll_param is {time.monotonic() - issued:.0f}s old and Intercom "
+                    f"expires it after about {SCROLL_EXPIRY_SECONDS:.0f}s: the consumer was too "
+                    "slow. Process scroll pages faster (or collect them first) and scroll again"
+                )
+        capped = self._op.path in _CAPPED_PATHS and isinstance(cursor, int)
+        if capped and (int(cursor or 1) - 1) * (self._per_page or 15) >= COMPANY_LIST_CAP:
+            # Intercom serves nothing past the cap: say so instead of stopping silently.
+            raise PaginationError(
+                f"{self._op.method} {self._op.path} reaches at most {COMPANY_LIST_CAP:,} "
+                "companies; iterate client.companies.scroll() to get every company"
+            )
+        query, body = page_request(self._style, cursor, self._per_page, self._query, self._body)
+        raw = await self._client._execute(
+            self._op.method,
+            self._op.path,
+            path_params=self._path_params,
+            params=query,
+            json=body,
+            type=self._op.response_type,
+            idempotent=self._op.idempotent,
+            options=self._options,
+            version=self._op.api_version if self._op.deprecated else None,
+        )
+        self.pages_fetched += 1
+        items = [
+            item
+            for item in (getattr(raw, self._op.items_key or "data", None) or [])
+            if item is not None
+        ]
+        following = next_cursor(self._style, raw, cursor, len(items))
+        if self._style == "scroll" and following is not None:
+            self._scroll_issued[following] = time.monotonic()
+        return Page(items=items, raw=raw, next_cursor=following, number=number)
+
+    async def _pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
+        # Inner generators are closed explicitly: leaving one to the garbage collector would
+        # leave its prefetch task running after the caller stopped iterating.
+        inner = self._scroll_pages() if self._style == "scroll" else self._follow(self._start)
+        async with aclosing(inner):
+            async for page in inner:
+                yield page
+
+    async def _follow(self, start: str | int | None) -> AsyncGenerator[Page[ItemT, PageT], None]:
+        """Pages from ``start`` on, ``prefetch`` pages ahead, guarding against loops."""
+        ahead: deque[asyncio.Task[Page[ItemT, PageT]]] = deque()
+        seen: set[object] = {start} if start is not None else set()
+
+        def schedule(after: asyncio.Task[Page[ItemT, PageT]] | None, number: int) -> None:
+            async def fetch_following() -> Page[ItemT, PageT]:
+                assert after is not None
+                previous = await asyncio.shield(after)
+                if previous.next_cursor is None:
+                    return previous
+                return await self._fetch(previous.next_cursor, number)
+
+            ahead.append(asyncio.ensure_future(fetch_following()))
+
+        try:
+            page = await self._fetch(start, 1)
+            while True:
+                cursor = page.next_cursor
+                if cursor is not None:
+                    if cursor in seen:
+                        raise PaginationError(
+                            f"{self._op.name}: the next-page cursor {cursor!r} does not advance; "
+                            "stopping instead of looping forever"
+                        )
+                    seen.add(cursor)
+                    if self._prefetch and not ahead:
+                        ahead.append(asyncio.ensure_future(self._fetch(cursor, page.number + 1)))
+                    while self._prefetch and len(ahead) < self._prefetch:
+                        schedule(ahead[-1], page.number + len(ahead) + 1)
+                yield page
+                self.cursor = cursor
+                if cursor is None:
+                    return
+                page = (
+                    await ahead.popleft() if ahead else await self._fetch(cursor, page.number + 1)
+                )
+        finally:
+            for task in ahead:
+                task.cancel()
+            for task in ahead:
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    async def _scroll_pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
+        """Scroll with one scroll per client, restarting (and de-duplicating) when Intercom asks."""
+        seen_ids: set[object] = set()
+        async with self._client._scroll_lock:
+            start = self._start
+            while True:
+                try:
+                    pages = self._follow(start)
+                    async with aclosing(pages):
+                        async for page in pages:
+                            fresh = [
+                                i for i in page.items if getattr(i, "id", object()) not in seen_ids
+                            ]
+                            seen_ids.update(getattr(i, "id", None) for i in fresh)
+                            yield Page(fresh, page.raw, page.next_cursor, page.number)
+                    return
+                except APIStatusError as error:
+                    if not _is_scroll_restart(error):
+                        raise
+                    if self._scroll_restart == "raise" or self.restarts >= MAX_SCROLL_RESTARTS:
+                        raise ScrollRestartRequired(
+                            f"Intercom asked to restart the scroll ({error}); "
+                            f"{len(seen_ids)} companies were already yielded"
+                        ) from error
+                    self.restarts += 1
+                    start = None
+
+    async def _items(self) -> AsyncGenerator[ItemT, None]:
+        if self._limit == 0:
+            return
+        count = 0
+        pages = self._pages()
+        async with aclosing(pages):
+            async for page in pages:
+                for item in page.items:
+                    yield item
+                    count += 1
+                    if self._limit is not None and count >= self._limit:
+                        return
+
+
+__all__ = [
+    "COMPANY_LIST_CAP",
+    "Page",
+    "Paginator",
+    "ScrollRestartRequired",
+    "next_cursor",
+    "page_request",
+]
