@@ -20,7 +20,7 @@ from ._decode import decode, encode
 from ._limiter import ClientStats, RateLimiter
 from ._options import RequestOptions
 from ._response import APIResponse
-from ._retry import call_with_retries
+from ._retry import RetryPolicy
 from ._sansio import (
     RateLimit,
     base_url_for,
@@ -133,6 +133,7 @@ class Intercom(ResourcesMixin):
             max_connections=self.limiter.max_concurrency,
             verify_ssl=verify_ssl,
         )
+        self._retry = RetryPolicy(max_time=max_retry_time, on_retry=self._count_retry)
         # The API allows one open scroll per app: scrolls of this client take turns.
         self._scroll_lock = anyio.Lock()
         self._init_resources()
@@ -340,15 +341,16 @@ class Intercom(ResourcesMixin):
                 paused = await self.limiter.record(
                     ticket, parse_rate_limit(raw.headers), status=raw.status
                 )
-            logger.debug(
-                "%s %s -> %d in %.1f ms (request_id=%s, attempt %d)",
-                method,
-                path,
-                raw.status,
-                raw.elapsed * 1000,
-                request_id_of(raw.headers),
-                attempts,
-            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s -> %d in %.1f ms (request_id=%s, attempt %d)",
+                    method,
+                    path,
+                    raw.status,
+                    raw.elapsed * 1000,
+                    request_id_of(raw.headers),
+                    attempts,
+                )
             if raw.status >= 400:
                 error = status_error(
                     raw.status,
@@ -363,17 +365,11 @@ class Intercom(ResourcesMixin):
                 raise error
             return raw
 
-        def count_retry(_attempt: int, _error: BaseException, _wait: float) -> None:
-            self.limiter.stats.retries += 1
-
-        raw = await call_with_retries(
-            attempt,
-            idempotent=idempotent,
-            max_retries=max_retries,
-            max_time=self.max_retry_time,
-            on_retry=count_retry,
-        )
+        raw = await self._retry.run(attempt, idempotent=idempotent, max_retries=max_retries)
         return raw, attempts
+
+    def _count_retry(self, _attempt: int, _error: BaseException, _wait: float) -> None:
+        self.limiter.stats.retries += 1
 
 
 _NO_OPTIONS = RequestOptions()

@@ -47,43 +47,69 @@ def _waits(base: float, cap: float) -> Generator[float, BaseException | None, No
         error = yield delay
 
 
-async def call_with_retries(
-    attempt: Callable[[], Awaitable[T]],
-    *,
-    idempotent: bool,
-    max_retries: int,
-    max_time: float,
-    base: float = 0.5,
-    cap: float = 8.0,
-    on_retry: Callable[[int, BaseException, float], None] | None = None,
-) -> T:
-    """Run ``attempt`` with up to ``max_retries`` retries for the failures that allow one."""
-    if max_retries <= 0:
-        return await attempt()
+async def _run(attempt: Callable[[], Awaitable[T]]) -> T:
+    return await attempt()
 
-    def log_retry(details: Any) -> None:
-        error = details["exception"]
-        logger.debug(
-            "retry %d/%d in %.2fs after %s",
-            details["tries"],
-            max_retries,
-            details["wait"],
-            type(error).__name__ if not isinstance(error, APIStatusError) else error.status,
-        )
-        if on_retry is not None:
-            on_retry(details["tries"], error, details["wait"])
 
-    retrying = backoff.on_exception(
-        _waits,
-        (APIStatusError, APIConnectionError),
-        max_tries=max_retries + 1,
-        max_time=max_time,
-        giveup=lambda error: not is_retryable(error, idempotent=idempotent),
-        on_backoff=log_retry,
-        jitter=backoff.full_jitter,
-        logger=None,
-        base=base,
-        cap=cap,
-    )(attempt)
-    result: T = await retrying()
-    return result
+class RetryPolicy:
+    """Runs attempts with retries; one per client.
+
+    The ``backoff`` wrapper is built once per (idempotent, max_retries) pair and reused, so a
+    request pays for a dictionary lookup rather than a new decorator.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_time: float,
+        base: float = 0.5,
+        cap: float = 8.0,
+        on_retry: Callable[[int, BaseException, float], None] | None = None,
+    ) -> None:
+        self.max_time = max_time
+        self.base = base
+        self.cap = cap
+        self.on_retry = on_retry
+        self._runners: dict[tuple[bool, int], Callable[..., Awaitable[Any]]] = {}
+
+    async def run(
+        self, attempt: Callable[[], Awaitable[T]], *, idempotent: bool, max_retries: int
+    ) -> T:
+        """Run ``attempt`` with up to ``max_retries`` retries for the failures that allow one."""
+        if max_retries <= 0:
+            return await attempt()
+        key = (idempotent, max_retries)
+        runner = self._runners.get(key)
+        if runner is None:
+            runner = self._runners[key] = self._build(idempotent, max_retries)
+        result: T = await runner(attempt)
+        return result
+
+    def _build(self, idempotent: bool, max_retries: int) -> Callable[..., Awaitable[Any]]:
+        on_retry = self.on_retry
+
+        def log_retry(details: Any) -> None:
+            error = details["exception"]
+            logger.debug(
+                "retry %d/%d in %.2fs after %s",
+                details["tries"],
+                max_retries,
+                details["wait"],
+                error.status if isinstance(error, APIStatusError) else type(error).__name__,
+            )
+            if on_retry is not None:
+                on_retry(details["tries"], error, details["wait"])
+
+        wrapped: Callable[..., Awaitable[Any]] = backoff.on_exception(
+            _waits,
+            (APIStatusError, APIConnectionError),
+            max_tries=max_retries + 1,
+            max_time=self.max_time,
+            giveup=lambda error: not is_retryable(error, idempotent=idempotent),
+            on_backoff=log_retry,
+            jitter=backoff.full_jitter,
+            logger=None,
+            base=self.base,
+            cap=self.cap,
+        )(_run)
+        return wrapped

@@ -1,0 +1,107 @@
+"""A cheap contact-list server for benchmarks, run in its own process.
+
+    python -m bench._server --per-page 150 --total 100000   # prints "PORT <n>" when ready
+
+Pages are pre-encoded once, so the server spends almost nothing per request and the client's
+cost is what the benchmark sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import time
+
+import msgspec
+from aiohttp import web
+
+from intercom_async.testing import make_contacts
+
+
+def build_app(
+    total: int, per_page: int, latency: float, window: tuple[int, int] | None
+) -> web.Application:
+    template = make_contacts(per_page * 4, seed=7, companies=50)
+    bodies = [msgspec.json.encode(template[i * per_page : (i + 1) * per_page]) for i in range(4)]
+    pages = math.ceil(total / per_page)
+    counts: dict[int, int] = {}
+    stats = {"429": 0, "served": 0}
+
+    async def contacts(request: web.Request) -> web.Response:
+        headers = {}
+        if window:
+            limit, seconds = window
+            index = math.floor(time.time() / seconds)
+            used = counts[index] = counts.get(index, 0) + 1
+            headers = {
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": str(max(0, limit - used)),
+                "X-RateLimit-Reset": str((index + 1) * seconds),
+            }
+            if used > limit:
+                stats["429"] += 1
+                return web.json_response(
+                    {
+                        "type": "error.list",
+                        "errors": [{"code": "rate_limit_exceeded", "message": "Too many"}],
+                    },
+                    status=429,
+                    headers=headers,
+                )
+        stats["served"] += 1
+        if latency:
+            await asyncio.sleep(latency)
+        page = int(request.query.get("starting_after") or 0)
+        following = b'{"starting_after":"%d"}' % (page + 1) if page + 1 < pages else b"null"
+        data = bodies[page % 4]
+        if page == pages - 1 and total % per_page:
+            data = msgspec.json.encode(template[: total % per_page])
+        body = (
+            b'{"type":"list","total_count":%d,"data":' % total
+            + data
+            + b',"pages":{"type":"pages","per_page":%d,"next":' % per_page
+            + following
+            + b"}}"
+        )
+        return web.Response(body=body, content_type="application/json", headers=headers)
+
+    async def contact(request: web.Request) -> web.Response:
+        stats["served"] += 1
+        return web.Response(body=one, content_type="application/json")
+
+    async def server_stats(request: web.Request) -> web.Response:
+        return web.json_response(stats)
+
+    one = msgspec.json.encode(template[0])
+    app = web.Application()
+    app.router.add_get("/contacts", contacts)
+    app.router.add_get("/contacts/{id}", contact)
+    app.router.add_get("/_stats", server_stats)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--total", type=int, default=100_000)
+    parser.add_argument("--per-page", type=int, default=150)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--window", type=str, default="", help="LIMIT/SECONDS rate windows")
+    args = parser.parse_args()
+    window = tuple(int(x) for x in args.window.split("/")) if args.window else None
+
+    async def run() -> None:
+        app = build_app(args.total, args.per_page, args.latency, window)  # type: ignore[arg-type]
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        print(f"PORT {port}", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
