@@ -95,23 +95,37 @@ def build_headers(
     return headers
 
 
+def _query_scalar(key: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise TypeError(
+        f"query parameter {key!r} must be a str, int, float, bool, list or dict, "
+        f"got {type(value).__name__}"
+    )
+
+
 def encode_query(params: Mapping[str, Any] | None) -> dict[str, str] | None:
-    """Query values as strings; None means "not given" and is left out."""
+    """Query values as strings; None means "not given" and is left out.
+
+    Lists are sent comma-separated and dicts as their own ``key=value`` pairs: the OpenAPI
+    "form" style the Intercom description uses for its array and object parameters.
+    """
     if not params:
         return None
     out: dict[str, str] = {}
     for key, value in params.items():
         if value is None or value is msgspec.UNSET:
             continue
-        if isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        elif isinstance(value, (str, int, float)):
-            out[key] = str(value)
+        if isinstance(value, Mapping):
+            for inner, item in value.items():
+                if item is not None:
+                    out[str(inner)] = _query_scalar(str(inner), item)
+        elif isinstance(value, (list, tuple)):
+            out[key] = ",".join(_query_scalar(key, item) for item in value)
         else:
-            raise TypeError(
-                f"query parameter {key!r} must be a str, int, float or bool, "
-                f"got {type(value).__name__}"
-            )
+            out[key] = _query_scalar(key, value)
     return out or None
 
 

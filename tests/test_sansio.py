@@ -67,8 +67,13 @@ def test_query_encoding_drops_none_and_spells_booleans() -> None:
         "d": "3",
     }
     assert encode_query({"a": None}) is None
+    assert encode_query({"states": ["published", "draft"]}) == {"states": "published,draft"}
+    assert encode_query({"filter": {"user_id": "u1"}, "type": "user"}) == {
+        "user_id": "u1",
+        "type": "user",
+    }
     with pytest.raises(TypeError, match="'x'"):
-        encode_query({"x": [1, 2]})
+        encode_query({"x": object()})
 
 
 def test_rate_limit_headers_parsed_and_tolerated_when_missing() -> None:

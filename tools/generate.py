@@ -99,6 +99,10 @@ class StructDef:
     """(python name, wire name, annotation, description)."""
 
 
+# Keys of a schema that only constrains (which fields are required), declaring no shape.
+_CONSTRAINT_ONLY = frozenset({"required", "description", "title", "example", "not"})
+
+
 # The kinds msgspec allows at most one of in a union.
 def _kind(annotation: str, structs: dict[str, StructDef]) -> str:
     if annotation.startswith("list["):
@@ -141,6 +145,8 @@ class ModelBuilder:
         found = False
         for key in ("allOf", "oneOf", "anyOf"):
             for part in schema.get(key, []):
+                if isinstance(part, dict) and set(part) <= _CONSTRAINT_ONLY:
+                    continue  # e.g. anyOf: [{required: [id]}, {required: [email]}]
                 sub = self.object_properties(part)
                 if sub is None:
                     if key == "allOf":
@@ -213,8 +219,9 @@ class ModelBuilder:
         annotation = self.annotation(prop, request, hint)
         if (wire == "id" or wire.endswith("_id")) and annotation in ("str", "int"):
             return "str | int"
-        if not request and wire.endswith("_ids") and annotation in ("list[str]", "list[int]"):
-            return "list[str | int]"
+        id_lists = ("list[str]", "list[int]", "list[str | None]", "list[int | None]")
+        if not request and wire.endswith("_ids") and annotation in id_lists:
+            return "list[str | int | None]"
         return annotation
 
     def annotation(self, schema: dict[str, Any], request: bool, hint: str) -> str:
@@ -331,6 +338,11 @@ def learn(builder: ModelBuilder, schema: dict[str, Any], value: Any) -> None:
         return
     s = builder.resolve(schema)
     if isinstance(value, list):
+        if s.get("type") != "array":
+            fitting = [
+                v for v in s.get("oneOf") or s.get("anyOf") or [] if _matches(builder, v, value)
+            ]
+            s = builder.resolve(fitting[0]) if fitting else s
         if s.get("type") == "array":
             for item in value:
                 learn(builder, s.get("items", {}), item)
@@ -338,6 +350,13 @@ def learn(builder: ModelBuilder, schema: dict[str, Any], value: Any) -> None:
     if not isinstance(value, dict):
         return
     extra = s.get("additionalProperties")
+    variants = s.get("oneOf") or s.get("anyOf") or []
+    if variants and builder.object_properties(s) is None:
+        # A mixed union (an object or a list of them): learn into the variant the value fits.
+        for variant in variants:
+            if _matches(builder, variant, value):
+                learn(builder, variant, value)
+                return
     if builder.object_properties(s) is None:
         if isinstance(extra, dict):
             for item in value.values():
@@ -498,6 +517,10 @@ def is_idempotent(method: str, path: str) -> bool:
 
 def param_annotation(schema: dict[str, Any]) -> str:
     kind = schema.get("type")
+    if kind == "array":
+        return "list[str]"  # sent comma-separated (style form, explode false)
+    if kind == "object":
+        return "dict[str, str]"  # sent as its own key=value pairs (style form, explode true)
     return {"integer": "int", "boolean": "bool", "number": "float"}.get(kind or "", "str")
 
 

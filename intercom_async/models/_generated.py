@@ -113,7 +113,7 @@ class Admin(msgspec.Struct, kw_only=True):
     job_title: str | None = None
     name: str | None = None
     role: AdminRole | None = None
-    team_ids: list[int | None] | None = None
+    team_ids: list[str | int | None] | None = None
     team_priority_level: TeamPriorityLevel | None = None
     type: str | None = None
 
@@ -128,8 +128,8 @@ class AdminList(msgspec.Struct, kw_only=True):
 class AdminPriorityLevel(msgspec.Struct, kw_only=True):
     """Admin priority levels for the team"""
 
-    primary_admin_ids: list[int | None] | None = None
-    secondary_admin_ids: list[int | None] | None = None
+    primary_admin_ids: list[str | int | None] | None = None
+    secondary_admin_ids: list[str | int | None] | None = None
 
 
 class AdminReplyConversationRequest(msgspec.Struct, kw_only=True):
@@ -188,7 +188,7 @@ class AdminWithApp(msgspec.Struct, kw_only=True):
     id: str | int | None = None
     job_title: str | None = None
     name: str | None = None
-    team_ids: list[int | None] | None = None
+    team_ids: list[str | int | None] | None = None
     type: str | None = None
 
 
@@ -259,7 +259,7 @@ class Article(msgspec.Struct, kw_only=True):
     has_unpublished_changes: bool | None = None
     help_center_audience: str | None = None
     id: str | int | None = None
-    parent_ids: list[int | None] | None = None
+    parent_ids: list[str | int | None] | None = None
     scheduled_publish_at: int | None = None
     scheduled_unpublish_at: int | None = None
     state: str | None = None
@@ -280,7 +280,7 @@ class ArticleContent(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -347,7 +347,7 @@ class ArticleListItem(msgspec.Struct, kw_only=True):
     has_unpublished_changes: bool | None = None
     help_center_audience: str | None = None
     id: str | int | None = None
-    parent_ids: list[int | None] | None = None
+    parent_ids: list[str | int | None] | None = None
     scheduled_publish_at: int | None = None
     scheduled_unpublish_at: int | None = None
     state: str | None = None
@@ -1404,9 +1404,9 @@ class ContentBulkActionRequest(msgspec.Struct, kw_only=True):
 class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True):
     """Required when action is set_audience. Manages segment membership."""
 
-    add_segment_ids: list[int | None] | None = None
+    add_segment_ids: list[str | int | None] | None = None
     remove_all: bool | None = None
-    remove_segment_ids: list[int | None] | None = None
+    remove_segment_ids: list[str | int | None] | None = None
 
 
 class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True):
@@ -1427,8 +1427,8 @@ class ContentBulkActionRequestContentIdsItem(msgspec.Struct, kw_only=True):
 class ContentBulkActionRequestTags(msgspec.Struct, kw_only=True):
     """Required when action is update_tags. Applies and/or removes existing tags."""
 
-    add_tag_ids: list[int | None] | None = None
-    remove_tag_ids: list[int | None] | None = None
+    add_tag_ids: list[str | int | None] | None = None
+    remove_tag_ids: list[str | int | None] | None = None
 
 
 class ContentBulkActionRequest_(msgspec.Struct, kw_only=True):
@@ -1481,7 +1481,7 @@ class ContentBulkActionResponse(msgspec.Struct, kw_only=True):
 class ContentImportSource(msgspec.Struct, kw_only=True):
     """An external source for External Pages that you add to your Fin Content Library."""
 
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     created_at: int | None = None
     id: str | int | None = None
     last_synced_at: int | None = None
@@ -1551,7 +1551,7 @@ class ContentSnippet(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     body_markdown: str | None = None
     chatbot_availability: int | None = None
     copilot_availability: int | None = None
@@ -1570,7 +1570,7 @@ class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     body_markdown: str | None = None
     json_blocks: list[ContentSnippetCreateRequestJsonBlocksItem | None] | None = None
     locale: str | None = None
@@ -1628,7 +1628,7 @@ class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     body_markdown: str | None = None
     json_blocks: list[ContentSnippetUpdateRequestJsonBlocksItem | None] | None = None
     locale: str | None = None
@@ -1753,7 +1753,7 @@ class ConversationAttribute(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeBase(msgspec.Struct, kw_only=True):
@@ -1769,7 +1769,7 @@ class ConversationAttributeBase(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True):
@@ -1785,7 +1785,7 @@ class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True):
@@ -1801,7 +1801,7 @@ class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True):
@@ -1817,7 +1817,7 @@ class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeFilesType(msgspec.Struct, kw_only=True):
@@ -1833,7 +1833,7 @@ class ConversationAttributeFilesType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True):
@@ -1849,7 +1849,7 @@ class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeList(msgspec.Struct, kw_only=True):
@@ -1873,7 +1873,7 @@ class ConversationAttributeListType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeOption(msgspec.Struct, kw_only=True):
@@ -1905,7 +1905,7 @@ class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeRelationshipTypeReference(msgspec.Struct, kw_only=True):
@@ -1929,7 +1929,7 @@ class ConversationAttributeStringType(msgspec.Struct, kw_only=True):
     required: bool | None = None
     type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class ConversationAttributeUpdatedByAdmin(msgspec.Struct, kw_only=True):
@@ -2196,7 +2196,7 @@ class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True):
     """The outcome of a single evaluator within a scorecard."""
 
     other_text: str | None = None
-    reason_ids: list[str | None] | None = None
+    reason_ids: list[str | int | None] | None = None
     reasoning: str | None = None
     source: str | None = None
     value: str | None = None
@@ -2307,16 +2307,48 @@ class ConvertVisitorRequest(msgspec.Struct, kw_only=True):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
     type: str | None = None
-    user: Any = None
-    visitor: Any = None
+    user: ConvertVisitorRequestUser | None = None
+    visitor: ConvertVisitorRequestVisitor | None = None
+
+
+class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True):
+    """The unique identifiers retained after converting or merging."""
+
+    email: str | None = None
+    id: str | int | None = None
+    user_id: str | int | None = None
+
+
+class ConvertVisitorRequestVisitor(msgspec.Struct, kw_only=True):
+    """The unique identifiers to convert a single Visitor."""
+
+    email: str | None = None
+    id: str | int | None = None
+    user_id: str | int | None = None
 
 
 class ConvertVisitorRequest_(msgspec.Struct, kw_only=True):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
     type: str | UnsetType | None = UNSET
-    user: Any | UnsetType | None = UNSET
-    visitor: Any | UnsetType | None = UNSET
+    user: ConvertVisitorRequest_User | UnsetType | None = UNSET
+    visitor: ConvertVisitorRequest_Visitor | UnsetType | None = UNSET
+
+
+class ConvertVisitorRequest_User(msgspec.Struct, kw_only=True):
+    """The unique identifiers retained after converting or merging."""
+
+    email: str | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    user_id: str | int | UnsetType | None = UNSET
+
+
+class ConvertVisitorRequest_Visitor(msgspec.Struct, kw_only=True):
+    """The unique identifiers to convert a single Visitor."""
+
+    email: str | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    user_id: str | int | UnsetType | None = UNSET
 
 
 class CreateArticleRequest(msgspec.Struct, kw_only=True):
@@ -2325,7 +2357,7 @@ class CreateArticleRequest(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -2400,6 +2432,40 @@ class CreateCompanyNoteRequest(msgspec.Struct, kw_only=True):
 
     admin_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
+
+
+class CreateContactRequest(msgspec.Struct, kw_only=True):
+    """Payload to create a contact"""
+
+    avatar: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    email: str | None = None
+    email_verified: bool | None = None
+    external_id: str | int | None = None
+    last_seen_at: int | None = None
+    name: str | None = None
+    owner_id: str | int | None = None
+    phone: str | None = None
+    role: str | None = None
+    signed_up_at: int | None = None
+    unsubscribed_from_emails: bool | None = None
+
+
+class CreateContactRequest_(msgspec.Struct, kw_only=True):
+    """One of: create_contact_request."""
+
+    avatar: str | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    email_verified: bool | UnsetType | None = UNSET
+    external_id: str | int | UnsetType | None = UNSET
+    last_seen_at: int | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    owner_id: str | int | UnsetType | None = UNSET
+    phone: str | UnsetType | None = UNSET
+    role: str | UnsetType | None = UNSET
+    signed_up_at: int | UnsetType | None = UNSET
+    unsubscribed_from_emails: bool | UnsetType | None = UNSET
 
 
 class CreateContactResponse(msgspec.Struct, kw_only=True):
@@ -2494,7 +2560,7 @@ class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True):
     description: str | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True):
@@ -2504,7 +2570,7 @@ class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True):
     description: str | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True):
@@ -2514,7 +2580,7 @@ class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True):
     description: str | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True):
@@ -2524,7 +2590,7 @@ class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True):
     description: str | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True):
@@ -2534,7 +2600,7 @@ class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True):
     description: str | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True):
@@ -2545,7 +2611,7 @@ class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True):
     name: str | None = None
     options: list[CreateConversationAttributeOptionRequest | None] | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True):
@@ -2568,7 +2634,7 @@ class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=Tru
     name: str | None = None
     reference: CreateConversationAttributeRelationshipRequestReference | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeRelationshipRequestReference(msgspec.Struct, kw_only=True):
@@ -2588,7 +2654,7 @@ class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True):
     options: list[CreateConversationAttributeOptionRequest | None] | None = None
     reference: CreateConversationAttributeRequestReference | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True):
@@ -2598,7 +2664,7 @@ class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True):
     description: str | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationAttributeRequestReference(msgspec.Struct, kw_only=True):
@@ -2636,7 +2702,7 @@ class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True):
     multiline: bool | None = None
     name: str | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class CreateConversationRequest(msgspec.Struct, kw_only=True):
@@ -2727,7 +2793,7 @@ class CreateDataConnectorRequest(msgspec.Struct, kw_only=True):
     http_method: str | None = None
     mock_response: CreateDataConnectorRequestMockResponse | None = None
     name: str | None = None
-    token_ids: list[str | None] | None = None
+    token_ids: list[str | int | None] | None = None
     url: str | None = None
     validate_missing_attributes: bool | None = None
 
@@ -2795,6 +2861,28 @@ class CreateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
     order: dict[str, Any] | UnsetType | None = UNSET
+
+
+class CreateDataEventRequest(msgspec.Struct, kw_only=True):
+    """Create Data Event Request"""
+
+    created_at: int | None = None
+    email: str | None = None
+    event_name: str | None = None
+    id: str | int | None = None
+    metadata: dict[str, Any] | None = None
+    user_id: str | int | None = None
+
+
+class CreateDataEventRequest_(msgspec.Struct, kw_only=True):
+    """Create Data Event Request"""
+
+    created_at: int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    event_name: str | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    metadata: dict[str, Any] | UnsetType | None = UNSET
+    user_id: str | int | UnsetType | None = UNSET
 
 
 class CreateDataEventSummariesRequest(msgspec.Struct, kw_only=True):
@@ -2893,7 +2981,7 @@ class CreateInternalArticleRequest(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -2915,6 +3003,56 @@ class CreateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     locale: str | UnsetType | None = UNSET
     owner_id: str | int | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
+
+
+class CreateMessageRequest(msgspec.Struct, kw_only=True):
+    """You can create a message"""
+
+    bcc: Recipient | list[Recipient | None] | None = None
+    body: str | None = None
+    cc: Recipient | list[Recipient | None] | None = None
+    components: list[Any] | None = None
+    create_conversation_without_contact_reply: bool | None = None
+    created_at: int | None = None
+    from_: CreateMessageRequestFrom | None = msgspec.field(default=None, name="from")
+    locale: str | None = None
+    message_type: str | None = None
+    referer: str | None = None
+    subject: str | None = None
+    template: str | None = None
+    to: Recipient | list[Recipient | None] | None = None
+
+
+class CreateMessageRequestFrom(msgspec.Struct, kw_only=True):
+    """The sender of the message. If not provided, the default sender will be used."""
+
+    id: int | str | None = None
+    type: str | None = None
+
+
+class CreateMessageRequest_(msgspec.Struct, kw_only=True):
+    """You can create a message"""
+
+    bcc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    cc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
+    components: list[Any] | UnsetType | None = UNSET
+    create_conversation_without_contact_reply: bool | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    from_: CreateMessageRequest_From | UnsetType | None = msgspec.field(default=UNSET, name="from")
+    locale: str | UnsetType | None = UNSET
+    message_type: str | UnsetType | None = UNSET
+    referer: str | UnsetType | None = UNSET
+    subject: str | UnsetType | None = UNSET
+    template: str | UnsetType | None = UNSET
+    to: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
+
+
+class CreateMessageRequest_From(msgspec.Struct, kw_only=True):
+    """The sender of the message. If not provided, the default sender will be used."""
+
+    id: int | str | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
 
 
 class CreateNoteRequest(msgspec.Struct, kw_only=True):
@@ -3366,7 +3504,7 @@ class DataConnectorDetail(msgspec.Struct, kw_only=True):
     object_mappings: list[DataConnectorDetailObjectMappingsItem | None] | None = None
     response_fields: list[DataConnectorDetailResponseFieldsItem | None] | None = None
     state: str | None = None
-    token_ids: list[str | None] | None = None
+    token_ids: list[str | int | None] | None = None
     type: str | None = None
     updated_at: str | None = None
     updated_by_admin_id: str | int | None = None
@@ -4168,7 +4306,7 @@ class InternalArticle(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -4196,7 +4334,7 @@ class InternalArticleListItem(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -4326,7 +4464,7 @@ class Macro(msgspec.Struct, kw_only=True):
     type: str | None = None
     updated_at: str | None = None
     visible_to: str | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class MacroList(msgspec.Struct, kw_only=True):
@@ -4826,7 +4964,20 @@ class Recipient(msgspec.Struct, kw_only=True):
     """A recipient of a message"""
 
     id: str | int | None = None
+    name: str | None = None
+    phone: int | None = None
     type: str | None = None
+    user_id: str | int | None = None
+
+
+class RecipientInput(msgspec.Struct, kw_only=True):
+    """A recipient of a message"""
+
+    id: str | int | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    phone: int | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
+    user_id: str | int | UnsetType | None = UNSET
 
 
 class RedactConversationRequest(msgspec.Struct, kw_only=True):
@@ -5451,7 +5602,7 @@ class Tags(msgspec.Struct, kw_only=True):
 class Team(msgspec.Struct, kw_only=True):
     """Teams are groups of admins in Intercom."""
 
-    admin_ids: list[int | None] | None = None
+    admin_ids: list[str | int | None] | None = None
     admin_priority_level: AdminPriorityLevel | None = None
     assignment_limit: int | None = None
     distribution_method: str | None = None
@@ -5487,8 +5638,8 @@ class TeamMetricList(msgspec.Struct, kw_only=True):
 class TeamPriorityLevel(msgspec.Struct, kw_only=True):
     """Admin priority levels for teams"""
 
-    primary_team_ids: list[int | None] | None = None
-    secondary_team_ids: list[int | None] | None = None
+    primary_team_ids: list[str | int | None] | None = None
+    secondary_team_ids: list[str | int | None] | None = None
 
 
 class TeammateReference(msgspec.Struct, kw_only=True):
@@ -5757,7 +5908,7 @@ class UpdateArticleRequest(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -6010,7 +6161,7 @@ class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True):
     name: str | None = None
     reference: UpdateConversationAttributeRequestReference | None = None
     required: bool | None = None
-    visible_to_team_ids: list[str | None] | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
 
 
 class UpdateConversationAttributeRequestReference(msgspec.Struct, kw_only=True):
@@ -6056,6 +6207,24 @@ class UpdateConversationRequest_(msgspec.Struct, kw_only=True):
     title: str | UnsetType | None = UNSET
 
 
+class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True):
+    """Update Data Attribute Request"""
+
+    archived: bool | None = None
+    description: str | None = None
+    messenger_writable: bool | None = None
+    options: Any = None
+
+
+class UpdateDataAttributeRequest_(msgspec.Struct, kw_only=True):
+    """Update Data Attribute Request"""
+
+    archived: bool | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    messenger_writable: bool | UnsetType | None = UNSET
+    options: Any | UnsetType | None = UNSET
+
+
 class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True):
     """Update an existing data connector. All fields are optional — only provided fields will be updated."""
 
@@ -6071,7 +6240,7 @@ class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True):
     mock_response: UpdateDataConnectorRequestMockResponse | None = None
     name: str | None = None
     state: str | None = None
-    token_ids: list[str | None] | None = None
+    token_ids: list[str | int | None] | None = None
     url: str | None = None
     validate_missing_attributes: bool | None = None
 
@@ -6172,7 +6341,7 @@ class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[int | None] | None = None
+    audience_ids: list[str | int | None] | None = None
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
@@ -6323,6 +6492,24 @@ class UpdateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     icon: str | UnsetType | None = UNSET
     is_internal: bool | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+
+
+class UpdateVisitorRequest(msgspec.Struct, kw_only=True):
+    """Update an existing visitor."""
+
+    custom_attributes: dict[str, Any] | None = None
+    id: str | int | None = None
+    name: str | None = None
+    user_id: str | int | None = None
+
+
+class UpdateVisitorRequest_(msgspec.Struct, kw_only=True):
+    """Update an existing visitor."""
+
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    user_id: str | int | UnsetType | None = UNSET
 
 
 class Visitor(msgspec.Struct, kw_only=True):
@@ -6707,7 +6894,11 @@ __all__ = [
     "ConvertConversationToTicketRequest",
     "ConvertConversationToTicketRequest_",
     "ConvertVisitorRequest",
+    "ConvertVisitorRequestUser",
+    "ConvertVisitorRequestVisitor",
     "ConvertVisitorRequest_",
+    "ConvertVisitorRequest_User",
+    "ConvertVisitorRequest_Visitor",
     "CreateArticleRequest",
     "CreateArticleRequest_",
     "CreateAudienceRequest",
@@ -6715,6 +6906,8 @@ __all__ = [
     "CreateCollectionRequest",
     "CreateCollectionRequest_",
     "CreateCompanyNoteRequest",
+    "CreateContactRequest",
+    "CreateContactRequest_",
     "CreateContactResponse",
     "CreateContactResponseAvatar",
     "CreateContentImportSourceRequest",
@@ -6751,6 +6944,8 @@ __all__ = [
     "CreateDataConnectorRequest_DataInputsItem",
     "CreateDataConnectorRequest_HeadersItem",
     "CreateDataConnectorRequest_MockResponse",
+    "CreateDataEventRequest",
+    "CreateDataEventRequest_",
     "CreateDataEventSummariesRequest",
     "CreateDataEventSummariesRequestEventSummaries",
     "CreateDataEventSummariesRequest_",
@@ -6763,6 +6958,10 @@ __all__ = [
     "CreateHelpCenterRedirectRequest_",
     "CreateInternalArticleRequest",
     "CreateInternalArticleRequest_",
+    "CreateMessageRequest",
+    "CreateMessageRequestFrom",
+    "CreateMessageRequest_",
+    "CreateMessageRequest_From",
     "CreateNoteRequest",
     "CreateOfficeHoursExceptionRequest",
     "CreateOfficeHoursExceptionRequest_",
@@ -6951,6 +7150,7 @@ __all__ = [
     "QuickReplyOption",
     "QuickReplyOptionInput",
     "Recipient",
+    "RecipientInput",
     "RedactConversationRequest",
     "RedactConversationRequest_",
     "Reference",
@@ -7064,6 +7264,8 @@ __all__ = [
     "UpdateConversationAttributeRequest_Reference",
     "UpdateConversationRequest",
     "UpdateConversationRequest_",
+    "UpdateDataAttributeRequest",
+    "UpdateDataAttributeRequest_",
     "UpdateDataConnectorRequest",
     "UpdateDataConnectorRequestDataInputsItem",
     "UpdateDataConnectorRequestHeadersItem",
@@ -7088,6 +7290,8 @@ __all__ = [
     "UpdateTicketTypeAttributeRequest_",
     "UpdateTicketTypeRequest",
     "UpdateTicketTypeRequest_",
+    "UpdateVisitorRequest",
+    "UpdateVisitorRequest_",
     "Visitor",
     "VisitorAvatar",
     "VisitorCompanies",

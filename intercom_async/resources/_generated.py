@@ -2115,7 +2115,22 @@ class ContactsResource(BaseResource):
         )
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, options: RequestOptions | None = None
+        self,
+        *,
+        avatar: str | UnsetType | None = UNSET,
+        custom_attributes: dict[str, Any] | UnsetType | None = UNSET,
+        email: str | UnsetType | None = UNSET,
+        email_verified: bool | UnsetType | None = UNSET,
+        external_id: str | int | UnsetType | None = UNSET,
+        last_seen_at: int | UnsetType | None = UNSET,
+        name: str | UnsetType | None = UNSET,
+        owner_id: str | int | UnsetType | None = UNSET,
+        phone: str | UnsetType | None = UNSET,
+        role: str | UnsetType | None = UNSET,
+        signed_up_at: int | UnsetType | None = UNSET,
+        unsubscribed_from_emails: bool | UnsetType | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
     ) -> m.CreateContactResponse:
         """Create contact.
 
@@ -2126,7 +2141,24 @@ class ContactsResource(BaseResource):
         return cast(
             "m.CreateContactResponse",
             await self._call(
-                OPERATIONS["contacts.create"], {}, body={}, extra_body=extra_body, options=options
+                OPERATIONS["contacts.create"],
+                {},
+                body={
+                    "avatar": avatar,
+                    "custom_attributes": custom_attributes,
+                    "email": email,
+                    "email_verified": email_verified,
+                    "external_id": external_id,
+                    "last_seen_at": last_seen_at,
+                    "name": name,
+                    "owner_id": owner_id,
+                    "phone": phone,
+                    "role": role,
+                    "signed_up_at": signed_up_at,
+                    "unsubscribed_from_emails": unsubscribed_from_emails,
+                },
+                extra_body=extra_body,
+                options=options,
             ),
         )
 
@@ -2617,19 +2649,19 @@ class ContentResource(BaseResource):
         self,
         *,
         query: str | None = None,
-        states: str | None = None,
-        locales: str | None = None,
-        tag_ids: str | None = None,
+        states: list[str] | None = None,
+        locales: list[str] | None = None,
+        tag_ids: list[str] | None = None,
         tag_operator: str | None = None,
-        any_tag_ids: str | None = None,
-        folder_ids: str | None = None,
+        any_tag_ids: list[str] | None = None,
+        folder_ids: list[str] | None = None,
         folder_entity_type: str | None = None,
-        content_types: str | None = None,
+        content_types: list[str] | None = None,
         copilot_state: str | None = None,
         fin_service_state: str | None = None,
         fin_sales_state: str | None = None,
-        created_by_ids: str | None = None,
-        last_updated_by_ids: str | None = None,
+        created_by_ids: list[str] | None = None,
+        last_updated_by_ids: list[str] | None = None,
         created_at_after: int | None = None,
         created_at_before: int | None = None,
         updated_at_after: int | None = None,
@@ -3951,6 +3983,10 @@ class DataAttributesResource(BaseResource):
         self,
         data_attribute_id: str | int,
         *,
+        archived: bool | UnsetType | None = UNSET,
+        description: str | UnsetType | None = UNSET,
+        messenger_writable: bool | UnsetType | None = UNSET,
+        options_: Any | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.DataAttribute:
@@ -3965,7 +4001,12 @@ class DataAttributesResource(BaseResource):
             await self._call(
                 OPERATIONS["data_attributes.update"],
                 {"data_attribute_id": data_attribute_id},
-                body={},
+                body={
+                    "archived": archived,
+                    "description": description,
+                    "messenger_writable": messenger_writable,
+                    "options": options_,
+                },
                 extra_body=extra_body,
                 options=options,
             ),
@@ -4209,7 +4250,16 @@ class DataEventsResource(BaseResource):
     """Operations on data events."""
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, options: RequestOptions | None = None
+        self,
+        *,
+        created_at: int | UnsetType | None = UNSET,
+        email: str | UnsetType | None = UNSET,
+        event_name: str | UnsetType | None = UNSET,
+        id: str | int | UnsetType | None = UNSET,
+        metadata: dict[str, Any] | UnsetType | None = UNSET,
+        user_id: str | int | UnsetType | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
     ) -> None:
         """Submit a data event.
 
@@ -4218,13 +4268,24 @@ class DataEventsResource(BaseResource):
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
         await self._call(
-            OPERATIONS["data_events.create"], {}, body={}, extra_body=extra_body, options=options
+            OPERATIONS["data_events.create"],
+            {},
+            body={
+                "created_at": created_at,
+                "email": email,
+                "event_name": event_name,
+                "id": id,
+                "metadata": metadata,
+                "user_id": user_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     def list(
         self,
         *,
-        filter: str | None = None,
+        filter: dict[str, str] | None = None,
         type: str | None = None,
         summary: bool | None = None,
         per_page: int | None = None,
@@ -4824,7 +4885,35 @@ class MessagesResource(BaseResource):
     """Operations on messages."""
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, options: RequestOptions | None = None
+        self,
+        *,
+        bcc: m.RecipientInput
+        | dict[str, Any]
+        | builtins.list[m.RecipientInput | dict[str, Any]]
+        | UnsetType
+        | None = UNSET,
+        body: str | UnsetType | None = UNSET,
+        cc: m.RecipientInput
+        | dict[str, Any]
+        | builtins.list[m.RecipientInput | dict[str, Any]]
+        | UnsetType
+        | None = UNSET,
+        components: builtins.list[Any] | UnsetType | None = UNSET,
+        create_conversation_without_contact_reply: bool | UnsetType | None = UNSET,
+        created_at: int | UnsetType | None = UNSET,
+        from_: m.CreateMessageRequest_From | dict[str, Any] | UnsetType | None = UNSET,
+        locale: str | UnsetType | None = UNSET,
+        message_type: str | UnsetType | None = UNSET,
+        referer: str | UnsetType | None = UNSET,
+        subject: str | UnsetType | None = UNSET,
+        template: str | UnsetType | None = UNSET,
+        to: m.RecipientInput
+        | dict[str, Any]
+        | builtins.list[m.RecipientInput | dict[str, Any]]
+        | UnsetType
+        | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
     ) -> m.Message:
         """Create a message.
 
@@ -4835,7 +4924,25 @@ class MessagesResource(BaseResource):
         return cast(
             "m.Message",
             await self._call(
-                OPERATIONS["messages.create"], {}, body={}, extra_body=extra_body, options=options
+                OPERATIONS["messages.create"],
+                {},
+                body={
+                    "bcc": bcc,
+                    "body": body,
+                    "cc": cc,
+                    "components": components,
+                    "create_conversation_without_contact_reply": create_conversation_without_contact_reply,
+                    "created_at": created_at,
+                    "from": from_,
+                    "locale": locale,
+                    "message_type": message_type,
+                    "referer": referer,
+                    "subject": subject,
+                    "template": template,
+                    "to": to,
+                },
+                extra_body=extra_body,
+                options=options,
             ),
         )
 
@@ -5900,8 +6007,8 @@ class VisitorsResource(BaseResource):
         self,
         *,
         type: str,
-        user: Any,
-        visitor: Any,
+        user: m.ConvertVisitorRequest_User | dict[str, Any],
+        visitor: m.ConvertVisitorRequest_Visitor | dict[str, Any],
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.Contact:
@@ -5937,7 +6044,14 @@ class VisitorsResource(BaseResource):
         )
 
     async def update(
-        self, *, extra_body: Mapping[str, Any] | None = None, options: RequestOptions | None = None
+        self,
+        *,
+        custom_attributes: dict[str, Any] | UnsetType | None = UNSET,
+        id: str | int | UnsetType | None = UNSET,
+        name: str | UnsetType | None = UNSET,
+        user_id: str | int | UnsetType | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
     ) -> m.Visitor:
         """Update a visitor.
 
@@ -5948,7 +6062,16 @@ class VisitorsResource(BaseResource):
         return cast(
             "m.Visitor",
             await self._call(
-                OPERATIONS["visitors.update"], {}, body={}, extra_body=extra_body, options=options
+                OPERATIONS["visitors.update"],
+                {},
+                body={
+                    "custom_attributes": custom_attributes,
+                    "id": id,
+                    "name": name,
+                    "user_id": user_id,
+                },
+                extra_body=extra_body,
+                options=options,
             ),
         )
 

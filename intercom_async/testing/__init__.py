@@ -1,5 +1,14 @@
-"""Test helpers shipped with the library: a realistic workspace generator (and the fake server)."""
+"""Testing helpers shipped with the library: ``FakeIntercom`` and a realistic data generator."""
 
+from ._fake import FakeIntercom, FakeStats, RecordedRequest
+from ._faults import Fault
 from ._workspace import make_companies, make_contacts
 
-__all__ = ["make_companies", "make_contacts"]
+__all__ = [
+    "FakeIntercom",
+    "FakeStats",
+    "Fault",
+    "RecordedRequest",
+    "make_companies",
+    "make_contacts",
+]

@@ -235,3 +235,246 @@ def make_contacts(count: int, seed: int = 1, *, companies: int = 0) -> list[dict
 def make_companies(count: int, seed: int = 1) -> list[dict[str, Any]]:
     rng = random.Random(seed * 7919 + 1)
     return [make_company(i, rng) for i in range(count)]
+
+
+def make_admins(count: int = 5) -> list[dict[str, Any]]:
+    admins = []
+    for i in range(count):
+        name = f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7) % len(_LAST)]}"
+        admins.append(
+            {
+                "type": "admin",
+                "id": str(100 + i),
+                "name": name,
+                "email": f"{name.split()[0].lower()}@support.example.com",
+                "job_title": None if i % 3 == 0 else "Support Engineer",
+                "away_mode_enabled": False,
+                "away_mode_reassign": False,
+                "away_status_reason_id": None,
+                "has_inbox_seat": True,
+                "team_ids": [str(10 + (i % 2))],
+                "avatar": {"type": "avatar", "image_url": f"https://static.example.com/a/{i}.png"},
+            }
+        )
+    return admins
+
+
+def make_teams(admins: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "team",
+            "id": str(10 + t),
+            "name": name,
+            "admin_ids": [int(a["id"]) for a in admins if a["team_ids"] == [str(10 + t)]],
+        }
+        for t, name in enumerate(["Support", "Success"])
+    ]
+
+
+def make_tags(count: int = 19) -> list[dict[str, Any]]:
+    names = ["vip", "churn-risk", "beta", "enterprise", "trial", "bug", "feature-request"]
+    return [
+        {"type": "tag", "id": str(i), "name": names[i % len(names)] + ("" if i < 7 else f"-{i}")}
+        for i in range(1, count + 1)
+    ]
+
+
+def make_segments() -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "segment",
+            "id": object_id(5, i),
+            "name": name,
+            "created_at": BASE_TIME,
+            "updated_at": BASE_TIME,
+            "person_type": person,
+            "count": None,
+        }
+        for i, (name, person) in enumerate(
+            [("Active users", "user"), ("New leads", "lead"), ("Paying", "user")]
+        )
+    ]
+
+
+def make_data_attributes() -> list[dict[str, Any]]:
+    names = [
+        ("plan", "string"),
+        ("seats", "integer"),
+        ("mrr", "float"),
+        ("trial", "boolean"),
+        ("signup_source", "string"),
+        ("nps", "integer"),
+    ]
+    return [
+        {
+            "type": "data_attribute",
+            "id": 1000 + i,
+            "model": "contact",
+            "name": name,
+            "full_name": f"custom_attributes.{name}",
+            "label": name.replace("_", " ").title(),
+            "description": None if i % 2 else f"The contact's {name}",
+            "data_type": kind,
+            "api_writable": True,
+            "ui_writable": True,
+            "messenger_writable": False,
+            "custom": True,
+            "archived": False,
+            "created_at": BASE_TIME,
+            "updated_at": BASE_TIME,
+            "admin_id": "100",
+        }
+        for i, (name, kind) in enumerate(names)
+    ]
+
+
+def make_conversation(
+    index: int, rng: random.Random, contacts: list[dict[str, Any]], admins: list[dict[str, Any]]
+) -> dict[str, Any]:
+    contact = contacts[rng.randrange(len(contacts))] if contacts else None
+    admin = admins[rng.randrange(len(admins))] if admins else None
+    created = BASE_TIME - rng.randrange(0, 86_400 * 200)
+    state = rng.choice(["open", "closed", "snoozed"])
+    author = (
+        {"type": "admin", "id": admin["id"], "name": admin["name"], "email": admin["email"]}
+        if admin
+        else None
+    )
+    parts: list[dict[str, Any]] = [
+        {
+            "type": "conversation_part",
+            "id": str(index * 10 + p),
+            "part_type": "comment",
+            "body": f"<p>Reply {p}</p>",
+            "created_at": created + 60 * (p + 1),
+            "updated_at": created + 60 * (p + 1),
+            "notified_at": created + 60 * (p + 1),
+            "assigned_to": None,
+            "author": author,
+            "attachments": [],
+            "external_id": None,
+            "redacted": False,
+        }
+        for p in range(rng.randrange(0, 3))
+    ]
+    return {
+        "type": "conversation",
+        "id": str(10_000 + index),
+        "title": None,
+        "created_at": created,
+        "updated_at": created + 3600,
+        "waiting_since": None,
+        "snoozed_until": None if state != "snoozed" else created + 86_400,
+        "open": state != "closed",
+        "state": state,
+        "read": rng.random() < 0.5,
+        "priority": rng.choice(["priority", "not_priority"]),
+        "admin_assignee_id": int(admin["id"]) if admin and rng.random() < 0.7 else None,
+        "team_assignee_id": rng.choice([None, 0, 10, 11]),
+        "tags": {"type": "tag.list", "tags": []},
+        "conversation_rating": None,
+        "source": {
+            "type": "conversation",
+            "id": str(400_000 + index),
+            "delivered_as": "customer_initiated",
+            "subject": "",
+            "body": f"<p>Help with order {index}</p>",
+            "author": {
+                "type": "user",
+                "id": contact["id"],
+                "name": contact["name"],
+                "email": contact["email"],
+            }
+            if contact
+            else None,
+            "attachments": [],
+            "url": None,
+            "redacted": False,
+        },
+        "contacts": {
+            "type": "contact.list",
+            "contacts": [
+                {"type": "contact", "id": contact["id"], "external_id": contact["external_id"]}
+            ]
+            if contact
+            else [],
+        },
+        "teammates": None,
+        "custom_attributes": {},
+        "first_contact_reply": None,
+        "sla_applied": None,
+        "statistics": None,
+        "conversation_parts": {
+            "type": "conversation_part.list",
+            "conversation_parts": parts,
+            "total_count": len(parts),
+        },
+        "linked_objects": {"type": "list", "data": [], "total_count": 0, "has_more": False},
+        "ai_agent_participated": False,
+    }
+
+
+def make_conversations(
+    count: int, contacts: list[dict[str, Any]], admins: list[dict[str, Any]], seed: int = 1
+) -> list[dict[str, Any]]:
+    rng = random.Random(seed * 104729 + 3)
+    return [make_conversation(i, rng, contacts, admins) for i in range(count)]
+
+
+def make_ticket_types() -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "ticket_type",
+            "id": str(50 + i),
+            "name": name,
+            "description": f"{name} tickets",
+            "icon": "🎟️",
+            "workspace_id": WORKSPACE_ID,
+            "archived": False,
+            "category": category,
+            "created_at": BASE_TIME,
+            "updated_at": BASE_TIME,
+            "ticket_type_attributes": {"type": "list", "data": []},
+        }
+        for i, (name, category) in enumerate(
+            [("Bug", "Tracker"), ("Question", "Customer"), ("Refund", "Back-office")]
+        )
+    ]
+
+
+def make_articles(count: int = 12) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "article",
+            "id": str(7000 + i),
+            "workspace_id": WORKSPACE_ID,
+            "title": f"How to {verb}",
+            "description": f"A guide to {verb}",
+            "body": f"<p>Steps to {verb}.</p>",
+            "author_id": 100,
+            "state": "published",
+            "created_at": BASE_TIME,
+            "updated_at": BASE_TIME,
+            "url": f"https://help.example.com/articles/{7000 + i}",
+            "parent_id": None,
+            "parent_ids": [],
+            "parent_type": None,
+            "default_locale": "en",
+        }
+        for i, verb in enumerate(
+            [
+                "sign in",
+                "reset a password",
+                "export data",
+                "invite a team",
+                "set up billing",
+                "use the API",
+                "connect Slack",
+                "close an account",
+                "change a plan",
+                "add a domain",
+                "enable SSO",
+                "read reports",
+            ][:count]
+        )
+    ]

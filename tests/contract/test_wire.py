@@ -62,6 +62,14 @@ async def test_method_sends_what_the_spec_describes(op: Operation) -> None:
                 n for n in python_names[len(args) :] if n.rstrip("_") in (wire, wire + "_query")
             )
             annotation = str(signature.parameters[py].annotation)
+            if annotation.startswith("dict"):
+                kwargs[py] = {"user_id": "u1"}
+                expected_query["user_id"] = "u1"
+                continue
+            if annotation.startswith(("list", "builtins.list")):
+                kwargs[py] = ["a", "b"]
+                expected_query[wire] = "a,b"
+                continue
             value = next((v for k, v in SAMPLES.items() if annotation.startswith(k)), "q")
             kwargs[py] = value
             expected_query[wire] = {True: "true"}.get(value, str(value))

@@ -1,0 +1,325 @@
+"""``FakeIntercom``: an in-memory Intercom on 127.0.0.1, for tests and the demo.
+
+    async with FakeIntercom(token="test") as fake:
+        fake.seed(contacts=1_000, companies=100)
+        async with fake.client() as client:
+            contact = await client.contacts.get(next(iter(fake.store.contacts)))
+
+It serves every operation in ``OPERATIONS``: the common resources statefully (see
+``_handlers``), every other one with a well-formed response of its declared shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+import typing
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from aiohttp import web
+
+from .._client import Intercom
+from .._operation import Operation
+from ..operations import OPERATIONS
+from ._faults import Fault, FaultBody
+from ._store import Workspace, error
+
+KNOWN_VERSIONS = frozenset(
+    {"1.0", "1.1", "1.2", "1.3", "1.4", "Unstable", "Preview"} | {f"2.{i}" for i in range(17)}
+)
+
+_HTML_ERROR = "<html><head><title>{status}</title></head><body><h1>{status}</h1>nginx</body></html>"
+
+
+@dataclass
+class RecordedRequest:
+    """What the fake received (the Authorization header is left out)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    operation: str | None
+
+
+@dataclass
+class FakeStats:
+    served: int = 0
+    rate_limited: int = 0
+    faults_injected: int = 0
+
+
+@dataclass
+class Ctx:
+    """What a handler gets: the request, its operation and parsed inputs, and the store."""
+
+    request: web.Request
+    op: Operation
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    store: Workspace
+    fake: FakeIntercom
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[Ctx], Awaitable[web.StreamResponse]]
+
+
+class FakeIntercom:
+    """An in-memory, stateful Intercom API on a free loopback port.
+
+    ``rate_limit=(limit, seconds)`` sets the windows (default: Intercom's 10,000 per minute,
+    enforced as 1,666 per 10 s); ``scroll_expiry`` the seconds a scroll_param lives.
+    """
+
+    def __init__(
+        self,
+        token: str = "test",
+        *,
+        rate_limit: tuple[int, int] = (1666, 10),
+        scroll_expiry: float = 60.0,
+        scroll_page_size: int = 100,
+        seed: int = 1,
+    ) -> None:
+        self.token = token
+        self.rate_limit = rate_limit
+        self.scroll_expiry = scroll_expiry
+        self.scroll_page_size = scroll_page_size
+        self.store = Workspace()
+        self.requests: list[RecordedRequest] = []
+        self.record_requests = True
+        self.stats = FakeStats()
+        self.faults: list[Fault] = []
+        self._rng = random.Random(seed)
+        self._windows: dict[int, int] = {}
+        self._runner: web.AppRunner | None = None
+        self._base_url: str | None = None
+        # One scroll per app: the scroll in progress and when its param was last used.
+        self.scroll_state: dict[str, Any] = {}
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def __aenter__(self) -> FakeIntercom:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def start(self) -> str:
+        app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
+        for op in sorted(OPERATIONS.values(), key=lambda o: (o.path.count("{"), o.path)):
+            app.router.add_route(op.method, op.path, self._endpoint(op))
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self._base_url = f"http://127.0.0.1:{port}"
+        return self._base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        if self._base_url is None:
+            raise RuntimeError("the fake is not started: use `async with FakeIntercom() as fake`")
+        return self._base_url
+
+    def client(self, **kwargs: Any) -> Intercom:
+        """An ``Intercom`` client bound to this fake (keyword arguments go to ``Intercom``)."""
+        kwargs.setdefault("token", self.token)
+        return Intercom(base_url=self.base_url, **kwargs)
+
+    # -- data and faults --------------------------------------------------------------------
+
+    def seed(
+        self, *, contacts: int = 0, companies: int = 0, conversations: int = 0, seed: int = 1
+    ) -> FakeIntercom:
+        """Replace the workspace with a deterministic one of this size."""
+        self.store.seed(
+            contacts=contacts, companies=companies, conversations=conversations, seed=seed
+        )
+        self.scroll_state.clear()
+        return self
+
+    def inject(
+        self,
+        status: int | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        body: FaultBody = "json",
+        drop: typing.Literal["before", "after"] | None = None,
+        truncate: bool = False,
+        latency: float = 0.0,
+        probability: float = 1.0,
+        times: int | None = None,
+    ) -> Fault:
+        """Add a fault rule (see ``Fault``); returns it so a test can read ``hits``."""
+        fault = Fault(
+            method=method,
+            path=path,
+            status=status,
+            body=body,
+            drop=drop,
+            truncate=truncate,
+            latency=latency,
+            probability=probability,
+            times=times,
+        )
+        self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    # -- request pipeline -------------------------------------------------------------------
+
+    def _endpoint(self, op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        from ._handlers import HANDLERS, BadInput, generic
+
+        handler = HANDLERS.get(op.name, generic)
+
+        async def endpoint(request: web.Request) -> web.StreamResponse:
+            ctx = Ctx(
+                request=request,
+                op=op,
+                params=dict(request.match_info),
+                query=dict(request.query),
+                body=request["json"],
+                store=self.store,
+                fake=self,
+            )
+            try:
+                return await handler(ctx)
+            except BadInput as bad:
+                return bad.response
+
+        endpoint.__name__ = op.name
+        return endpoint
+
+    @web.middleware
+    async def _middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        raw = await request.read()
+        template = None
+        resource = request.match_info.route.resource
+        if resource is not None:
+            template = resource.canonical
+        fault = next(
+            (
+                f
+                for f in self.faults
+                if f.matches(request.method, request.path, template, self._rng)
+            ),
+            None,
+        )
+        body: Any = None
+        parse_error = False
+        if raw:
+            try:
+                body = msgspec.json.decode(raw)
+            except msgspec.DecodeError:
+                parse_error = True
+        request["json"] = body
+        if self.record_requests:
+            headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+            self.requests.append(
+                RecordedRequest(
+                    request.method,
+                    request.path,
+                    dict(request.query),
+                    headers,
+                    body,
+                    getattr(handler, "__name__", None),
+                )
+            )
+        if fault is not None:
+            fault.hits += 1
+            self.stats.faults_injected += 1
+            if fault.latency:
+                await asyncio.sleep(fault.latency)
+            if fault.drop == "before":
+                return self._drop(request)
+            if fault.status is not None:
+                return self._fault_response(fault.status, fault.body)
+        auth = request.headers.get("Authorization", "")
+        if auth != f"Bearer {self.token}":
+            return error(401, "unauthorized", "Access Token Invalid")
+        version = request.headers.get("Intercom-Version")
+        if version is not None and version not in KNOWN_VERSIONS:
+            return error(
+                400,
+                "intercom_version_invalid",
+                f"The requested version could not be found: {version}",
+            )
+        limit_headers, over = self._count_in_window()
+        if over:
+            self.stats.rate_limited += 1
+            return error(429, "rate_limit_exceeded", "Exceeded rate limit", headers=limit_headers)
+        if parse_error:
+            return error(
+                400, "parameter_invalid", "Request body is not valid JSON", headers=limit_headers
+            )
+        if resource is None:
+            return error(404, "not_found", "Resource Not Found", headers=limit_headers)
+        response = await handler(request)
+        self.stats.served += 1
+        if fault is not None and fault.drop == "after":
+            return self._drop(request)
+        if fault is not None and fault.truncate and isinstance(response, web.Response):
+            full = response.body if isinstance(response.body, bytes) else b""
+            response = web.Response(
+                body=full[: max(1, len(full) // 2)],
+                status=response.status,
+                content_type="application/json",
+            )
+        response.headers.update(limit_headers)
+        return response
+
+    def _count_in_window(self) -> tuple[dict[str, str], bool]:
+        limit, seconds = self.rate_limit
+        window = math.floor(time.time() / seconds)
+        used = self._windows.get(window, 0) + 1
+        self._windows = {window: used}
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
+            "X-RateLimit-Reset": str((window + 1) * seconds),
+        }
+        return headers, used > limit
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.Response:
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=500)
+
+    @staticmethod
+    def _fault_response(status: int, body: FaultBody) -> web.Response:
+        if body == "html":
+            return web.Response(
+                status=status, text=_HTML_ERROR.format(status=status), content_type="text/html"
+            )
+        if body == "empty":
+            return web.Response(status=status)
+        code = "rate_limit_exceeded" if status == 429 else "server_error"
+        headers = None
+        if status == 429:
+            reset = math.floor(time.time()) + 1
+            headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+        return error(status, code, "Injected fault", headers=headers)

@@ -1,0 +1,99 @@
+"""Evaluating Intercom search queries over stored records, for the fake server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..search import Filter, Group, Query, QueryError, Target, validate
+
+_MISSING = object()
+
+
+def parse(query: Any) -> Query:
+    """A query dict as sent to /…/search, as builder objects (which carry the rules)."""
+    if not isinstance(query, dict):
+        raise QueryError("query must be an object")
+    if "field" in query:
+        if "operator" not in query or "value" not in query:
+            raise QueryError(f"search field {query['field']!r}: needs an operator and a value")
+        return Filter(str(query["field"]), str(query["operator"]), query["value"])
+    operator = query.get("operator")
+    value = query.get("value")
+    if operator not in ("AND", "OR") or not isinstance(value, list):
+        raise QueryError("a search group needs operator AND/OR and a list of queries")
+    return Group(operator, tuple(parse(part) for part in value))
+
+
+def _lookup(record: dict[str, Any], field: str) -> Any:
+    value: Any = record
+    for part in field.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return _MISSING
+    return value
+
+
+def _compare(op: str, actual: Any, expected: Any, by_day: bool) -> bool:
+    if actual is _MISSING:
+        return op in ("!=", "NIN", "!~")
+    if by_day and isinstance(actual, int) and isinstance(expected, int):
+        actual, expected = actual // 86_400, expected // 86_400
+    if op == "=":
+        return bool(actual == expected)
+    if op == "!=":
+        return bool(actual != expected)
+    if op == "IN":
+        return actual in expected
+    if op == "NIN":
+        return actual not in expected
+    if op in ("<", "<=", ">", ">="):
+        if actual is None or isinstance(actual, (str, bool)):
+            return False
+        result: bool = {
+            "<": actual < expected,
+            "<=": actual <= expected,
+            ">": actual > expected,
+            ">=": actual >= expected,
+        }[op]
+        return result
+    text = "" if actual is None else str(actual).lower()
+    needle = str(expected).lower()
+    return {
+        "~": needle in text,
+        "!~": needle not in text,
+        "^": text.startswith(needle),
+        "$": text.endswith(needle),
+    }[op]
+
+
+def matcher(query: Any, target: Target) -> Callable[[dict[str, Any]], bool]:
+    """Parse, check (raising QueryError) and compile ``query`` into a record predicate."""
+    parsed = parse(query)
+    validate(parsed, target)
+
+    def build(node: Query) -> Callable[[dict[str, Any]], bool]:
+        if isinstance(node, Filter):
+            by_day = target == "contacts" and node.field.endswith("_at")
+            return lambda r: _compare(node.operator, _lookup(r, node.field), node.value, by_day)
+        assert isinstance(node, Group)
+        parts = [build(child) for child in node.queries]
+        if node.operator == "AND":
+            return lambda r: all(p(r) for p in parts)
+        return lambda r: any(p(r) for p in parts)
+
+    return build(parsed)
+
+
+def sort_key(sort: Any) -> tuple[Callable[[dict[str, Any]], Any], bool] | None:
+    if not isinstance(sort, dict) or "field" not in sort:
+        return None
+    field = str(sort["field"])
+    descending = sort.get("order") == "descending"
+
+    def key(record: dict[str, Any]) -> Any:
+        value = _lookup(record, field)
+        return (value is _MISSING or value is None, value if value not in (_MISSING, None) else 0)
+
+    return key, descending

@@ -1,0 +1,163 @@
+"""The fake's handler table, the paging helpers its handlers share, and the generic answer."""
+
+from __future__ import annotations
+
+import math
+import typing
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from ._store import InvalidCursor, decode_cursor, encode_cursor, error, int_param
+
+if TYPE_CHECKING:
+    from ._fake import Ctx
+
+Handler = Callable[["Ctx"], Awaitable[web.StreamResponse]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*names: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for name in names:
+            HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def ok(body: Any, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status)
+
+
+class BadInput(Exception):
+    """Raised by handlers for a 400/422 answer; carries the response."""
+
+    def __init__(self, response: web.Response) -> None:
+        self.response = response
+
+
+def per_page(ctx: Ctx, default: int, source: dict[str, Any] | None = None) -> int:
+    raw = (source if source is not None else ctx.query).get("per_page")
+    try:
+        return int_param(None if raw is None else str(raw), default)
+    except ValueError:
+        raise BadInput(
+            error(400, "parameter_invalid", "per_page must be between 1 and 150")
+        ) from None
+
+
+def cursor_page(
+    ctx: Ctx,
+    kind: str,
+    records: Sequence[dict[str, Any]],
+    *,
+    items_key: str = "data",
+    list_type: str = "list",
+    default_per_page: int = 50,
+    starting_after: str | None = None,
+    size: int | None = None,
+) -> web.Response:
+    """A cursor-paginated list (``pages.next.starting_after``), as GET /contacts answers."""
+    size = size or per_page(ctx, default_per_page)
+    cursor = starting_after if starting_after is not None else ctx.query.get("starting_after")
+    try:
+        offset = decode_cursor(kind, cursor)
+    except InvalidCursor:
+        return error(400, "client_error", "Invalid starting_after param")
+    chunk = list(records[offset : offset + size])
+    more = offset + size < len(records)
+    following = {"page": offset // size + 2, "starting_after": encode_cursor(kind, offset + size)}
+    return ok(
+        {
+            "type": list_type,
+            items_key: chunk,
+            "total_count": len(records),
+            "pages": {
+                "type": "pages",
+                "page": offset // size + 1,
+                "per_page": size,
+                "total_pages": max(1, math.ceil(len(records) / size)),
+                "next": following if more else None,
+            },
+        }
+    )
+
+
+def number_page(
+    ctx: Ctx,
+    records: Sequence[dict[str, Any]],
+    *,
+    items_key: str = "data",
+    list_type: str = "list",
+    default_per_page: int = 15,
+    cap: int | None = None,
+) -> web.Response:
+    """A page-numbered list (``pages.page`` / ``total_pages`` / ``next`` URL)."""
+    size = per_page(ctx, default_per_page)
+    try:
+        page = int_param(ctx.query.get("page"), 1, high=10**9)
+    except ValueError:
+        return error(400, "parameter_invalid", "page must be a positive integer")
+    reachable = records if cap is None else records[:cap]
+    chunk = list(reachable[(page - 1) * size : page * size])
+    total_pages = max(1, math.ceil(len(reachable) / size))
+    url = ctx.request.url
+    following = str(url.update_query(page=page + 1)) if page < total_pages else None
+    return ok(
+        {
+            "type": list_type,
+            items_key: chunk,
+            "total_count": len(records),
+            "pages": {
+                "type": "pages",
+                "page": page,
+                "per_page": size,
+                "total_pages": total_pages,
+                "next": following,
+            },
+        }
+    )
+
+
+def _empty_value(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
+    return {}
+
+
+async def generic(ctx: Ctx) -> web.StreamResponse:
+    """A well-formed answer of the operation's declared shape, for operations kept stateless."""
+    op = ctx.op
+    if op.response_kind == "binary":
+        return web.Response(body=b"fake export\n", content_type="application/octet-stream")
+    if op.response_kind == "empty" or op.response_type is None:
+        return web.Response(status=204 if op.method == "DELETE" else 200)
+    if typing.get_origin(op.response_type) in (list, dict):
+        return ok(_empty_value(op.response_type))
+    if op.pagination:
+        body: dict[str, Any] = {"type": "list", op.items_key or "data": [], "total_count": 0}
+        if op.pagination == "scroll":
+            body["scroll_param"] = None
+        elif op.pagination == "top_level_page":
+            body.update(page=1, total_pages=1)
+        elif op.pagination != "unpaginated":
+            body["pages"] = {
+                "type": "pages",
+                "page": 1,
+                "per_page": 50,
+                "total_pages": 1,
+                "next": None,
+            }
+        return ok(body)
+    fields = set(getattr(op.response_type, "__struct_fields__", ()))
+    answer: dict[str, Any] = {}
+    if isinstance(ctx.body, dict):
+        answer.update({k: v for k, v in ctx.body.items() if k in fields})
+    if ctx.params and "id" in fields:
+        answer["id"] = list(ctx.params.values())[-1]
+    return ok(answer)
