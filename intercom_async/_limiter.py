@@ -76,7 +76,9 @@ class RateLimiter:
     """Caps in-flight requests and paces them against the rate-limit windows.
 
     ``max_concurrency`` bounds requests in flight; ``ceiling=(n, seconds)`` adds a client-side cap
-    of ``n`` requests per ``seconds``; ``budget`` replaces the in-process window state.
+    of ``n`` requests per ``seconds``; below ``pace_below`` of the window's limit the rest is
+    spread to the reset (0 turns pacing off: burst, then wait for the reset); ``budget`` replaces
+    the in-process window state.
     """
 
     def __init__(
@@ -84,13 +86,18 @@ class RateLimiter:
         max_concurrency: int = 10,
         *,
         ceiling: tuple[int, float] | None = None,
+        pace_below: float = 0.25,
         budget: RateBudget | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
         self.max_concurrency = max_concurrency
         self._capacity = anyio.CapacityLimiter(max_concurrency)
-        self.budget: RateBudget = budget if budget is not None else LocalRateBudget(ceiling=ceiling)
+        self.budget: RateBudget = (
+            budget
+            if budget is not None
+            else LocalRateBudget(ceiling=ceiling, pace_below=pace_below)
+        )
         self.stats = ClientStats()
         self.latest: RateLimit | None = None
 

@@ -69,7 +69,8 @@ class PacingState:
                 and self.limit
                 and self.remaining < self.limit * self.pace_below
             ):
-                interval = (self.reset_at - now) / self.remaining
+                # remaining + 1 gaps, so the last request lands before the reset, not on it.
+                interval = (self.reset_at - now) / (self.remaining + 1)
                 wait = max(wait, self.last_grant_at + interval - now)
         if self.ceiling is not None:
             count, period = self.ceiling

@@ -15,6 +15,7 @@ immediate rather than at garbage collection.
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
@@ -26,7 +27,6 @@ from urllib.parse import parse_qsl, urlsplit
 from ._operation import Operation
 from ._options import RequestOptions
 from .errors import APIStatusError, InternalServerError, PaginationError
-from .models._common import StartingAfter
 
 if TYPE_CHECKING:
     from ._client import Intercom
@@ -56,44 +56,53 @@ class Page(Generic[ItemT, PageT]):
 
     @property
     def total_count(self) -> int | None:
-        value = getattr(self.raw, "total_count", None)
+        value = _get(self.raw, "total_count")
         return value if isinstance(value, int) else None
 
     @property
     def pages(self) -> Any:
-        return getattr(self.raw, "pages", None)
+        return _get(self.raw, "pages")
 
 
 def _query_of(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
 
 
+def _get(value: Any, name: str) -> Any:
+    """A field of a decoded model or of a raw dict (``as_dicts()`` pages)."""
+    if isinstance(value, dict):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+def _unseen(item: Any, seen_ids: set[object]) -> bool:
+    key = _get(item, "id")
+    return key is None or key not in seen_ids
+
+
 def next_cursor(style: str, raw: Any, cursor: str | int | None, items: int) -> str | int | None:
     """The cursor of the page after ``raw`` (None: ``raw`` is the last page). Pure."""
-    pages = getattr(raw, "pages", None)
-    following = getattr(pages, "next", None)
+    pages = _get(raw, "pages")
+    following = _get(pages, "next")
     if style in ("cursor", "search"):
-        if isinstance(following, StartingAfter):
-            return following.starting_after or None
         if isinstance(following, str):
             return _query_of(following).get("starting_after") or None
-        return None
+        return _get(following, "starting_after") or None
     if style == "page":
-        current = getattr(pages, "page", None) or (cursor if isinstance(cursor, int) else 1)
-        total = getattr(pages, "total_pages", None)
-        if isinstance(following, (str, StartingAfter)) or (total is not None and current < total):
+        current = _get(pages, "page") or (cursor if isinstance(cursor, int) else 1)
+        total = _get(pages, "total_pages")
+        if following or (total is not None and current < total):
             return int(current) + 1
         return None
     if style == "top_level_page":
-        current = getattr(raw, "page", None) or (cursor if isinstance(cursor, int) else 1)
-        total = getattr(raw, "total_pages", None)
+        current = _get(raw, "page") or (cursor if isinstance(cursor, int) else 1)
+        total = _get(raw, "total_pages")
         return int(current) + 1 if total is not None and current < total else None
     if style == "scroll":
-        return (getattr(raw, "scroll_param", None) or None) if items else None
+        return (_get(raw, "scroll_param") or None) if items else None
     if style == "next_cursor":
-        has_more = getattr(raw, "has_more", None)
-        following_cursor = getattr(raw, "next_cursor", None)
-        return following_cursor if following_cursor and has_more is not False else None
+        following_cursor = _get(raw, "next_cursor")
+        return following_cursor if following_cursor and _get(raw, "has_more") is not False else None
     if style == "next_url":
         return following if isinstance(following, str) and following else None
     return None
@@ -197,11 +206,20 @@ class Paginator(Generic[ItemT, PageT]):
         self.restarts = 0
         self._open: list[AsyncGenerator[Any, None]] = []
         self._scroll_issued: dict[object, float] = {}
+        self._decode_as: Any = op.response_type
 
     def __repr__(self) -> str:
         return f"Paginator({self._op.name}, style={self._style}, cursor={self.cursor!r})"
 
     # -- public API -------------------------------------------------------------------------
+
+    def as_dicts(self) -> Paginator[dict[str, Any], dict[str, Any]]:
+        """The same listing with every item as the JSON object Intercom sent (every field)."""
+        clone: Paginator[dict[str, Any], dict[str, Any]] = copy.copy(self)  # type: ignore[arg-type]
+        clone._decode_as = dict[str, Any]
+        clone._open = []
+        clone._scroll_issued = {}
+        return clone
 
     def __await__(self) -> Generator[Any, None, Page[ItemT, PageT]]:
         return self._first_page().__await__()
@@ -265,16 +283,14 @@ class Paginator(Generic[ItemT, PageT]):
             path_params=self._path_params,
             params=query,
             json=body,
-            type=self._op.response_type,
+            type=self._decode_as,
             idempotent=self._op.idempotent,
             options=self._options,
             version=self._op.api_version if self._op.deprecated else None,
         )
         self.pages_fetched += 1
         items = [
-            item
-            for item in (getattr(raw, self._op.items_key or "data", None) or [])
-            if item is not None
+            item for item in (_get(raw, self._op.items_key or "data") or []) if item is not None
         ]
         following = next_cursor(self._style, raw, cursor, len(items))
         if self._style == "scroll" and following is not None:
@@ -343,10 +359,8 @@ class Paginator(Generic[ItemT, PageT]):
                     pages = self._follow(start)
                     async with aclosing(pages):
                         async for page in pages:
-                            fresh = [
-                                i for i in page.items if getattr(i, "id", object()) not in seen_ids
-                            ]
-                            seen_ids.update(getattr(i, "id", None) for i in fresh)
+                            fresh = [i for i in page.items if _unseen(i, seen_ids)]
+                            seen_ids.update(_get(i, "id") for i in fresh)
                             yield Page(fresh, page.raw, page.next_cursor, page.number)
                     return
                 except APIStatusError as error:

@@ -33,10 +33,11 @@ def test_low_budget_is_spread_over_the_rest_of_the_window() -> None:
     s = state(pace_below=0.25)
     seq = s.grant(0.0)
     s.observe(seq, RateLimit(limit=100, remaining=10, reset_at=10.0))
-    # 10 left, 10 s to go: one request a second.
+    # 10 left, 11 s to go: 11 gaps of 1 s, the last request a second before the reset.
+    s.reset_at = 11.0
     assert s.delay(0.0) == pytest.approx(1.0)
     s.grant(1.0)
-    # 9 left, 9 s to go.
+    # 9 left, 10 s to go.
     assert s.delay(1.0) == pytest.approx(1.0)
 
 

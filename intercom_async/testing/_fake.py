@@ -33,6 +33,9 @@ KNOWN_VERSIONS = frozenset(
     {"1.0", "1.1", "1.2", "1.3", "1.4", "Unstable", "Preview"} | {f"2.{i}" for i in range(17)}
 )
 
+# The parsed JSON body, read once by the middleware and handed to the handler.
+_JSON_BODY = web.RequestKey("intercom_async_json_body", object)
+
 _HTML_ERROR = "<html><head><title>{status}</title></head><body><h1>{status}</h1>nginx</body></html>"
 
 
@@ -199,7 +202,7 @@ class FakeIntercom:
                 op=op,
                 params=dict(request.match_info),
                 query=dict(request.query),
-                body=request["json"],
+                body=request[_JSON_BODY],
                 store=self.store,
                 fake=self,
             )
@@ -235,7 +238,7 @@ class FakeIntercom:
                 body = msgspec.json.decode(raw)
             except msgspec.DecodeError:
                 parse_error = True
-        request["json"] = body
+        request[_JSON_BODY] = body
         if self.record_requests:
             headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
             self.requests.append(

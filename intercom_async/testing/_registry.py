@@ -7,6 +7,7 @@ import typing
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from aiohttp import web
 
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, int_param
@@ -156,8 +157,19 @@ async def generic(ctx: Ctx) -> web.StreamResponse:
         return ok(body)
     fields = set(getattr(op.response_type, "__struct_fields__", ()))
     answer: dict[str, Any] = {}
-    if isinstance(ctx.body, dict):
-        answer.update({k: v for k, v in ctx.body.items() if k in fields})
     if ctx.params and "id" in fields:
         answer["id"] = list(ctx.params.values())[-1]
+    if isinstance(ctx.body, dict):
+        # Echo what was sent, field by field, where it fits the declared response shape.
+        for key, value in ctx.body.items():
+            if key in fields and _fits(op.response_type, {**answer, key: value}):
+                answer[key] = value
     return ok(answer)
+
+
+def _fits(shape: Any, body: dict[str, Any]) -> bool:
+    try:
+        msgspec.convert(body, shape)
+    except msgspec.ValidationError:
+        return False
+    return True

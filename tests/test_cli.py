@@ -1,0 +1,162 @@
+"""The intercom-async command end to end: demo, export, resume after Ctrl-C, clear failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from intercom_async.testing import FakeIntercom
+
+
+def cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    merged = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "intercom_async.cli", *args],
+        capture_output=True,
+        text=True,
+        env=merged,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_demo_runs_the_bulk_sync_and_exits_zero() -> None:
+    result = cli(
+        "demo",
+        "--contacts",
+        "3000",
+        "--companies",
+        "300",
+        "--conversations",
+        "600",
+        "--updates",
+        "300",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for step in (
+        "stream contacts",
+        "search contacts",
+        "scroll companies",
+        "update contacts",
+        "export conversations",
+        "total",
+    ):
+        assert step in result.stdout
+
+
+def test_export_writes_every_contact_as_one_complete_json_line(tmp_path: Path) -> None:
+    out = tmp_path / "contacts.jsonl"
+    result = cli("export", "contacts", "--fake", "--fake-contacts", "1200", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text().splitlines()
+    assert len(lines) == 1200
+    records = [json.loads(line) for line in lines]
+    assert len({r["id"] for r in records}) == 1200
+    assert {"custom_attributes", "location", "tags", "companies", "email"} <= set(records[0])
+
+
+def test_export_csv_and_search(tmp_path: Path) -> None:
+    out = tmp_path / "leads.csv"
+    query = json.dumps({"field": "role", "operator": "=", "value": "lead"})
+    result = cli(
+        "export",
+        "contacts",
+        "--fake",
+        "--fake-contacts",
+        "600",
+        "--format",
+        "csv",
+        "--search",
+        query,
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    rows = out.read_text().splitlines()
+    header = rows[0].split(",")
+    assert "id" in header and "_extra" in header
+    assert 0 < len(rows) - 1 < 600 and all(",lead," in row for row in rows[1:])
+
+
+def test_interrupted_export_resumes_to_exactly_once(tmp_path: Path) -> None:
+    out = tmp_path / "contacts.jsonl"
+    args = [
+        "export",
+        "contacts",
+        "--fake",
+        "--fake-contacts",
+        "3000",
+        "--per-page",
+        "100",
+        "--out",
+        str(out),
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intercom_async.cli", *args, "--fake-latency", "0.05"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while (not out.exists() or out.stat().st_size < 200_000) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    cursor = stderr.split("--resume", 1)[1].split()[0]
+    partial = out.read_text().splitlines()
+    assert 0 < len(partial) < 3000 and len(partial) % 100 == 0  # whole pages only
+    result = cli(*args, "--resume", cursor)
+    assert result.returncode == 0, result.stderr
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert len(ids) == 3000 == len(set(ids))
+
+
+def test_no_token_is_one_clear_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "INTERCOM_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "intercom_async.cli", "export", "contacts"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "INTERCOM_TOKEN" in result.stderr
+
+
+async def test_rejected_token_and_network_down_are_one_clear_line() -> None:
+    async with FakeIntercom(token="right") as fake:
+        import asyncio
+
+        result = await asyncio.to_thread(
+            cli, "export", "contacts", "--base-url", fake.base_url, env={"INTERCOM_TOKEN": "wrong"}
+        )
+    assert result.returncode == 1
+    assert "rejected the token" in result.stderr and "Traceback" not in result.stderr
+    assert "wrong" not in result.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    down = cli(
+        "export", "contacts", "--base-url", f"http://127.0.0.1:{port}", env={"INTERCOM_TOKEN": "x"}
+    )
+    assert down.returncode == 1
+    assert "could not reach" in down.stderr and "Traceback" not in down.stderr
+
+
+@pytest.mark.parametrize("bad", [["export", "nothing"], ["export", "contacts", "--search", "{"]])
+def test_bad_arguments_exit_two(bad: list[str]) -> None:
+    result = cli(*bad, "--fake") if "--search" in bad else cli(*bad)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
