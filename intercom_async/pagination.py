@@ -38,7 +38,7 @@ PageT = TypeVar("PageT")
 COMPANY_LIST_CAP = 10_000
 _CAPPED_PATHS = frozenset({"/companies", "/companies/list"})
 SCROLL_EXPIRY_SECONDS = 60.0
-MAX_SCROLL_RESTARTS = 3
+MAX_SCROLL_RESTARTS = 5
 
 
 class ScrollRestartRequired(PaginationError):

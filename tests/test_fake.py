@@ -217,14 +217,17 @@ async def test_scroll_is_one_per_app_and_expires(fake: FakeIntercom) -> None:
     fake.scroll_expiry = 0.2
     async with fake.client() as client:
         first = await client.request("GET", "/companies/scroll")
-        with pytest.raises(BadRequestError, match="scroll_exists"):
-            await client.request("GET", "/companies/scroll")
+        second = await client.request("GET", "/companies/scroll")
+        with pytest.raises(NotFoundError, match="scroll_parameter_not_found"):
+            await client.request(
+                "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
+            )
         import asyncio
 
         await asyncio.sleep(0.3)
         with pytest.raises(NotFoundError, match="expired"):
             await client.request(
-                "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
+                "GET", "/companies/scroll", params={"scroll_param": second["scroll_param"]}
             )
         ids = [c.id async for c in client.companies.scroll()]
     assert len(ids) == len(set(ids)) == 120

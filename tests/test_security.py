@@ -123,3 +123,71 @@ async def test_tls_is_verified_by_default() -> None:
             assert await insecure.request("GET", "/me") == {"secure": True}
     finally:
         await server.close()
+
+
+async def test_no_error_class_ever_shows_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    from collections.abc import Awaitable, Callable
+    from typing import Any
+
+    from intercom_async.testing import FakeIntercom
+
+    caplog.set_level(logging.DEBUG, logger="intercom_async")
+    caught: list[BaseException] = []
+
+    async def capture(call: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            await call()
+        except IntercomError as exc:
+            caught.append(exc)
+
+    async with FakeIntercom(token=TOKEN) as fake:
+        fake.seed(contacts=5, companies=5)
+        contact_id = next(iter(fake.store.contacts))
+        async with fake.client(timeout=0.2, max_retries=1) as client:
+            fake.inject(latency=0.5, path="/me", times=2)
+            fake.inject(path="/contacts/{contact_id}", truncate=True, times=1)
+            fake.inject(500, path="/companies/scroll", times=4)
+            await capture(client.admins.me)  # APITimeoutError
+            await capture(lambda: client.contacts.get(contact_id))  # DecodeError
+            await capture(client.companies.scroll(scroll_restart="raise").to_list)
+            await capture(lambda: client.contacts.list(cursor="bad").to_list())  # 400
+        await capture(client.admins.me)  # ClientClosedError
+        async with Intercom(token=lambda: "", base_url=fake.base_url) as empty:
+            await capture(empty.admins.me)  # ConfigurationError from the token callable
+    kinds = {type(e).__name__ for e in caught}
+    assert {
+        "APITimeoutError",
+        "DecodeError",
+        "InternalServerError",
+        "BadRequestError",
+        "ClientClosedError",
+        "ConfigurationError",
+    } <= kinds, kinds
+    for exc in caught:
+        for text in (str(exc), repr(exc), "".join(traceback.format_exception(exc))):
+            _assert_no_token(text)
+    for record in caplog.records:
+        _assert_no_token(record.getMessage())
+
+
+async def test_token_rotation_in_the_middle_of_a_stream() -> None:
+    from intercom_async.testing import FakeIntercom
+
+    current = {"token": "first"}
+    seen_tokens: list[str] = []
+
+    async def token() -> str:
+        seen_tokens.append(current["token"])
+        return current["token"]
+
+    async with FakeIntercom(token="first") as fake:
+        fake.seed(contacts=1000)
+        async with Intercom(token, base_url=fake.base_url) as client:
+            count = 0
+            async for page in client.contacts.list(per_page=100, prefetch=0).pages():
+                count += len(page.items)
+                if page.number == 3:
+                    fake.rotate_token("second")
+                    current["token"] = "second"
+    assert count == 1000
+    assert seen_tokens[:3] == ["first"] * 3 and set(seen_tokens[3:]) == {"second"}

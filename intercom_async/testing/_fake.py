@@ -136,6 +136,12 @@ class FakeIntercom:
             self._runner = None
 
     @property
+    def open_connections(self) -> int:
+        """Client connections the fake currently holds open (0 once every client closed)."""
+        server = self._runner.server if self._runner is not None else None
+        return len(server.connections) if server is not None else 0
+
+    @property
     def base_url(self) -> str:
         if self._base_url is None:
             raise RuntimeError("the fake is not started: use `async with FakeIntercom() as fake`")
@@ -188,6 +194,10 @@ class FakeIntercom:
 
     def clear_faults(self) -> None:
         self.faults.clear()
+
+    def rotate_token(self, new_token: str) -> None:
+        """Accept ``new_token`` from now on; the old one answers 401 (an OAuth rotation)."""
+        self.token = new_token
 
     # -- request pipeline -------------------------------------------------------------------
 

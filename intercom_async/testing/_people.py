@@ -80,15 +80,13 @@ async def create_contact(ctx: Any) -> web.Response:
         return error(422, "parameter_invalid", f"role must be user or lead, not {role!r}")
     _check_custom_attributes(body)
     store = ctx.store
-    for existing in store.contacts.values():
-        same_email = body.get("email") and existing.get("email") == body.get("email")
-        same_id = body.get("external_id") and existing.get("external_id") == body.get("external_id")
-        if same_email or same_id:
-            return error(
-                409,
-                "conflict",
-                f"A contact matching those details already exists with id={existing['id']}",
-            )
+    existing = store.find_contact(body.get("email"), body.get("external_id"))
+    if existing is not None:
+        return error(
+            409,
+            "conflict",
+            f"A contact matching those details already exists with id={existing['id']}",
+        )
     contact_id = store.new_id(1)
     stamp = now()
     contact = {
@@ -118,6 +116,7 @@ async def create_contact(ctx: Any) -> web.Response:
     contact.update({k: body[k] for k in CONTACT_FIELDS if k in body})
     contact["custom_attributes"] = dict(body.get("custom_attributes") or {})
     store.contacts[contact_id] = contact
+    store.index_contact(contact)
     return ok(contact)
 
 
@@ -148,6 +147,7 @@ async def update_contact(ctx: Any) -> web.Response:
         merged.update(body["custom_attributes"] or {})
         contact["custom_attributes"] = merged
     contact["updated_at"] = now()
+    ctx.store.index_contact(contact)
     return ok(contact)
 
 
@@ -495,7 +495,8 @@ async def company_notes(ctx: Any) -> web.Response:
 
 @handles("companies.scroll")
 async def scroll_companies(ctx: Any) -> web.Response:
-    """One open scroll per app; a scroll_param lives ``scroll_expiry`` seconds after its use."""
+    """One open scroll per app: starting one ends the previous one (its param stops working).
+    A scroll_param lives ``scroll_expiry`` seconds after its last use."""
     state = ctx.fake.scroll_state
     param = ctx.query.get("scroll_param")
     moment = time.monotonic()
@@ -514,12 +515,6 @@ async def scroll_companies(ctx: Any) -> web.Response:
         except InvalidCursor:
             return error(404, "scroll_parameter_not_found", "scroll_param not found")
     else:
-        if state and moment - state["used_at"] <= ctx.fake.scroll_expiry:
-            return error(
-                400,
-                "scroll_exists",
-                "A scroll is already open for this app: finish it or let it expire",
-            )
         state.clear()
         state["serial"] = ctx.fake.stats.served
         offset = 0

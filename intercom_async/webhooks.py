@@ -1,0 +1,173 @@
+"""Receiving Intercom webhooks: signature check, the notification envelope, de-duplication.
+
+    notification = parse_notification(raw_body, signature=headers.get("X-Hub-Signature"),
+                                      client_secret=CLIENT_SECRET)
+    if dedupe.first_time(notification):
+        item = notification.item()   # a Contact, Conversation, Company, Ticket, or a dict
+
+Intercom signs the raw request body with HMAC-SHA1 keyed by the app's client secret and sends
+``X-Hub-Signature: sha1=<hex>``. Verify against the exact bytes received, before parsing.
+Deliveries can repeat (de-duplicate on ``id``) and arrive out of order (use ``created_at``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import OrderedDict
+from typing import Any
+
+import msgspec
+
+from .errors import IntercomError
+from .models import Company, Contact, Conversation, Ticket
+
+SIGNATURE_HEADER = "X-Hub-Signature"
+
+# Topic prefix -> the model its data.item decodes into.
+TOPIC_MODELS: dict[str, type[msgspec.Struct]] = {
+    "contact.": Contact,
+    "user.": Contact,
+    "visitor.": Contact,
+    "conversation.": Conversation,
+    "company.": Company,
+    "ticket.": Ticket,
+}
+
+
+class WebhookError(IntercomError, ValueError):
+    """A webhook delivery that must not be trusted or cannot be read."""
+
+
+class SignatureMissing(WebhookError):
+    """No ``X-Hub-Signature`` header."""
+
+
+class SignatureMalformed(WebhookError):
+    """The header is not ``sha1=<40 hex digits>``."""
+
+
+class SignatureMismatch(WebhookError):
+    """The signature does not match the body and secret."""
+
+
+def expected_signature(body: bytes, client_secret: str | bytes) -> str:
+    key = client_secret.encode() if isinstance(client_secret, str) else client_secret
+    return "sha1=" + hmac.new(key, body, hashlib.sha1).hexdigest()
+
+
+def verify_signature(body: bytes, signature: str | None, client_secret: str | bytes) -> None:
+    """Raise unless ``signature`` is the HMAC-SHA1 of ``body`` (compared in constant time)."""
+    if not client_secret:
+        raise WebhookError("no client secret to verify the signature with")
+    if signature is None or not signature.strip():
+        raise SignatureMissing(f"the {SIGNATURE_HEADER} header is missing")
+    scheme, _, digest = signature.strip().partition("=")
+    if scheme.lower() != "sha1" or len(digest) != 40:
+        raise SignatureMalformed(f"{SIGNATURE_HEADER} must look like sha1=<40 hex digits>")
+    try:
+        bytes.fromhex(digest)
+    except ValueError:
+        raise SignatureMalformed(f"{SIGNATURE_HEADER} is not hexadecimal") from None
+    wanted = expected_signature(body, client_secret)
+    if not hmac.compare_digest(wanted.encode(), f"sha1={digest.lower()}".encode()):
+        raise SignatureMismatch("the webhook signature does not match this body and secret")
+
+
+class NotificationData(msgspec.Struct, kw_only=True):
+    type: str | None = None
+    item: dict[str, Any] | None = None
+
+
+class Notification(msgspec.Struct, kw_only=True):
+    """The ``notification_event`` envelope; ``data.item`` is kept as the raw JSON object."""
+
+    type: str | None = None
+    id: str | None = None
+    topic: str | None = None
+    app_id: str | None = None
+    created_at: int | None = None
+    delivery_attempts: int | None = None
+    first_sent_at: int | None = None
+    data: NotificationData | None = None
+
+    def item(self) -> Any:
+        """``data.item`` decoded into the model for the topic, or the raw dict for others."""
+        raw = self.data.item if self.data is not None else None
+        if raw is None:
+            return None
+        model = model_for_topic(self.topic or "")
+        if model is None:
+            return raw
+        try:
+            return msgspec.convert(raw, model, strict=False)
+        except msgspec.ValidationError:
+            return raw
+
+
+def model_for_topic(topic: str) -> type[msgspec.Struct] | None:
+    for prefix, model in TOPIC_MODELS.items():
+        if topic.startswith(prefix):
+            return model
+    return None
+
+
+_decoder = msgspec.json.Decoder(Notification)
+
+
+def parse_notification(
+    body: bytes,
+    *,
+    signature: str | None = None,
+    client_secret: str | bytes | None = None,
+    verify: bool = True,
+) -> Notification:
+    """Verify (unless ``verify=False``) and decode one delivery."""
+    if verify:
+        verify_signature(body, signature, client_secret or b"")
+    try:
+        notification = _decoder.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise WebhookError(f"not a notification_event body: {error}") from None
+    if notification.type not in (None, "notification_event"):
+        raise WebhookError(f"not a notification_event: type={notification.type!r}")
+    return notification
+
+
+class Deduplicator:
+    """Remembers the last ``capacity`` notification ids, to drop repeated deliveries."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = capacity
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, notification: Notification) -> bool:
+        """True the first time an id is seen; False for a repeat (or a missing id: False)."""
+        key = notification.id
+        if not key:
+            return False
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
+        return True
+
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "Deduplicator",
+    "Notification",
+    "NotificationData",
+    "SignatureMalformed",
+    "SignatureMismatch",
+    "SignatureMissing",
+    "WebhookError",
+    "expected_signature",
+    "model_for_topic",
+    "parse_notification",
+    "verify_signature",
+]
