@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import math
 import time
+from typing import Any
 
 import msgspec
 from aiohttp import web
@@ -28,27 +29,27 @@ def build_app(
     counts: dict[int, int] = {}
     stats = {"429": 0, "served": 0}
 
+    @web.middleware
+    async def windows(request: web.Request, handler: Any) -> web.StreamResponse:
+        if window is None or request.path == "/_stats":
+            return await handler(request)
+        limit, seconds = window
+        index = math.floor(time.time() / seconds)
+        used = counts[index] = counts.get(index, 0) + 1
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
+            "X-RateLimit-Reset": str((index + 1) * seconds),
+        }
+        if used > limit:
+            stats["429"] += 1
+            body = {"type": "error.list", "errors": [{"code": "rate_limit_exceeded"}]}
+            return web.json_response(body, status=429, headers=headers)
+        response = await handler(request)
+        response.headers.update(headers)
+        return response
+
     async def contacts(request: web.Request) -> web.Response:
-        headers = {}
-        if window:
-            limit, seconds = window
-            index = math.floor(time.time() / seconds)
-            used = counts[index] = counts.get(index, 0) + 1
-            headers = {
-                "X-RateLimit-Limit": str(limit),
-                "X-RateLimit-Remaining": str(max(0, limit - used)),
-                "X-RateLimit-Reset": str((index + 1) * seconds),
-            }
-            if used > limit:
-                stats["429"] += 1
-                return web.json_response(
-                    {
-                        "type": "error.list",
-                        "errors": [{"code": "rate_limit_exceeded", "message": "Too many"}],
-                    },
-                    status=429,
-                    headers=headers,
-                )
         stats["served"] += 1
         if latency:
             await asyncio.sleep(latency)
@@ -64,7 +65,7 @@ def build_app(
             + following
             + b"}}"
         )
-        return web.Response(body=body, content_type="application/json", headers=headers)
+        return web.Response(body=body, content_type="application/json")
 
     async def contact(request: web.Request) -> web.Response:
         stats["served"] += 1
@@ -74,7 +75,7 @@ def build_app(
         return web.json_response(stats)
 
     one = msgspec.json.encode(template[0])
-    app = web.Application()
+    app = web.Application(middlewares=[windows])
     app.router.add_get("/contacts", contacts)
     app.router.add_get("/contacts/{id}", contact)
     app.router.add_get("/_stats", server_stats)

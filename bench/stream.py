@@ -1,77 +1,61 @@
 """Streaming N contacts (150 per page) from a loopback server in another process.
 
-    uv run python -m bench.stream [--total 100000] [--repeat 3]
+    uv run python -m bench.stream [--total 100000] [--repeat 5]
 
 Client CPU per contact for intercom-async against a bare aiohttp + msgspec loop decoding into
-the same generated models, in the same run, and peak RSS growth while streaming.
+the same generated models, in the same run, and peak RSS over RSS after import, measured in a
+fresh process.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import subprocess
 import sys
 
-import aiohttp
-
-from intercom_async import Intercom
-from intercom_async._decode import decoder_for
-from intercom_async.operations import OPERATIONS
-
-from ._harness import (
-    Run,
-    best_run,
-    machine,
-    measure,
-    median_run,
-    rss_now_kib,
-    rss_peak_kib,
-    server,
-)
+from . import clients
+from ._harness import Run, best_run, machine, measure, median_run, rss_now_kib, rss_peak_kib, server
 
 
-async def bare_loop(url: str) -> int:
-    decoder = decoder_for(OPERATIONS["contacts.list"].response_type)
-    headers = {
-        "Authorization": "Bearer bench",
-        "Accept": "application/json",
-        "Intercom-Version": "2.16",
-    }
-    count = 0
-    async with aiohttp.ClientSession() as session:
-        cursor: str | None = None
-        while True:
-            params = {"per_page": "150"} | ({"starting_after": cursor} if cursor else {})
-            async with session.get(f"{url}/contacts", params=params, headers=headers) as resp:
-                page = decoder.decode(await resp.read())
-            for contact in page.data or []:
-                if contact is not None:
-                    count += 1
-            following = page.pages.next if page.pages else None
-            cursor = getattr(following, "starting_after", None)
-            if not cursor:
-                return count
-
-
-async def library(url: str, prefetch: int = 1) -> int:
-    count = 0
-    async with Intercom(token="bench", base_url=url) as client:
-        async for _contact in client.contacts.list(per_page=150, prefetch=prefetch):
-            count += 1
-    return count
-
-
-async def run(total: int, repeat: int, latency: float = 0.0) -> tuple[list[Run], list[Run]]:
-    args = ["--total", str(total), "--latency", str(latency)]
+async def run(total: int, repeat: int) -> tuple[list[Run], list[Run]]:
     bare: list[Run] = []
     ours: list[Run] = []
-    with server(*args) as url:
-        await library(url)  # warm up imports, decoders and the server's page cache
+    with server("--total", str(total)) as url:
+        await clients.list_ours(url)  # warm up imports, decoders and the server
         for _ in range(repeat):
-            bare.append(await measure("bare aiohttp + msgspec", lambda: bare_loop(url)))
-            ours.append(await measure("intercom-async", lambda: library(url)))
+            bare.append(await measure("bare aiohttp + msgspec", lambda: clients.list_bare(url)))
+            ours.append(await measure("intercom-async", lambda: clients.list_ours(url)))
     return bare, ours
+
+
+def memory_in_fresh_process(total: int, client: str = "library") -> dict[str, float]:
+    """Peak RSS over RSS after import while streaming ``total`` contacts, in a new process."""
+    with server("--total", str(total)) as url:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.stream", "--child", client, "--url", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def _child(client: str, url: str) -> None:
+    after_import = rss_now_kib()
+    job = clients.list_bare(url) if client == "bare" else clients.list_ours(url)
+    count = asyncio.run(job)
+    print(
+        json.dumps(
+            {
+                "growth_mb": (rss_peak_kib() - after_import) / 1024,
+                "after_import_mb": after_import / 1024,
+                "items": count,
+            }
+        )
+    )
 
 
 def report(bare_runs: list[Run], our_runs: list[Run], bare_rss: float, our_rss: float) -> str:
@@ -87,44 +71,27 @@ def report(bare_runs: list[Run], our_runs: list[Run], bare_rss: float, our_rss: 
         f"CPU per contact, intercom-async / bare: {best_ratio:.2f}x best, "
         f"{median_ratio:.2f}x median (target <= 1.3x)"
     )
-    ours = median_run(our_runs)
-    ours.rss_growth_mb = our_rss
-    rows.append(f"peak RSS over RSS after import: {ours.rss_growth_mb:.1f} MB (target <= 30 MB)")
+    rows.append(f"peak RSS over RSS after import: {our_rss:.1f} MB (target <= 30 MB)")
     return "\n".join(rows)
-
-
-def memory_in_fresh_process(total: int, client: str) -> float:
-    """Peak RSS minus RSS after import, streaming ``total`` contacts in a new process (MB)."""
-    with server("--total", str(total)) as url:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.stream", "--child", client, "--url", url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    return float(out.split()[-1])
-
-
-def _child(client: str, url: str) -> None:
-    after_import = rss_now_kib()
-    job = bare_loop(url) if client == "bare" else library(url)
-    asyncio.run(job)
-    print((rss_peak_kib() - after_import) / 1024)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--total", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--memory-only", type=int, metavar="N", help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=["bare", "library"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.url)
         return
+    if args.memory_only:
+        print(json.dumps(memory_in_fresh_process(args.memory_only)))
+        return
     bare, ours = asyncio.run(run(args.total, args.repeat))
-    bare_rss = memory_in_fresh_process(args.total, "bare")
-    our_rss = memory_in_fresh_process(args.total, "library")
+    bare_rss = memory_in_fresh_process(args.total, "bare")["growth_mb"]
+    our_rss = memory_in_fresh_process(args.total, "library")["growth_mb"]
     print(f"machine: {machine()}")
     print(report(bare, ours, bare_rss, our_rss))
 

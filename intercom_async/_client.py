@@ -159,10 +159,12 @@ class Intercom(ResourcesMixin):
 
     @property
     def closed(self) -> bool:
+        """True once the client was closed."""
         return self._transport.closed
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
+        """The aiohttp session (None until the first request or ``async with``)."""
         return self._transport.session
 
     @property
@@ -172,6 +174,7 @@ class Intercom(ResourcesMixin):
 
     @property
     def stats(self) -> ClientStats:
+        """Requests, retries, 429s received and seconds spent waiting for the limiter."""
         return self.limiter.stats
 
     @overload
@@ -328,7 +331,8 @@ class Intercom(ResourcesMixin):
                 await self._token.get(), api_version, has_body=body is not None, extra=opts.headers
             )
             headers["Authorization"] = SecretHeader(headers["Authorization"])
-            async with self.limiter.slot() as ticket:
+            ticket = await self.limiter.acquire()
+            try:
                 try:
                     raw = await self._transport.send(
                         method, url, headers=headers, params=query, data=body, timeout=timeout
@@ -341,6 +345,8 @@ class Intercom(ResourcesMixin):
                 paused = await self.limiter.record(
                     ticket, parse_rate_limit(raw.headers), status=raw.status
                 )
+            finally:
+                self.limiter.release()
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
                     "%s %s -> %d in %.1f ms (request_id=%s, attempt %d)",

@@ -59,6 +59,11 @@ class LocalRateBudget:
         self._gate = anyio.Lock()
 
     async def acquire(self) -> int:
+        """Wait for the pacing rules to allow a request; returns its ticket."""
+        # Fast path: nobody is waiting and nothing to wait for. Checking and granting without an
+        # await in between is atomic on the event loop.
+        if not self._gate.locked() and self.state.delay(self._clock()) <= 0:
+            return self.state.grant(self._clock())
         async with self._gate:
             # The state can change while we sleep (a 429, a new header), so re-check the delay.
             while (wait := self.state.delay(self._clock())) > 0:  # noqa: ASYNC110
@@ -66,6 +71,7 @@ class LocalRateBudget:
             return self.state.grant(self._clock())
 
     async def record(self, ticket: int, snapshot: RateLimit | None, *, rate_limited: bool) -> bool:
+        """Fold in a response's headers; True when a 429 paused every request."""
         self.state.observe(ticket, snapshot, rate_limited=rate_limited)
         if rate_limited:
             return self.state.rate_limited(snapshot, self._clock())
@@ -106,15 +112,38 @@ class RateLimiter:
         """Slots currently held (0 when idle: a cancelled request always gives its slot back)."""
         return int(self._capacity.borrowed_tokens)
 
+    async def acquire(self) -> int:
+        """Take one in-flight slot, after any pacing wait; returns the budget ticket.
+
+        Every ``acquire`` must be paired with ``release`` (``slot()`` does both).
+        """
+        started = time.monotonic()
+        try:
+            # A free slot is taken without a checkpoint; anyio's acquire() always yields.
+            self._capacity.acquire_nowait()
+        except anyio.WouldBlock:
+            await self._capacity.acquire()
+        try:
+            ticket = await self.budget.acquire()
+        except BaseException:
+            self._capacity.release()
+            raise
+        self.stats.limiter_wait_seconds += time.monotonic() - started
+        self.stats.requests += 1
+        return ticket
+
+    def release(self) -> None:
+        """Give back the slot taken by ``acquire``."""
+        self._capacity.release()
+
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[int]:
         """Hold one in-flight slot, after any pacing wait; yields the budget ticket."""
-        started = time.monotonic()
-        async with self._capacity:
-            ticket = await self.budget.acquire()
-            self.stats.limiter_wait_seconds += time.monotonic() - started
-            self.stats.requests += 1
+        ticket = await self.acquire()
+        try:
             yield ticket
+        finally:
+            self.release()
 
     async def record(self, ticket: int, snapshot: RateLimit | None, *, status: int) -> bool:
         """Fold in one response. Returns True when a 429 paused every request."""

@@ -47,8 +47,21 @@ def _waits(base: float, cap: float) -> Generator[float, BaseException | None, No
         error = yield delay
 
 
-async def _run(attempt: Callable[[], Awaitable[T]]) -> T:
-    return await attempt()
+class _Replay:
+    """Feeds backoff the failure of the first attempt, which already ran outside it."""
+
+    __slots__ = ("attempt", "pending")
+
+    def __init__(self, attempt: Callable[[], Awaitable[Any]], pending: BaseException) -> None:
+        self.attempt = attempt
+        self.pending: BaseException | None = pending
+
+
+async def _run(replay: _Replay) -> Any:
+    if replay.pending is not None:
+        error, replay.pending = replay.pending, None
+        raise error
+    return await replay.attempt()
 
 
 class RetryPolicy:
@@ -76,13 +89,18 @@ class RetryPolicy:
         self, attempt: Callable[[], Awaitable[T]], *, idempotent: bool, max_retries: int
     ) -> T:
         """Run ``attempt`` with up to ``max_retries`` retries for the failures that allow one."""
-        if max_retries <= 0:
+        # Most calls succeed first time: they skip the backoff machinery entirely.
+        try:
             return await attempt()
+        except (APIStatusError, APIConnectionError) as error:
+            if max_retries <= 0 or not is_retryable(error, idempotent=idempotent):
+                raise
+            first_failure: BaseException = error
         key = (idempotent, max_retries)
         runner = self._runners.get(key)
         if runner is None:
             runner = self._runners[key] = self._build(idempotent, max_retries)
-        result: T = await runner(attempt)
+        result: T = await runner(_Replay(attempt, first_failure))
         return result
 
     def _build(self, idempotent: bool, max_retries: int) -> Callable[..., Awaitable[Any]]:

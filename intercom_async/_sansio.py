@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 import msgspec
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._version import __version__
 
@@ -22,6 +24,9 @@ REGION_BASE_URLS: dict[str, str] = {
 }
 
 USER_AGENT = f"intercom-async/{__version__} (aiohttp; msgspec)"
+
+# aiohttp's header mappings already ignore case; plain dicts (tests, callers) need a scan.
+_CASE_INSENSITIVE = (CIMultiDict, CIMultiDictProxy)
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -36,6 +41,7 @@ class RateLimit(msgspec.Struct, frozen=True):
 
 
 def base_url_for(region: str) -> str:
+    """The API base URL of a data-hosting region (us, eu, au)."""
     try:
         return REGION_BASE_URLS[region]
     except KeyError:
@@ -60,16 +66,23 @@ def encode_path_segment(value: object) -> str:
     return quote(text, safe="")
 
 
+@lru_cache(maxsize=1024)
+def _template_parts(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``/a/{x}/b`` as its literal pieces and field names, parsed once per template."""
+    pieces = _TEMPLATE_FIELD.split(template)
+    return tuple(pieces[0::2]), tuple(pieces[1::2])
+
+
 def render_path(template: str, params: Mapping[str, object]) -> str:
     """Fill ``/contacts/{contact_id}`` from ``params``, encoding every value."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
+    literals, names = _template_parts(template)
+    out = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
         if name not in params:
             raise ValueError(f"missing path parameter {name!r} for {template}")
-        return encode_path_segment(params[name])
-
-    return _TEMPLATE_FIELD.sub(fill, template)
+        out.append(encode_path_segment(params[name]))
+        out.append(literal)
+    return "".join(out)
 
 
 def build_headers(
@@ -79,6 +92,7 @@ def build_headers(
     has_body: bool,
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
+    """The headers every request sends: auth, version, accept, user agent."""
     headers = {
         "Authorization": f"Bearer {token}",
         "Intercom-Version": version,
@@ -131,7 +145,7 @@ def encode_query(params: Mapping[str, Any] | None) -> dict[str, str] | None:
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
     value = headers.get(name)
-    if value is None:
+    if value is None and not isinstance(headers, _CASE_INSENSITIVE):
         lowered = name.lower()
         for key, candidate in headers.items():
             if key.lower() == lowered:
@@ -159,6 +173,7 @@ def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
 
 
 def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The request id Intercom put in the response headers, if any."""
     return _header(headers, "X-Request-Id") or _header(headers, "X-Intercom-Request-Id")
 
 
@@ -177,6 +192,8 @@ def canonical_id_from_link(link: str | None) -> str | None:
 
 
 class ErrorItem(msgspec.Struct):
+    """One entry of an error body: a code, a message and, sometimes, the field at fault."""
+
     code: str | None = None
     message: str | None = None
     field: str | None = None

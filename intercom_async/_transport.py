@@ -51,6 +51,7 @@ class Transport:
         self._verify_ssl = verify_ssl
         self._keepalive_timeout = keepalive_timeout
         self.closed = False
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
@@ -83,12 +84,16 @@ class Transport:
         session = self._ensure_session()
         loop = asyncio.get_running_loop()
         started = loop.time()
-        client_timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=timeout)
+        client_timeout = self._timeouts.get(timeout)
+        if client_timeout is None:
+            client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(
+                total=timeout, sock_connect=timeout
+            )
         try:
             async with session.request(
                 method,
                 url,
-                headers=dict(headers),
+                headers=headers,
                 params=params,
                 data=data,
                 timeout=client_timeout,

@@ -31,6 +31,7 @@ class Outcome(Generic[In, Out]):
 
     @property
     def ok(self) -> bool:
+        """True when the call returned a value."""
         return self.error is None
 
 

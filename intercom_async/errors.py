@@ -113,10 +113,12 @@ class APIStatusError(IntercomError):
 
     @property
     def code(self) -> str | None:
+        """The first error's code, e.g. ``not_found``."""
         return self.errors[0].code if self.errors else None
 
     @property
     def message(self) -> str | None:
+        """The first error's message."""
         return self.errors[0].message if self.errors else None
 
     def _summary(self) -> str:
@@ -167,6 +169,7 @@ class ContactMergedError(APIStatusError):
 
     @property
     def canonical_id(self) -> str | None:
+        """The id of the contact this one was merged into (from the Link header)."""
         return canonical_id_from_link(self.headers.get("Link") or self.headers.get("link"))
 
 
@@ -201,6 +204,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 
 
 def error_class_for(status: int) -> type[APIStatusError]:
+    """The exception class for an HTTP status: the one table that maps them."""
     if status >= 500:
         return InternalServerError
     return _STATUS_ERRORS.get(status, APIStatusError)
@@ -215,6 +219,7 @@ def status_error(
     body: bytes,
     outcome_unknown: bool = False,
 ) -> APIStatusError:
+    """Build the typed exception for an error response."""
     cls = error_class_for(status)
     return cls(
         status=status,

@@ -56,11 +56,13 @@ class Page(Generic[ItemT, PageT]):
 
     @property
     def total_count(self) -> int | None:
+        """The list's ``total_count``, when the response has one."""
         value = _get(self.raw, "total_count")
         return value if isinstance(value, int) else None
 
     @property
     def pages(self) -> Any:
+        """The page's ``pages`` object (paging metadata), if any."""
         return _get(self.raw, "pages")
 
 
@@ -228,9 +230,11 @@ class Paginator(Generic[ItemT, PageT]):
         return self._track(self._items())
 
     def pages(self) -> AsyncIterator[Page[ItemT, PageT]]:
+        """Iterate page by page; each page holds its items, its metadata and the next cursor."""
         return self._track(self._pages())
 
     async def first(self) -> ItemT | None:
+        """The first item, or None for an empty list (fetches one page)."""
         items = self._items()
         async with aclosing(items):
             async for item in items:
@@ -238,6 +242,7 @@ class Paginator(Generic[ItemT, PageT]):
         return None
 
     async def to_list(self) -> list[ItemT]:
+        """Every item (bounded by ``limit``) in a list."""
         return [item async for item in self._items()]
 
     async def __aenter__(self) -> Paginator[ItemT, PageT]:

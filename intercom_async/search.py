@@ -93,6 +93,7 @@ class Sort:
     order: Literal["ascending", "descending"] = "ascending"
 
     def to_dict(self) -> dict[str, str]:
+        """The JSON Intercom expects for a sort."""
         return {"field": self.field, "order": self.order}
 
 
@@ -126,27 +127,35 @@ class F:
         return Filter(self.name, ">=", value)
 
     def in_(self, values: Sequence[Any]) -> Filter:
+        """The field is one of ``values`` (operator ``IN``)."""
         return Filter(self.name, "IN", values)
 
     def not_in(self, values: Sequence[Any]) -> Filter:
+        """The field is none of ``values`` (operator ``NIN``)."""
         return Filter(self.name, "NIN", values)
 
     def contains(self, text: str) -> Filter:
+        """The field contains ``text`` (operator ``~``)."""
         return Filter(self.name, "~", text)
 
     def not_contains(self, text: str) -> Filter:
+        """The field does not contain ``text`` (operator ``!~``)."""
         return Filter(self.name, "!~", text)
 
     def starts_with(self, text: str) -> Filter:
+        """The field starts with ``text`` (operator ``^``)."""
         return Filter(self.name, "^", text)
 
     def ends_with(self, text: str) -> Filter:
+        """The field ends with ``text`` (operator ``$``)."""
         return Filter(self.name, "$", text)
 
     def ascending(self) -> Sort:
+        """Sort by this field, smallest first."""
         return Sort(self.name, "ascending")
 
     def descending(self) -> Sort:
+        """Sort by this field, largest first."""
         return Sort(self.name, "descending")
 
 
@@ -219,6 +228,7 @@ def as_json(query: Query | dict[str, Any], target: Target | None = None) -> dict
 
 
 def sort_json(sort: Sort | dict[str, Any]) -> dict[str, Any]:
+    """A ``Sort`` as JSON; a plain dict passes through."""
     return sort.to_dict() if isinstance(sort, Sort) else sort
 
 

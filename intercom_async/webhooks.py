@@ -52,6 +52,7 @@ class SignatureMismatch(WebhookError):
 
 
 def expected_signature(body: bytes, client_secret: str | bytes) -> str:
+    """The ``X-Hub-Signature`` value Intercom sends for ``body``."""
     key = client_secret.encode() if isinstance(client_secret, str) else client_secret
     return "sha1=" + hmac.new(key, body, hashlib.sha1).hexdigest()
 
@@ -75,6 +76,8 @@ def verify_signature(body: bytes, signature: str | None, client_secret: str | by
 
 
 class NotificationData(msgspec.Struct, kw_only=True):
+    """The ``data`` of a notification: ``item`` is the object the event is about."""
+
     type: str | None = None
     item: dict[str, Any] | None = None
 
@@ -106,6 +109,7 @@ class Notification(msgspec.Struct, kw_only=True):
 
 
 def model_for_topic(topic: str) -> type[msgspec.Struct] | None:
+    """The model a topic's ``data.item`` decodes into, or None for unknown topics."""
     for prefix, model in TOPIC_MODELS.items():
         if topic.startswith(prefix):
             return model

@@ -217,18 +217,25 @@ async def test_scroll_is_one_per_app_and_expires(fake: FakeIntercom) -> None:
     fake.scroll_expiry = 0.2
     async with fake.client() as client:
         first = await client.request("GET", "/companies/scroll")
-        second = await client.request("GET", "/companies/scroll")
-        with pytest.raises(NotFoundError, match="scroll_parameter_not_found"):
-            await client.request(
-                "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
-            )
+        with pytest.raises(BadRequestError, match="scroll_exists"):
+            await client.request("GET", "/companies/scroll")
         import asyncio
 
         await asyncio.sleep(0.3)
         with pytest.raises(NotFoundError, match="expired"):
             await client.request(
-                "GET", "/companies/scroll", params={"scroll_param": second["scroll_param"]}
+                "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
             )
+        # A stale param ends the scroll, so a restart can begin at once.
+        started = await client.request("GET", "/companies/scroll")
+        await client.request(
+            "GET", "/companies/scroll", params={"scroll_param": started["scroll_param"]}
+        )
+        with pytest.raises(NotFoundError, match="already used"):
+            await client.request(
+                "GET", "/companies/scroll", params={"scroll_param": started["scroll_param"]}
+            )
+        assert fake.scroll_state == {}
         ids = [c.id async for c in client.companies.scroll()]
     assert len(ids) == len(set(ids)) == 120
 
@@ -273,6 +280,10 @@ async def test_a_drop_after_the_handler_ran_does_not_duplicate_a_create(fake: Fa
 
 
 STATEFUL = set(HANDLERS)
+
+
+def test_every_handler_serves_a_real_operation() -> None:
+    assert set(HANDLERS) - set(OPERATIONS) == set()
 
 
 @pytest.mark.parametrize("name", sorted(set(OPERATIONS) - STATEFUL))

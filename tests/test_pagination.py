@@ -32,7 +32,7 @@ SHAPES: dict[str, tuple[str, tuple[Any, ...], dict[str, Any], str, str, str]] = 
         "contact",
         "source_contact_id",
     ),
-    "next_url": ("data_events.list", (), {"type": "user"}, "events", "event", "name"),
+    "next_url": ("events.list", (), {"type": "user"}, "events", "event", "name"),
     "unpaginated": ("tags.list", (), {}, "data", "tag", "id"),
 }
 

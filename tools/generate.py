@@ -484,7 +484,7 @@ def derive_name(method: str, path: str, tag: str) -> str:
     named = overrides.NAMES.get((method, path))
     if named:
         return named
-    resource = snake(tag)
+    resource = overrides.RESOURCE_FOR_TAG.get(tag, snake(tag))
     segments = [s for s in path.strip("/").split("/")]
     statics = [s for s in segments[1:] if not s.startswith("{")]
     ends_with_param = segments[-1].startswith("{")

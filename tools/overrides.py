@@ -74,6 +74,12 @@ ITEMS_KEY: dict[tuple[str, str], str] = {
     ("get", "/segments"): "segments",
 }
 
+# Resource attribute per tag, where the tag's snake_case name is not the natural one.
+RESOURCE_FOR_TAG: dict[str, str] = {
+    "Data Events": "events",
+    "Conversations Attributes": "conversation_attributes",
+}
+
 # Method names: "resource.method" (or "resource.sub.method") for operations whose derived
 # name would read badly. Keyed by (method, path).
 NAMES: dict[tuple[str, str], str] = {

@@ -4246,72 +4246,6 @@ class DataConnectorsResource(BaseResource):
         )
 
 
-class DataEventsResource(BaseResource):
-    """Operations on data events."""
-
-    async def create(
-        self,
-        *,
-        created_at: int | UnsetType | None = UNSET,
-        email: str | UnsetType | None = UNSET,
-        event_name: str | UnsetType | None = UNSET,
-        id: str | int | UnsetType | None = UNSET,
-        metadata: dict[str, Any] | UnsetType | None = UNSET,
-        user_id: str | int | UnsetType | None = UNSET,
-        extra_body: Mapping[str, Any] | None = None,
-        options: RequestOptions | None = None,
-    ) -> None:
-        """Submit a data event.
-
-        ``POST /events``
-
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
-        """
-        await self._call(
-            OPERATIONS["data_events.create"],
-            {},
-            body={
-                "created_at": created_at,
-                "email": email,
-                "event_name": event_name,
-                "id": id,
-                "metadata": metadata,
-                "user_id": user_id,
-            },
-            extra_body=extra_body,
-            options=options,
-        )
-
-    def list(
-        self,
-        *,
-        filter: dict[str, str] | None = None,
-        type: str | None = None,
-        summary: bool | None = None,
-        per_page: int | None = None,
-        cursor: str | int | None = None,
-        limit: int | None = None,
-        prefetch: int = 1,
-        options: RequestOptions | None = None,
-    ) -> Paginator[m.DataEventSummaryItem, m.DataEventSummary]:
-        """List all data events.
-
-        ``GET /events``
-
-        Streams every item (next_url pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
-        """
-        return self._paginate(
-            OPERATIONS["data_events.list"],
-            {},
-            query={"filter": filter, "type": type, "summary": summary},
-            per_page=per_page,
-            cursor=cursor,
-            prefetch=prefetch,
-            limit=limit,
-            options=options,
-        )
-
-
 class DataExportResource(BaseResource):
     """Operations on data export."""
 
@@ -4415,6 +4349,39 @@ class EmailsResource(BaseResource):
 class EventsResource(BaseResource):
     """Operations on events."""
 
+    async def create(
+        self,
+        *,
+        created_at: int | UnsetType | None = UNSET,
+        email: str | UnsetType | None = UNSET,
+        event_name: str | UnsetType | None = UNSET,
+        id: str | int | UnsetType | None = UNSET,
+        metadata: dict[str, Any] | UnsetType | None = UNSET,
+        user_id: str | int | UnsetType | None = UNSET,
+        extra_body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> None:
+        """Submit a data event.
+
+        ``POST /events``
+
+        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        """
+        await self._call(
+            OPERATIONS["events.create"],
+            {},
+            body={
+                "created_at": created_at,
+                "email": email,
+                "event_name": event_name,
+                "id": id,
+                "metadata": metadata,
+                "user_id": user_id,
+            },
+            extra_body=extra_body,
+            options=options,
+        )
+
     async def create_summaries(
         self,
         *,
@@ -4437,6 +4404,35 @@ class EventsResource(BaseResource):
             {},
             body={"event_summaries": event_summaries, "user_id": user_id},
             extra_body=extra_body,
+            options=options,
+        )
+
+    def list(
+        self,
+        *,
+        filter: dict[str, str] | None = None,
+        type: str | None = None,
+        summary: bool | None = None,
+        per_page: int | None = None,
+        cursor: str | int | None = None,
+        limit: int | None = None,
+        prefetch: int = 1,
+        options: RequestOptions | None = None,
+    ) -> Paginator[m.DataEventSummaryItem, m.DataEventSummary]:
+        """List all data events.
+
+        ``GET /events``
+
+        Streams every item (next_url pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+        """
+        return self._paginate(
+            OPERATIONS["events.list"],
+            {},
+            query={"filter": filter, "type": type, "summary": summary},
+            per_page=per_page,
+            cursor=cursor,
+            prefetch=prefetch,
+            limit=limit,
             options=options,
         )
 
@@ -6110,7 +6106,6 @@ class GeneratedResources:
     custom_object_instances: CustomObjectInstancesResource
     data_attributes: DataAttributesResource
     data_connectors: DataConnectorsResource
-    data_events: DataEventsResource
     data_export: DataExportResource
     emails: EmailsResource
     events: EventsResource
@@ -6156,7 +6151,6 @@ class GeneratedResources:
         self.custom_object_instances = CustomObjectInstancesResource(client)
         self.data_attributes = DataAttributesResource(client)
         self.data_connectors = DataConnectorsResource(client)
-        self.data_events = DataEventsResource(client)
         self.data_export = DataExportResource(client)
         self.emails = EmailsResource(client)
         self.events = EventsResource(client)
@@ -6202,7 +6196,6 @@ RESOURCE_NAMES = (
     "custom_object_instances",
     "data_attributes",
     "data_connectors",
-    "data_events",
     "data_export",
     "emails",
     "events",

@@ -49,6 +49,10 @@ class RecordedRequest:
     headers: dict[str, str]
     body: Any
     operation: str | None
+    at: float = 0.0
+    """``time.monotonic()`` when the request arrived."""
+    status: int = 0
+    """The status the fake answered (0 when the connection was dropped)."""
 
 
 @dataclass
@@ -249,18 +253,33 @@ class FakeIntercom:
             except msgspec.DecodeError:
                 parse_error = True
         request[_JSON_BODY] = body
+        record: RecordedRequest | None = None
         if self.record_requests:
             headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
-            self.requests.append(
-                RecordedRequest(
-                    request.method,
-                    request.path,
-                    dict(request.query),
-                    headers,
-                    body,
-                    getattr(handler, "__name__", None),
-                )
+            record = RecordedRequest(
+                request.method,
+                request.path,
+                dict(request.query),
+                headers,
+                body,
+                getattr(handler, "__name__", None),
+                time.monotonic(),
             )
+            self.requests.append(record)
+        response = await self._answer(request, handler, fault, parse_error, resource)
+        if record is not None:
+            dropped = fault is not None and fault.drop is not None
+            record.status = 0 if dropped else response.status
+        return response
+
+    async def _answer(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+        fault: Fault | None,
+        parse_error: bool,
+        resource: Any,
+    ) -> web.StreamResponse:
         if fault is not None:
             fault.hits += 1
             self.stats.faults_injected += 1

@@ -495,13 +495,15 @@ async def company_notes(ctx: Any) -> web.Response:
 
 @handles("companies.scroll")
 async def scroll_companies(ctx: Any) -> web.Response:
-    """One open scroll per app: starting one ends the previous one (its param stops working).
-    A scroll_param lives ``scroll_expiry`` seconds after its last use."""
+    """One open scroll per app: a second is refused while the first is alive. A scroll_param
+    lives ``scroll_expiry`` seconds after its last use; a stale or expired param ends the scroll
+    (it cannot resume, only restart)."""
     state = ctx.fake.scroll_state
     param = ctx.query.get("scroll_param")
     moment = time.monotonic()
     if param:
         if state.get("param") != param:
+            state.clear()
             return error(
                 404,
                 "scroll_parameter_not_found",
@@ -515,6 +517,12 @@ async def scroll_companies(ctx: Any) -> web.Response:
         except InvalidCursor:
             return error(404, "scroll_parameter_not_found", "scroll_param not found")
     else:
+        if state and moment - state["used_at"] <= ctx.fake.scroll_expiry:
+            return error(
+                400,
+                "scroll_exists",
+                "Only one scroll can be open per app: finish the open scroll first",
+            )
         state.clear()
         state["serial"] = ctx.fake.stats.served
         offset = 0

@@ -111,7 +111,7 @@ async def save_data_attribute(ctx: Any) -> web.Response:
     return ok(attribute)
 
 
-@handles("data_events.create")
+@handles("events.create")
 async def create_event(ctx: Any) -> web.Response:
     body = _body(ctx)
     if not body.get("event_name"):
@@ -139,7 +139,7 @@ async def create_event(ctx: Any) -> web.Response:
     return web.Response(status=202)
 
 
-@handles("data_events.list")
+@handles("events.list")
 async def list_events(ctx: Any) -> web.Response:
     query = ctx.query
     if query.get("type") != "user":
