@@ -18,6 +18,7 @@ import anyio
 
 from ._decode import decode, encode
 from ._limiter import ClientStats, RateLimiter
+from ._operation import Operation
 from ._options import RequestOptions
 from ._response import APIResponse
 from ._retry import RetryPolicy
@@ -44,6 +45,9 @@ P = ParamSpec("P")
 TokenSource: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+# "Decode into the operation's declared response type" (None would mean plain objects).
+_DECLARED: Any = object()
 
 _raw_capture: ContextVar[list[APIResponse[Any]] | None] = ContextVar(
     "intercom_async_raw_capture", default=None
@@ -257,6 +261,33 @@ class Intercom(ResourcesMixin):
             rate_limit=last.rate_limit,
             elapsed=last.elapsed,
             attempts=last.attempts,
+        )
+
+    async def _execute_operation(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object],
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        options: RequestOptions | None,
+        decode_as: Any = _DECLARED,
+    ) -> Any:
+        """Send one operation of ``OPERATIONS``: its method, path, retry safety and version."""
+        if decode_as is _DECLARED:
+            decode_as = op.response_type if op.response_kind == "json" else None
+        return await self._execute(
+            op.method,
+            op.path,
+            path_params=path_params,
+            params=params,
+            json=json,
+            type=decode_as,
+            raw_body=op.response_kind == "binary",
+            idempotent=op.idempotent,
+            options=options,
+            # Operations later versions dropped go out with the last version that had them.
+            version=op.api_version if op.deprecated else None,
         )
 
     async def _execute(

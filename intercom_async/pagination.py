@@ -282,16 +282,13 @@ class Paginator(Generic[ItemT, PageT]):
                 "companies; iterate client.companies.scroll() to get every company"
             )
         query, body = page_request(self._style, cursor, self._per_page, self._query, self._body)
-        raw = await self._client._execute(
-            self._op.method,
-            self._op.path,
-            path_params=self._path_params,
+        raw = await self._client._execute_operation(
+            self._op,
+            self._path_params,
             params=query,
             json=body,
-            type=self._decode_as,
-            idempotent=self._op.idempotent,
             options=self._options,
-            version=self._op.api_version if self._op.deprecated else None,
+            decode_as=self._decode_as,
         )
         self.pages_fetched += 1
         items = [

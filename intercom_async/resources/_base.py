@@ -51,17 +51,8 @@ class BaseResource:
                 DeprecationWarning,
                 stacklevel=3,
             )
-        return await self._client._execute(
-            op.method,
-            op.path,
-            path_params=path,
-            params=query,
-            json=_payload(body, extra_body),
-            type=op.response_type if op.response_kind == "json" else None,
-            raw_body=op.response_kind == "binary",
-            idempotent=op.idempotent,
-            options=options,
-            version=op.api_version if op.deprecated else None,
+        return await self._client._execute_operation(
+            op, path, params=query, json=_payload(body, extra_body), options=options
         )
 
     def _paginate(

@@ -7,16 +7,12 @@ from typing import Any
 from aiohttp import web
 
 from ._people import _body, _search, _tag
-from ._registry import BadInput, cursor_page, handles, ok
+from ._registry import BadInput, cursor_page, find, handles, ok
 from ._store import error, not_found, now
 
 
 def _conversation(ctx: Any) -> dict[str, Any]:
-    conversation = ctx.store.conversations.get(ctx.params.get("conversation_id"))
-    if conversation is None:
-        raise BadInput(not_found("Conversation"))
-    result: dict[str, Any] = conversation
-    return result
+    return find(ctx.store.conversations, ctx.params.get("conversation_id"), "Conversation")
 
 
 def _author(ctx: Any, body: dict[str, Any]) -> dict[str, Any]:
@@ -238,11 +234,7 @@ async def untag_conversation(ctx: Any) -> web.Response:
 
 
 def _ticket(ctx: Any) -> dict[str, Any]:
-    ticket = ctx.store.tickets.get(ctx.params.get("ticket_id"))
-    if ticket is None:
-        raise BadInput(not_found("Ticket"))
-    result: dict[str, Any] = ticket
-    return result
+    return find(ctx.store.tickets, ctx.params.get("ticket_id"), "Ticket")
 
 
 @handles("tickets.create")

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..search import QueryError
 from ._query import matcher, sort_key
-from ._registry import BadInput, cursor_page, handles, number_page, ok, per_page
+from ._registry import BadInput, cursor_page, find, handles, number_page, ok, per_page
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, not_found, now
 
 CONTACT_FIELDS = (
@@ -231,11 +231,7 @@ async def contact_tags(ctx: Any) -> web.Response:
 
 
 def _tag(ctx: Any, tag_id: Any) -> dict[str, Any]:
-    tag = ctx.store.tags.get(str(tag_id))
-    if tag is None:
-        raise BadInput(not_found("Tag"))
-    result: dict[str, Any] = tag
-    return result
+    return find(ctx.store.tags, tag_id, "Tag")
 
 
 @handles("contacts.attach_tag")
@@ -296,11 +292,7 @@ async def get_note(ctx: Any) -> web.Response:
 
 
 def _company(ctx: Any, company_id: Any) -> dict[str, Any]:
-    company = ctx.store.companies.get(str(company_id))
-    if company is None:
-        raise BadInput(not_found("Company"))
-    result: dict[str, Any] = company
-    return result
+    return find(ctx.store.companies, company_id, "Company")
 
 
 @handles("contacts.list_companies")

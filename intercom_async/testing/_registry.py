@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from aiohttp import web
 
-from ._store import InvalidCursor, decode_cursor, encode_cursor, error, int_param
+from ._store import InvalidCursor, decode_cursor, encode_cursor, error, int_param, not_found
 
 if TYPE_CHECKING:
     from ._fake import Ctx
@@ -26,6 +26,14 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def find(records: dict[str, dict[str, Any]], key: Any, kind: str) -> dict[str, Any]:
+    """The stored record with this id, or a 404 answer in Intercom's words."""
+    record = records.get(str(key)) if key is not None else None
+    if record is None:
+        raise BadInput(not_found(kind))
+    return record
 
 
 def ok(body: Any, status: int = 200) -> web.Response:

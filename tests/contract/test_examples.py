@@ -11,7 +11,7 @@ import pytest
 from intercom_async._decode import decoder_for
 from intercom_async._sansio import ErrorBody
 from intercom_async.operations import OPERATIONS
-from tools.generate import REJECTED_EXAMPLE
+from tools.models_gen import REJECTED_EXAMPLE
 
 from ..spec_data import examples, operations, resolve_response
 

@@ -1,0 +1,230 @@
+"""Operations of the spec (plus the dropped ones) as ``Op`` records: names, params, types."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from tools import overrides
+from tools.models_gen import ModelBuilder
+from tools.naming import clean_doc, field_name, pascal, snake
+from tools.spec import HTTP_METHODS, TARGET_VERSION
+
+# ----------------------------------------------------------------------------- operations ---
+
+
+@dataclass
+class Param:
+    name: str
+    py: str
+    annotation: str
+    required: bool
+    doc: str
+
+
+@dataclass
+class Op:
+    method: str
+    path: str
+    operation_id: str
+    version: str
+    tag: str
+    summary: str
+    name: str
+    path_params: list[Param]
+    query_params: list[Param]
+    body_fields: list[Param]
+    request_type: str | None
+    response_type: str | None
+    response_kind: str
+    pagination: str | None
+    items_key: str | None
+    item_type: str | None
+    idempotent: bool
+    deprecated: bool
+
+
+def derive_name(method: str, path: str, tag: str) -> str:
+    named = overrides.NAMES.get((method, path))
+    if named:
+        return named
+    resource = overrides.RESOURCE_FOR_TAG.get(tag, snake(tag))
+    segments = [s for s in path.strip("/").split("/")]
+    statics = [s for s in segments[1:] if not s.startswith("{")]
+    ends_with_param = segments[-1].startswith("{")
+    if not statics:
+        if ends_with_param:
+            verb = {"get": "get", "put": "update", "patch": "update", "delete": "delete"}.get(
+                method
+            )
+        else:
+            verb = {"get": "list", "post": "create"}.get(method)
+        assert verb, (method, path)
+        return f"{resource}.{verb}"
+    last = statics[-1]
+    if method == "get" and not ends_with_param:
+        return f"{resource}.{'search' if last == 'search' else 'list_' + last}"
+    if method == "post" and not ends_with_param:
+        return f"{resource}.{last}"
+    singular = last[:-1] if last.endswith("s") else last
+    verb = {"get": "get", "put": "update", "patch": "update", "delete": "delete", "post": "create"}[
+        method
+    ]
+    return f"{resource}.{verb}_{singular}"
+
+
+def is_idempotent(method: str, path: str) -> bool:
+    if method in ("get", "put", "delete"):
+        return True
+    return method == "post" and path in overrides.IDEMPOTENT_POSTS
+
+
+def param_annotation(schema: dict[str, Any]) -> str:
+    kind = schema.get("type")
+    if kind == "array":
+        return "list[str]"  # sent comma-separated (style form, explode false)
+    if kind == "object":
+        return "dict[str, str]"  # sent as its own key=value pairs (style form, explode true)
+    return {"integer": "int", "boolean": "bool", "number": "float"}.get(kind or "", "str")
+
+
+def collect_operations(specs: dict[str, dict[str, Any]], builder: ModelBuilder) -> list[Op]:
+    target = specs[TARGET_VERSION]
+    wanted: list[tuple[str, str, str]] = []
+    for path, item in target["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                wanted.append((TARGET_VERSION, method, path))
+    wanted.extend(overrides.DROPPED_OPERATIONS)
+    ops: list[Op] = []
+    for version, method, path in wanted:
+        spec = specs[version]
+        item = spec["paths"][path]
+        raw = item[method]
+        ops.append(build_operation(spec, specs, version, method, path, item, raw, builder))
+    names = [op.name for op in ops]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        sys.exit(f"generate: method names used twice: {sorted(duplicates)}")
+    return sorted(ops, key=lambda op: op.name)
+
+
+def build_operation(
+    spec: dict[str, Any],
+    specs: dict[str, dict[str, Any]],
+    version: str,
+    method: str,
+    path: str,
+    item: dict[str, Any],
+    raw: dict[str, Any],
+    builder: ModelBuilder,
+) -> Op:
+    tag = (raw.get("tags") or ["Misc"])[0]
+    # Resource = the tag matching the first path segment (so /contacts/{id}/tags is a contact
+    # method), else the first tag.
+    head = path.strip("/").split("/")[0]
+    for candidate in raw.get("tags") or []:
+        if snake(candidate) == head:
+            tag = candidate
+    name = derive_name(method, path, tag)
+    parameters = list(item.get("parameters", [])) + list(raw.get("parameters", []))
+    # 2.16 leaves out paging parameters that several list operations accept; 2.11 has them.
+    older = specs["2.11"]["paths"].get(path, {}).get(method, {})
+    known = {p.get("name") for p in parameters}
+    for extra in older.get("parameters", []):
+        if extra.get("in") == "query" and extra.get("name") not in known:
+            parameters.append(extra)
+    path_params: list[Param] = []
+    query_params: list[Param] = []
+    template_names = re.findall(r"\{([^}]+)\}", path)
+    for param in parameters:
+        where = param.get("in")
+        schema = param.get("schema", {})
+        doc = clean_doc(param.get("description"))
+        if where == "path":
+            ann = "str | int" if schema.get("type") == "integer" else "str"
+            path_params.append(Param(param["name"], field_name(param["name"]), ann, True, doc))
+        elif where == "query":
+            query_params.append(
+                Param(
+                    param["name"], field_name(param["name"]), param_annotation(schema), False, doc
+                )
+            )
+    path_params.sort(key=lambda p: template_names.index(p.name))
+    for missing in [n for n in template_names if n not in {p.name for p in path_params}]:
+        path_params.append(Param(missing, field_name(missing), "str", True, ""))
+
+    body_fields: list[Param] = []
+    request_type = None
+    body = raw.get("requestBody", {}).get("content", {}).get("application/json", {})
+    if body.get("schema"):
+        schema = body["schema"]
+        hint = pascal(raw.get("operationId") or name.replace(".", "_")) + "Request"
+        request_type = builder.annotation(schema, True, hint)
+        props = builder.object_properties(schema)
+        resolved = builder.resolve(schema)
+        required = set(resolved.get("required", [])) if "oneOf" not in resolved else set()
+        for wire, prop in sorted((props or ({}, []))[0].items()):
+            ann = builder.field_type(request_type, wire, prop, True, request_type + pascal(wire))
+            body_fields.append(Param(wire, field_name(wire), ann, wire in required, ""))
+
+    response_type = None
+    response_kind = "empty"
+    for code in ("200", "201", "202", "204"):
+        response = raw.get("responses", {}).get(code)
+        if response is None:
+            continue
+        if "$ref" in response:
+            response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+        content = response.get("content") or {}
+        if "application/json" in content and content["application/json"].get("schema"):
+            hint = pascal(raw.get("operationId") or name.replace(".", "_")) + "Response"
+            response_type = builder.annotation(content["application/json"]["schema"], False, hint)
+            response_kind = "json"
+        elif content or path.startswith("/download/"):
+            response_kind = "binary"
+        break
+
+    key = (method, path)
+    pagination = overrides.PAGINATION.get(key)
+    items_key = overrides.ITEMS_KEY.get(key)
+    item_type = None
+    if response_type and response_type in builder.structs:
+        struct = builder.structs[response_type]
+        arrays = [f for f in struct.fields if f[2].startswith("list[")]
+        is_list = name.rsplit(".", 1)[-1].startswith("list") and len(arrays) == 1
+        if pagination is None and method == "get" and is_list:
+            query_names = {p.name for p in query_params}
+            if any(f[1] == "pages" for f in struct.fields):
+                pagination = "cursor" if "starting_after" in query_names else "page"
+            else:
+                pagination = "unpaginated"
+        if pagination and items_key is None:
+            with_data = any(f[1] == "data" for f in arrays)
+            items_key = "data" if with_data else (arrays[0][1] if len(arrays) == 1 else None)
+        if pagination:
+            items_field = next(f for f in struct.fields if f[1] == items_key)
+            item_type = items_field[2][len("list[") : -1].removesuffix(" | None")
+    summary = clean_doc(raw.get("summary")) or name
+    return Op(
+        method=method.upper(),
+        path=path,
+        operation_id=raw.get("operationId") or pascal(name.replace(".", "_")),
+        version=version,
+        tag=tag,
+        summary=summary,
+        name=name,
+        path_params=path_params,
+        query_params=query_params,
+        body_fields=body_fields,
+        request_type=request_type,
+        response_type=response_type,
+        response_kind=response_kind,
+        pagination=pagination,
+        items_key=items_key,
+        item_type=item_type,
+        idempotent=is_idempotent(method, path),
+        deprecated=version != TARGET_VERSION,
+    )

@@ -1,0 +1,297 @@
+"""Python and Markdown text for the operation table, the resources and the reference pages."""
+
+from __future__ import annotations
+
+import re
+
+from tools import overrides
+from tools.naming import pascal
+from tools.operations_gen import Op
+from tools.spec import HEADER, TARGET_VERSION
+
+
+def model_expr(annotation: str | None, prefix: str = "m.") -> str:
+    """An annotation with model names qualified by the models module."""
+    if annotation is None:
+        return "None"
+    return re.sub(
+        r"\b([A-Z][A-Za-z0-9_]*)\b",
+        lambda mt: mt.group(1) if mt.group(1) in ("Any", "None") else prefix + mt.group(1),
+        annotation,
+    )
+
+
+def loose_expr(annotation: str) -> str:
+    """A keyword-argument annotation: a model or a plain dict is accepted wherever a model is."""
+    return re.sub(
+        r"\b([A-Z][A-Za-z0-9_]*)\b",
+        lambda mt: (
+            mt.group(1) if mt.group(1) in ("Any", "None") else f"m.{mt.group(1)} | dict[str, Any]"
+        ),
+        annotation,
+    )
+
+
+def render_operations(ops: list[Op]) -> str:
+    out = [HEADER, '"""Every Intercom operation the client knows, keyed by its method name."""\n\n']
+    out.append("from __future__ import annotations\n\nfrom typing import Any\n\n")
+    out.append("from ._operation import Operation\nfrom .models import _generated as m\n\n")
+    out.append("OPERATIONS: dict[str, Operation] = {\n")
+    for op in ops:
+        out.append(f"    {op.name!r}: Operation(\n")
+        out.append(
+            f"        name={op.name!r},\n        method={op.method!r},\n        path={op.path!r},\n"
+        )
+        out.append(
+            f"        operation_id={op.operation_id!r},\n        api_version={op.version!r},\n"
+        )
+        out.append(f"        summary={op.summary!r},\n")
+        out.append(f"        response_type={model_expr(op.response_type)},\n")
+        out.append(f"        request_type={model_expr(op.request_type)},\n")
+        out.append(f"        pagination={op.pagination!r},\n        items_key={op.items_key!r},\n")
+        out.append(
+            f"        idempotent={op.idempotent!r},\n        deprecated={op.deprecated!r},\n"
+        )
+        removed = overrides.DROPPED_IN.get(op.version) if op.deprecated else None
+        out.append(f"        removed_in={removed!r},\n")
+        out.append(f"        path_params={tuple(p.name for p in op.path_params)!r},\n")
+        out.append(f"        query_params={tuple(p.name for p in op.query_params)!r},\n")
+        ordered = [p for p in op.body_fields if p.required] + [
+            p for p in op.body_fields if not p.required
+        ]
+        out.append(f"        body_params={tuple(p.name for p in ordered)!r},\n")
+        out.append(f"        response_kind={op.response_kind!r},\n    ),\n")
+    out.append('}\n\n__all__ = ["OPERATIONS", "Any", "Operation"]\n')
+    return "".join(out)
+
+
+def return_annotation(op: Op) -> str:
+    if op.response_kind == "binary":
+        return "bytes"
+    if op.response_kind == "empty" or op.response_type is None:
+        return "None"
+    return model_expr(op.response_type)
+
+
+def shadow_safe(annotation: str) -> str:
+    # Resource classes have a method named `list`, which shadows the builtin in annotations.
+    return re.sub(r"\blist\[", "builtins.list[", annotation)
+
+
+def render_method(op: Op) -> str:
+    method_name = op.name.rsplit(".", 1)[-1]
+    paginated = op.pagination is not None
+    managed = overrides.PAGING_PARAMS | ({"per_page"} if paginated else set())
+    taken = {"self", "options", "extra_body", "per_page", "cursor", "limit", "prefetch"}
+    args: list[str] = ["self"]
+    path_map: list[str] = []
+    for p in op.path_params:
+        args.append(f"{p.py}: {p.annotation}")
+        taken.add(p.py)
+        path_map.append(f"{p.name!r}: {p.py}")
+    args.append("*")
+    query_map: list[str] = []
+    for p in op.query_params:
+        if paginated and p.name in managed:
+            continue
+        py = p.py if p.py not in taken else p.py + "_query"
+        taken.add(py)
+        args.append(f"{py}: {p.annotation} | None = None")
+        query_map.append(f"{p.name!r}: {py}")
+    body_map: list[str] = []
+    fields = [p for p in op.body_fields if p.required] + [
+        p for p in op.body_fields if not p.required
+    ]
+    for p in fields:
+        if paginated and p.name in managed:
+            continue
+        py = p.py if p.py not in taken else p.py + "_"
+        taken.add(py)
+        ann = shadow_safe(loose_expr(p.annotation))
+        if op.pagination == "search" and p.name == "query":
+            ann = "Query | dict[str, Any]"
+        elif op.pagination == "search" and p.name == "sort":
+            ann = "Sort | dict[str, Any]"
+        if p.required:
+            args.append(f"{py}: {ann}")
+        else:
+            args.append(f"{py}: {ann} | UnsetType | None = UNSET")
+        body_map.append(f"{p.name!r}: {py}")
+    has_body = op.request_type is not None
+    if has_body:
+        args.append("extra_body: Mapping[str, Any] | None = None")
+    streaming = paginated and op.pagination != "unpaginated"
+    if streaming:
+        if op.pagination != "scroll":
+            args.append("per_page: int | None = None")
+        args.append("cursor: str | int | None = None")
+    if paginated:
+        args.append("limit: int | None = None")
+    if streaming:
+        args.append("prefetch: int = 1")
+    if op.pagination == "scroll":
+        args.append('scroll_restart: Literal["auto", "raise"] = "auto"')
+    args.append("options: RequestOptions | None = None")
+    if paginated:
+        page_type = model_expr(op.response_type)
+        returns = shadow_safe(f"Paginator[{model_expr(op.item_type)}, {page_type}]")
+    else:
+        returns = shadow_safe(return_annotation(op))
+    doc = op.summary.rstrip(".") + "."
+    doc += f"\n\n        ``{op.method} {op.path}``"
+    if op.deprecated:
+        dropped = overrides.DROPPED_IN[op.version]
+        doc += (
+            f"\n\n        Deprecated: removed from the API in version {dropped}; sent with"
+            f" ``Intercom-Version: {op.version}``."
+        )
+    if streaming:
+        doc += (
+            f"\n\n        Streams every item ({op.pagination} pagination): ``async for`` the items,"
+            " ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from"
+            " a paginator's ``.cursor``."
+        )
+    elif paginated:
+        doc += "\n\n        Iterate the items with ``async for``, or ``await`` the whole list."
+    if op.name in ("companies.list", "companies.retrieve"):
+        doc += (
+            "\n\n        Intercom reaches at most 10,000 companies this way; iterating past that"
+            " raises ``PaginationError``. Use ``client.companies.scroll()`` for every company."
+        )
+    if has_body:
+        doc += (
+            "\n\n        ``extra_body`` adds fields the spec does not list; they are sent as given."
+        )
+    call = [f"OPERATIONS[{op.name!r}]"]
+    call.append("{" + ", ".join(path_map) + "}")
+    if query_map:
+        call.append("query={" + ", ".join(query_map) + "}")
+    if has_body:
+        call.append("body={" + ", ".join(body_map) + "}")
+        call.append("extra_body=extra_body")
+    if paginated:
+        if streaming:
+            if op.pagination != "scroll":
+                call.append("per_page=per_page")
+            call += ["cursor=cursor", "prefetch=prefetch"]
+        call.append("limit=limit")
+        if op.pagination == "scroll":
+            call.append("scroll_restart=scroll_restart")
+        call.append("options=options")
+        lines = [f"    def {method_name}({', '.join(args)}) -> {returns}:\n"]
+        lines.append(f'        """{doc}\n        """\n')
+        lines.append(f"        return self._paginate({', '.join(call)})\n")
+        return "".join(lines)
+    call.append("options=options")
+    lines = [f"    async def {method_name}({', '.join(args)}) -> {returns}:\n"]
+    lines.append(f'        """{doc}\n        """\n')
+    invocation = f"await self._call({', '.join(call)})"
+    if returns == "None":
+        lines.append(f"        {invocation}\n")
+    else:
+        lines.append(f"        return cast({returns!r}, {invocation})\n")
+    return "".join(lines)
+
+
+def resource_class_name(dotted: str) -> str:
+    return pascal(dotted.replace(".", "_")) + "Resource"
+
+
+def render_resources(ops: list[Op]) -> str:
+    groups: dict[str, list[Op]] = {}
+    for op in ops:
+        groups.setdefault(op.name.rsplit(".", 1)[0], []).append(op)
+    # Every parent of a nested resource exists, even with no methods of its own.
+    for dotted in list(groups):
+        parts = dotted.split(".")
+        for i in range(1, len(parts)):
+            groups.setdefault(".".join(parts[:i]), [])
+    children: dict[str, list[str]] = {}
+    for dotted in groups:
+        if "." in dotted:
+            children.setdefault(dotted.rsplit(".", 1)[0], []).append(dotted)
+    out = [
+        HEADER,
+        '"""One resource class per Intercom API tag: thin methods over OPERATIONS."""\n\n',
+    ]
+    out.append("from __future__ import annotations\n\nimport builtins\n")
+    out.append("from collections.abc import Mapping\n")
+    out.append("from typing import TYPE_CHECKING, Any, Literal, cast\n\n")
+    out.append("from msgspec import UNSET, UnsetType\n\n")
+    out.append("from .._options import RequestOptions\nfrom ..models import _generated as m\n")
+    out.append("from ..operations import OPERATIONS\nfrom ..pagination import Paginator\n")
+    out.append("from ..search import Query, Sort\nfrom ._base import BaseResource\n\n")
+    out.append("if TYPE_CHECKING:\n    from .._client import Intercom\n\n")
+    for dotted in sorted(groups, key=lambda d: (-d.count("."), d)):
+        name = resource_class_name(dotted)
+        title = dotted.replace("_", " ").replace(".", " → ")
+        out.append(f'\nclass {name}(BaseResource):\n    """Operations on {title}."""\n\n')
+        kids = sorted(children.get(dotted, []))
+        for kid in kids:
+            out.append(f"    {kid.rsplit('.', 1)[-1]}: {resource_class_name(kid)}\n")
+        if kids:
+            out.append("\n    def __init__(self, client: Intercom) -> None:\n")
+            out.append("        super().__init__(client)\n")
+            for kid in kids:
+                out.append(
+                    f"        self.{kid.rsplit('.', 1)[-1]} = {resource_class_name(kid)}(client)\n"
+                )
+            out.append("\n")
+        for op in sorted(groups[dotted], key=lambda o: o.name):
+            out.append(render_method(op) + "\n")
+    tops = sorted(d for d in groups if "." not in d)
+    out.append('\nclass GeneratedResources:\n    """The resource attributes of the client."""\n\n')
+    for top in tops:
+        out.append(f"    {top}: {resource_class_name(top)}\n")
+    out.append("\n    def _init_resources(self) -> None:\n")
+    out.append('        client = cast("Intercom", self)\n')
+    for top in tops:
+        out.append(f"        self.{top} = {resource_class_name(top)}(client)\n")
+    out.append("\n\nRESOURCE_NAMES = (" + ", ".join(repr(t) for t in tops) + ",)\n")
+    return "".join(out)
+
+
+def render_coverage(ops: list[Op]) -> str:
+    out = ["<!-- Generated by tools/generate.py; do not edit. -->\n\n# Operation coverage\n\n"]
+    out.append(
+        f"{len(ops)} operations: every operation of Intercom API {TARGET_VERSION}, plus the"
+        " operations of the reference documents that later versions dropped (deprecated, sent with"
+        " the last version that had them).\n\n"
+    )
+    out.append("| Method | Path | Python | Pagination | Retry-safe | Version |\n")
+    out.append("|---|---|---|---|---|---|\n")
+    for op in sorted(ops, key=lambda o: (o.path, o.method)):
+        version = op.version + (" (deprecated)" if op.deprecated else "")
+        out.append(
+            f"| {op.method} | `{op.path}` | `client.{op.name}()` | {op.pagination or ''} |"
+            f" {'yes' if op.idempotent else 'no'} | {version} |\n"
+        )
+    return "".join(out)
+
+
+def render_reference(ops: list[Op]) -> str:
+    out = ["<!-- Generated by tools/generate.py; do not edit. -->\n\n# Resources and methods\n\n"]
+    out.append(
+        "Every method is a coroutine returning a msgspec model (see `intercom_async.models`)."
+        " Body fields are keyword arguments (leave one out to not send it, pass None to send"
+        " null); `extra_body=` sends fields the spec does not list; `options=RequestOptions(...)`"
+        " overrides timeout, version, headers and retries for one call.\n"
+    )
+    groups: dict[str, list[Op]] = {}
+    for op in ops:
+        groups.setdefault(op.name.rsplit(".", 1)[0], []).append(op)
+    for group in sorted(groups):
+        out.append(f"\n## `client.{group}`\n\n")
+        for op in sorted(groups[group], key=lambda o: o.name):
+            params = [p.py for p in op.path_params]
+            params += [f"{p.py}=" for p in op.query_params]
+            params += [f"{p.py}=" for p in op.body_fields if p.required]
+            if any(not p.required for p in op.body_fields):
+                params.append("...")
+            returns = return_annotation(op).replace("m.", "")
+            deprecated = " **Deprecated.**" if op.deprecated else ""
+            out.append(
+                f"- `{op.name.rsplit('.', 1)[-1]}({', '.join(params)})` → `{returns}` —"
+                f" {op.summary.rstrip('.')}. `{op.method} {op.path}`{deprecated}\n"
+            )
+    return "".join(out)
