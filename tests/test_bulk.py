@@ -20,9 +20,8 @@ async def test_bulk_map_collects_every_outcome_without_stopping() -> None:
 
         succeeded, failed = await bulk_collect(rename, ids, concurrency=5)
     assert sorted(o.value for o in succeeded if o.value) == sorted(ids[:20])
-    assert [o.input for o in failed] == ["missing-1", "missing-2"] or sorted(
-        o.input for o in failed
-    ) == ["missing-1", "missing-2"]
+    # Outcomes arrive as calls finish, so compare without order.
+    assert sorted(o.input for o in failed) == ["missing-1", "missing-2"]
     assert all(isinstance(o.error, NotFoundError) for o in failed)
     assert all(fake.store.contacts[i]["name"] == f"n-{i}" for i in ids[:20])
 
