@@ -98,3 +98,21 @@ def test_pages_next_accepts_null_url_and_object() -> None:
     assert decode({"next": url}, m.Pages).next == url
     cursor = decode({"next": {"starting_after": "abc"}}, m.Pages).next
     assert isinstance(cursor, m.StartingAfter) and cursor.starting_after == "abc"
+
+
+def test_event_list_items_keep_whole_events_and_summaries() -> None:
+    # GET /events is declared to answer summaries; without summary=true it answers events.
+    item_type = OPERATIONS["events.list"].response_type
+    page = decode(
+        {
+            "type": "event.list",
+            "events": [
+                {"type": "event", "event_name": "invited", "created_at": 1, "metadata": {"a": [1]}},
+                {"name": "invited", "count": 3, "first": "2024", "last": "2025"},
+            ],
+        },
+        item_type,
+    )
+    whole, summary = page.events
+    assert (whole.event_name, whole.created_at, whole.metadata) == ("invited", 1, {"a": [1]})
+    assert (summary.name, summary.count) == ("invited", 3)

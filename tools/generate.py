@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.models_gen import ModelBuilder, learn_from_examples, render_models
+from tools.models_gen import ModelBuilder, apply_merges, learn_from_examples, render_models
 from tools.naming import pascal
 from tools.operations_gen import collect_operations
 from tools.render import render_coverage, render_operations, render_reference, render_resources
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     specs = {version: load_spec(version) for version in SPEC_FILES}
     builder = ModelBuilder(merged_schemas(specs))
+    apply_merges(builder)
     learn_from_examples(specs, builder)
     # Every named schema becomes a response model, so users can decode anything by name.
     for name, schema in sorted(specs[TARGET_VERSION]["components"]["schemas"].items()):

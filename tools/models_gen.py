@@ -304,6 +304,17 @@ def learn(builder: ModelBuilder, schema: dict[str, Any], value: Any) -> None:
         learn(builder, owner[key], item)
 
 
+def apply_merges(builder: ModelBuilder) -> None:
+    """Give each schema in ``overrides.SCHEMA_MERGES`` the fields of the schemas it lists."""
+    for target, sources in overrides.SCHEMA_MERGES.items():
+        properties = builder.schemas[target].setdefault("properties", {})
+        for source in sources:
+            for name, prop in (
+                builder.resolve(builder.schemas[source]).get("properties", {}).items()
+            ):
+                properties.setdefault(name, prop)
+
+
 def learn_from_examples(specs: dict[str, dict[str, Any]], builder: ModelBuilder) -> None:
     for version, spec in specs.items():
         for path, item in spec["paths"].items():

@@ -278,6 +278,13 @@ NAMES: dict[tuple[str, str], str] = {
     ),
 }
 
+# Schemas that must also hold another schema's fields. GET /events is declared to answer event
+# summaries, but without summary=true it answers whole events (event_name, created_at,
+# metadata, ...): one item model takes both, so neither shape loses a field.
+SCHEMA_MERGES: dict[str, tuple[str, ...]] = {
+    "data_event_summary_item": ("data_event",),
+}
+
 # Field types that real responses break (users' reports). (schema, field) -> annotation.
 FIELD_TYPES: dict[tuple[str, str], str] = {
     # admin avatar arrives as {"image_url": ...} as well as a URL string.

@@ -3640,10 +3640,18 @@ class DataEventSummaryItem(msgspec.Struct, kw_only=True):
     """This will return a summary of a data event for the App."""
 
     count: int | None = None
+    created_at: int | None = None
     description: str | None = None
+    email: str | None = None
+    event_name: str | None = None
     first: str | None = None
+    id: str | int | None = None
+    intercom_user_id: str | int | None = None
     last: str | None = None
+    metadata: dict[str, Any] | None = None
     name: str | None = None
+    type: str | None = None
+    user_id: str | int | None = None
 
 
 class DataExport(msgspec.Struct, kw_only=True):
