@@ -6,6 +6,7 @@ error mapping, wrapped in the retry policy; the body is then decoded. See docs/a
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 import os
@@ -251,17 +252,7 @@ class Intercom(ResourcesMixin):
             _raw_capture.reset(reset_token)
         if not captured:
             raise TypeError("with_raw_response needs a call that sends one request")
-        last = captured[-1]
-        return APIResponse(
-            parsed=value,
-            status=last.status,
-            headers=last.headers,
-            content=last.content,
-            request_id=last.request_id,
-            rate_limit=last.rate_limit,
-            elapsed=last.elapsed,
-            attempts=last.attempts,
-        )
+        return dataclasses.replace(captured[-1], parsed=value)
 
     async def _execute_operation(
         self,

@@ -62,8 +62,10 @@ class LocalRateBudget:
         """Wait for the pacing rules to allow a request; returns its ticket."""
         # Fast path: nobody is waiting and nothing to wait for. Checking and granting without an
         # await in between is atomic on the event loop.
-        if not self._gate.locked() and self.state.delay(self._clock()) <= 0:
-            return self.state.grant(self._clock())
+        if not self._gate.locked():
+            now = self._clock()
+            if self.state.delay(now) <= 0:
+                return self.state.grant(now)
         async with self._gate:
             # The state can change while we sleep (a 429, a new header), so re-check the delay.
             while (wait := self.state.delay(self._clock())) > 0:  # noqa: ASYNC110

@@ -18,21 +18,28 @@ class Workspace:
     """Everything the fake stores. Records are dicts in the 2.16 JSON shapes."""
 
     def __init__(self) -> None:
-        self.admins: dict[str, dict[str, Any]] = {}
-        self.teams: dict[str, dict[str, Any]] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        """An empty workspace with its fixed admins, teams, tags and the like."""
+        admins = gen.make_admins()
+        self.admins: dict[str, dict[str, Any]] = {a["id"]: a for a in admins}
+        self.teams: dict[str, dict[str, Any]] = {t["id"]: t for t in gen.make_teams(admins)}
+        self.tags: dict[str, dict[str, Any]] = {t["id"]: t for t in gen.make_tags()}
+        self.segments: dict[str, dict[str, Any]] = {s["id"]: s for s in gen.make_segments()}
+        self.data_attributes: dict[str, dict[str, Any]] = {
+            str(d["id"]): d for d in gen.make_data_attributes()
+        }
+        self.ticket_types: dict[str, dict[str, Any]] = {t["id"]: t for t in gen.make_ticket_types()}
+        self.articles: dict[str, dict[str, Any]] = {a["id"]: a for a in gen.make_articles()}
         self.contacts: dict[str, dict[str, Any]] = {}
         self.companies: dict[str, dict[str, Any]] = {}
         self.conversations: dict[str, dict[str, Any]] = {}
-        self.tags: dict[str, dict[str, Any]] = {}
-        self.segments: dict[str, dict[str, Any]] = {}
         self.notes: dict[str, dict[str, Any]] = {}
-        self.data_attributes: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []
         # Merged contacts: old id -> surviving id (the old id answers 410 with a Link).
         self.merged: dict[str, str] = {}
         self.tickets: dict[str, dict[str, Any]] = {}
-        self.ticket_types: dict[str, dict[str, Any]] = {}
-        self.articles: dict[str, dict[str, Any]] = {}
         self.subscription_types: dict[str, dict[str, Any]] = {
             "1": {
                 "type": "subscription",
@@ -50,23 +57,12 @@ class Workspace:
         }
         self._ids = itertools.count(1)
         self._identities: dict[tuple[str, Any], str] = {}
-        self._reset_defaults()
-
-    def _reset_defaults(self) -> None:
-        admins = gen.make_admins()
-        self.admins = {a["id"]: a for a in admins}
-        self.teams = {t["id"]: t for t in gen.make_teams(admins)}
-        self.tags = {t["id"]: t for t in gen.make_tags()}
-        self.segments = {s["id"]: s for s in gen.make_segments()}
-        self.data_attributes = {str(d["id"]): d for d in gen.make_data_attributes()}
-        self.ticket_types = {t["id"]: t for t in gen.make_ticket_types()}
-        self.articles = {a["id"]: a for a in gen.make_articles()}
 
     def seed(
         self, *, contacts: int = 0, companies: int = 0, conversations: int = 0, seed: int = 1
     ) -> None:
         """Fill the workspace deterministically: the same arguments give the same records."""
-        self.__init__()  # type: ignore[misc]
+        self._reset()
         company_records = gen.make_companies(companies, seed)
         contact_records = gen.make_contacts(contacts, seed, companies=companies)
         self.companies = {c["id"]: c for c in company_records}
