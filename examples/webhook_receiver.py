@@ -28,8 +28,13 @@ def make_app(client_secret: str, handle: Handler) -> web.Application:
             )
         except WebhookError as error:
             return web.json_response({"error": str(error)}, status=401)
-        if dedupe.first_time(notification):
-            await handle(notification.topic or "", notification.item())
+        try:
+            async with dedupe.claim(notification) as fresh:
+                if fresh:
+                    await handle(notification.topic or "", notification.item())
+        except Exception:
+            # Not marked as handled: answering 500 makes Intercom deliver it again.
+            return web.json_response({"error": "handler failed"}, status=500)
         return web.json_response({"ok": True})
 
     app = web.Application()

@@ -6,34 +6,46 @@ error mapping, wrapped in the retry policy; the body is then decoded. See docs/a
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import logging
+import math
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeAlias, TypeVar, overload
 
 import aiohttp
-import anyio
 
 from ._decode import decode, encode
 from ._limiter import ClientStats, RateLimiter
 from ._operation import Operation
 from ._options import RequestOptions
+from ._pacing import NO_RESPONSE
 from ._response import APIResponse
-from ._retry import RetryPolicy
+from ._retry import DeadlineExceeded, RetryPolicy
 from ._sansio import (
     RateLimit,
     base_url_for,
     build_headers,
     encode_query,
+    normalise_path,
     parse_rate_limit,
     render_path,
     request_id_of,
 )
-from ._transport import RawResponse, SecretHeader, Transport
-from .errors import APIConnectionError, ClientClosedError, ConfigurationError, status_error
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, RawResponse, SecretHeader, Transport
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    EventLoopError,
+    RateLimitWaitTooLong,
+    status_error,
+)
 from .resources import ResourcesMixin
 
 logger = logging.getLogger("intercom_async")
@@ -101,6 +113,9 @@ class Intercom(ResourcesMixin):
         limiter: RateLimiter | None = None,
         session: aiohttp.ClientSession | None = None,
         verify_ssl: bool = True,
+        max_rate_limit_wait: float | None = 60.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        follow_redirects: bool = False,
     ) -> None:
         source = token if token is not None else os.environ.get("INTERCOM_TOKEN")
         if source is None or source == "":
@@ -118,16 +133,22 @@ class Intercom(ResourcesMixin):
             raise ConfigurationError(f"base_url must start with https:// or http://: {resolved!r}")
         if not version:
             raise ConfigurationError("version must be a non-empty API version such as '2.16'")
-        if timeout <= 0:
-            raise ConfigurationError("timeout must be positive")
+        _require_seconds("timeout", timeout)
+        _require_seconds("max_retry_time", max_retry_time)
+        if max_rate_limit_wait is not None:
+            _require_seconds("max_rate_limit_wait", max_rate_limit_wait)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        if max_response_bytes < 1:
+            raise ConfigurationError("max_response_bytes must be at least 1")
         self.region = region
         self.base_url = resolved.rstrip("/")
         self.version = version
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_time = max_retry_time
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.limiter = (
             limiter
             if limiter is not None
@@ -137,10 +158,14 @@ class Intercom(ResourcesMixin):
             session=session,
             max_connections=self.limiter.max_concurrency,
             verify_ssl=verify_ssl,
+            max_response_bytes=max_response_bytes,
+            follow_redirects_to=self.base_url if follow_redirects else None,
         )
         self._retry = RetryPolicy(max_time=max_retry_time, on_retry=self._count_retry)
-        # The API allows one open scroll per app: scrolls of this client take turns.
-        self._scroll_lock = anyio.Lock()
+        # The API allows one open scroll per app: scrolls of this client take turns. An asyncio
+        # lock, not anyio's: a scroll abandoned by `break` is closed by asyncio's finalizer in
+        # another task, which must be able to release it.
+        self._scroll_lock = asyncio.Lock()
         self._init_resources()
 
     def __repr__(self) -> str:
@@ -225,6 +250,10 @@ class Intercom(ResourcesMixin):
         GET/PUT/DELETE are retried on 5xx; a POST only when ``options.idempotent`` is True.
         """
         method = method.upper()
+        try:
+            path = normalise_path(path)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"client.request(): {exc}") from None
         idempotent = method in _IDEMPOTENT_METHODS
         return await self._execute(
             method,
@@ -335,6 +364,7 @@ class Intercom(ResourcesMixin):
         options: RequestOptions | None,
         version: str | None = None,
     ) -> tuple[RawResponse, int]:
+        self._check_loop()
         if self._transport.closed:
             raise ClientClosedError("the Intercom client is closed; create a new one")
         opts = options or _NO_OPTIONS
@@ -343,32 +373,55 @@ class Intercom(ResourcesMixin):
         api_version = opts.version or version or self.version
         timeout = opts.timeout if opts.timeout is not None else self.timeout
         max_retries = opts.max_retries if opts.max_retries is not None else self.max_retries
+        wait_bound = (
+            opts.max_rate_limit_wait
+            if opts.max_rate_limit_wait is not None
+            else self.max_rate_limit_wait
+        )
         url = self.base_url + path
+        started = time.monotonic()
+        # The call's end: its own deadline, else max_retry_time (which bounds retrying).
+        deadline_at = started + (
+            opts.deadline if opts.deadline is not None else self.max_retry_time
+        )
         attempts = 0
+        in_flight = False
 
         async def attempt() -> RawResponse:
-            nonlocal attempts
+            nonlocal attempts, in_flight
             attempts += 1
             headers = build_headers(
                 await self._token.get(), api_version, has_body=body is not None, extra=opts.headers
             )
             headers["Authorization"] = SecretHeader(headers["Authorization"])
-            ticket = await self.limiter.acquire()
+            left = deadline_at - time.monotonic()
+            bound = left if wait_bound is None else min(wait_bound, left)
+            try:
+                ticket = await self.limiter.acquire(max(bound, 0.0))
+            except RateLimitWaitTooLong as exc:
+                raise RateLimitWaitTooLong(
+                    wait=exc.wait, bound=exc.bound, method=method, path=path
+                ) from None
+            status = NO_RESPONSE
+            snapshot = None
             try:
                 try:
+                    in_flight = True
                     raw = await self._transport.send(
                         method, url, headers=headers, params=query, data=body, timeout=timeout
                     )
+                    in_flight = False
                 except APIConnectionError as exc:
+                    in_flight = False
                     logger.debug("%s %s failed: %s (attempt %d)", method, path, exc, attempts)
                     if exc.request_sent and not idempotent:
                         raise exc.with_outcome_unknown() from exc
                     raise
-                paused = await self.limiter.record(
-                    ticket, parse_rate_limit(raw.headers), status=raw.status
-                )
+                status = raw.status
+                snapshot = parse_rate_limit(raw.headers, time.time())
             finally:
                 self.limiter.release()
+                paused = await self.limiter.record(ticket, snapshot, status=status)
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
                     "%s %s -> %d in %.1f ms (request_id=%s, attempt %d)",
@@ -379,7 +432,7 @@ class Intercom(ResourcesMixin):
                     request_id_of(raw.headers),
                     attempts,
                 )
-            if raw.status >= 400:
+            if not 200 <= raw.status < 300:
                 error = status_error(
                     raw.status,
                     method=method,
@@ -393,11 +446,45 @@ class Intercom(ResourcesMixin):
                 raise error
             return raw
 
-        raw = await self._retry.run(attempt, idempotent=idempotent, max_retries=max_retries)
+        try:
+            raw = await self._retry.run(
+                attempt,
+                idempotent=idempotent,
+                max_retries=max_retries,
+                deadline_at=deadline_at,
+                whole_call=opts.deadline is not None,
+            )
+        except DeadlineExceeded as exc:
+            raise APITimeoutError(
+                f"gave up after {time.monotonic() - started:.1f}s and {attempts} attempt(s): "
+                f"the call's deadline of {deadline_at - started:.1f}s passed",
+                method=method,
+                path=path,
+                request_sent=attempts > 0,
+                outcome_unknown=exc.interrupted and in_flight and not idempotent,
+            ) from exc.last_error
         return raw, attempts
+
+    def _check_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is self._loop:
+            return
+        if self._loop is not None:
+            raise EventLoopError(
+                "this Intercom client was started on another event loop; create one client per "
+                "event loop (aiohttp sessions cannot move between loops)"
+            )
+        self._loop = loop
 
     def _count_retry(self, _attempt: int, _error: BaseException, _wait: float) -> None:
         self.limiter.stats.retries += 1
 
 
 _NO_OPTIONS = RequestOptions()
+
+
+def _require_seconds(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigurationError(f"{name} must be a number of seconds")
+    if not (0 < value < math.inf):
+        raise ConfigurationError(f"{name} must be a positive, finite number of seconds")

@@ -33,6 +33,10 @@ def decode(body: bytes, type_: Any) -> Any:
         return decoder_for(target).decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise DecodeError(str(exc), body=body, type=target) from None
+    except RecursionError:
+        raise DecodeError("JSON nested too deeply", body=body, type=target) from None
+    except (ValueError, OverflowError, UnicodeError) as exc:
+        raise DecodeError(type(exc).__name__, body=body, type=target) from None
 
 
 def encode(value: object) -> bytes:

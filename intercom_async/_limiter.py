@@ -7,6 +7,8 @@ store (Redis, for workers on several machines) can replace the in-process one.
 
 from __future__ import annotations
 
+import asyncio
+import math
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +19,7 @@ import anyio
 
 from ._pacing import PacingState
 from ._sansio import RateLimit
+from .errors import EventLoopError, RateLimitWaitTooLong
 
 
 @dataclass
@@ -32,17 +35,20 @@ class ClientStats:
 class RateBudget(Protocol):
     """Where the window budget lives. All methods may do I/O, so all are async."""
 
-    async def acquire(self) -> int:
-        """Wait until a request may go out; returns a ticket for ``record``."""
+    async def acquire(self, max_wait: float | None = None) -> int:
+        """Wait until a request may go out; returns a ticket for ``record``.
+
+        Raises ``RateLimitWaitTooLong`` at once when the wait would exceed ``max_wait``.
+        """
         ...
 
-    async def record(self, ticket: int, snapshot: RateLimit | None, *, rate_limited: bool) -> bool:
-        """Fold in a response's headers. Returns True when a 429 paused every request."""
+    async def record(self, ticket: int, snapshot: RateLimit | None, *, status: int) -> bool:
+        """Fold in the answer to ``ticket`` (status 0: none arrived). True: a 429 paused all."""
         ...
 
 
 class LocalRateBudget:
-    """The in-process budget: a ``PacingState`` driven by the event loop's clock."""
+    """The in-process budget: a ``PacingState`` driven by the wall clock."""
 
     def __init__(
         self,
@@ -50,34 +56,62 @@ class LocalRateBudget:
         ceiling: tuple[int, float] | None = None,
         pace_below: float = 0.25,
         reset_jitter: float = 0.1,
+        max_reset_horizon: float = 120.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         # Wall-clock time, because X-RateLimit-Reset is a UNIX timestamp.
         self._clock = clock
-        self.state = PacingState(pace_below=pace_below, reset_jitter=reset_jitter, ceiling=ceiling)
+        self.state = PacingState(
+            pace_below=pace_below,
+            reset_jitter=reset_jitter,
+            ceiling=ceiling,
+            max_reset_horizon=max_reset_horizon,
+        )
         # FIFO gate: waiters take turns instead of all waking at the reset and re-checking.
         self._gate = anyio.Lock()
+        # Set (and replaced) on every answer, so a waiter re-checks as soon as anything changed
+        # (a probe answered, a new window) instead of sleeping out its planned wait.
+        self._changed: anyio.Event | None = None
 
-    async def acquire(self) -> int:
+    async def acquire(self, max_wait: float | None = None) -> int:
         """Wait for the pacing rules to allow a request; returns its ticket."""
         # Fast path: nobody is waiting and nothing to wait for. Checking and granting without an
         # await in between is atomic on the event loop.
         if not self._gate.locked():
             now = self._clock()
-            if self.state.delay(now) <= 0:
+            wait = self.state.delay(now)
+            if wait <= 0:
                 return self.state.grant(now)
-        async with self._gate:
-            # The state can change while we sleep (a 429, a new header), so re-check the delay.
-            while (wait := self.state.delay(self._clock())) > 0:  # noqa: ASYNC110
-                await anyio.sleep(wait)
-            return self.state.grant(self._clock())
+            if max_wait is not None and wait > max_wait:
+                raise RateLimitWaitTooLong(wait=wait, bound=max_wait)
+        started = time.monotonic()
+        with anyio.move_on_after(math.inf if max_wait is None else max_wait):
+            async with self._gate:
+                # The state changes while we sleep (a 429, a new header): re-check each time.
+                while (wait := self.state.delay(self._clock())) > 0:
+                    if max_wait is not None:
+                        left = max_wait - (time.monotonic() - started)
+                        if wait > left:
+                            raise RateLimitWaitTooLong(wait=wait, bound=max_wait)
+                    await self._sleep_until_changed(wait)
+                return self.state.grant(self._clock())
+        # Queued behind other waiters for longer than allowed.
+        raise RateLimitWaitTooLong(wait=time.monotonic() - started, bound=max_wait or 0.0)
 
-    async def record(self, ticket: int, snapshot: RateLimit | None, *, rate_limited: bool) -> bool:
-        """Fold in a response's headers; True when a 429 paused every request."""
-        self.state.observe(ticket, snapshot, rate_limited=rate_limited)
-        if rate_limited:
-            return self.state.rate_limited(snapshot, self._clock())
-        return False
+    async def _sleep_until_changed(self, wait: float) -> None:
+        if self._changed is None:
+            self._changed = anyio.Event()
+        changed = self._changed
+        with anyio.move_on_after(wait):
+            await changed.wait()
+
+    async def record(self, ticket: int, snapshot: RateLimit | None, *, status: int) -> bool:
+        """Fold in the answer to ``ticket``; True when a 429 paused every request."""
+        paused = self.state.observe(ticket, snapshot, status=status, now=self._clock())
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+        return paused
 
 
 class RateLimiter:
@@ -108,17 +142,28 @@ class RateLimiter:
         )
         self.stats = ClientStats()
         self.latest: RateLimit | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def borrowed(self) -> int:
         """Slots currently held (0 when idle: a cancelled request always gives its slot back)."""
         return int(self._capacity.borrowed_tokens)
 
-    async def acquire(self) -> int:
+    async def acquire(self, max_wait: float | None = None) -> int:
         """Take one in-flight slot, after any pacing wait; returns the budget ticket.
 
+        ``max_wait`` bounds the pacing wait (not the wait for a free slot, which is the
+        caller's own queueing): past it ``RateLimitWaitTooLong`` is raised and nothing is sent.
         Every ``acquire`` must be paired with ``release`` (``slot()`` does both).
         """
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            if self._loop is not None and not self._loop.is_closed():
+                raise EventLoopError(
+                    "this RateLimiter is in use on another event loop; create one limiter per "
+                    "event loop (share a budget across loops or processes with a RateBudget)"
+                )
+            self._bind(loop)
         started = time.monotonic()
         try:
             # A free slot is taken without a checkpoint; anyio's acquire() always yields.
@@ -126,13 +171,23 @@ class RateLimiter:
         except anyio.WouldBlock:
             await self._capacity.acquire()
         try:
-            ticket = await self.budget.acquire()
+            ticket = await self.budget.acquire(max_wait)
         except BaseException:
             self._capacity.release()
             raise
         self.stats.limiter_wait_seconds += time.monotonic() - started
         self.stats.requests += 1
         return ticket
+
+    def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        # anyio's primitives belong to the loop they were first used on: a limiter whose loop
+        # has closed (asyncio.run twice) starts afresh on the new one.
+        if self._loop is not None:
+            self._capacity = anyio.CapacityLimiter(self.max_concurrency)
+            if isinstance(self.budget, LocalRateBudget):
+                self.budget._gate = anyio.Lock()
+                self.budget._changed = None
+        self._loop = loop
 
     def release(self) -> None:
         """Give back the slot taken by ``acquire``."""
@@ -148,13 +203,12 @@ class RateLimiter:
             self.release()
 
     async def record(self, ticket: int, snapshot: RateLimit | None, *, status: int) -> bool:
-        """Fold in one response. Returns True when a 429 paused every request."""
+        """Fold in one answer (status 0: none arrived). Returns True when a 429 paused all."""
         if snapshot is not None:
             self.latest = snapshot
-        rate_limited = status == 429
-        if rate_limited:
+        if status == 429:
             self.stats.rate_limited += 1
-        return await self.budget.record(ticket, snapshot, rate_limited=rate_limited)
+        return await self.budget.record(ticket, snapshot, status=status)
 
     def __repr__(self) -> str:
         return (

@@ -6,11 +6,13 @@ is sent and how a response is read are tested without a server, gidgethub style.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -37,7 +39,9 @@ class RateLimit(msgspec.Struct, frozen=True):
     limit: int | None = None
     remaining: int | None = None
     reset_at: float | None = None
-    """UNIX time (seconds) when the current window resets."""
+    """UNIX time (seconds, on our clock when the response had a ``Date``) of the window's reset."""
+    retry_after: float | None = None
+    """Seconds the server asked us to wait (``Retry-After``), if it said."""
 
 
 def base_url_for(region: str) -> str:
@@ -157,19 +161,70 @@ def _as_int(text: str | None) -> int | None:
     if text is None:
         return None
     try:
-        return int(float(text.strip()))
+        value = float(text.strip())
     except ValueError:
         return None
+    # inf, nan and 1e999 are not numbers of requests or seconds.
+    return int(value) if math.isfinite(value) and abs(value) < 1e15 else None
 
 
-def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
-    """Read ``X-RateLimit-*``; None when the response carries none of them."""
+@lru_cache(maxsize=64)
+def _http_date(text: str) -> float | None:
+    """An HTTP date as UNIX seconds; cached because every response of a second repeats it."""
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.timestamp()
+
+
+# The Date header has whole-second resolution: offsets within this are not clock skew.
+_SKEW_TOLERANCE = 1.5
+
+
+def clock_offset(headers: Mapping[str, str], now: float) -> float:
+    """Seconds to add to the server's timestamps to put them on our clock (0 when unknown)."""
+    date = _header(headers, "Date")
+    if not date:
+        return 0.0
+    server_now = _http_date(date)
+    if server_now is None:
+        return 0.0
+    offset = now - server_now
+    return offset if abs(offset) > _SKEW_TOLERANCE else 0.0
+
+
+def _retry_after(text: str | None, now: float | None) -> float | None:
+    if text is None:
+        return None
+    seconds = _as_int(text)
+    if seconds is not None:
+        return float(max(seconds, 0))
+    when = _http_date(text.strip())
+    if when is None or now is None:
+        return None
+    return max(when - now, 0.0)
+
+
+def parse_rate_limit(headers: Mapping[str, str], now: float | None = None) -> RateLimit | None:
+    """Read ``X-RateLimit-*`` and ``Retry-After``; None when the response has none of them.
+
+    ``X-RateLimit-Reset`` is the server's UNIX time. Given ``now`` (our UNIX time), a reset is
+    moved onto our clock by the offset between the response's ``Date`` and ``now``, so a server
+    whose clock is minutes off ours is still paced correctly.
+    """
     limit = _as_int(_header(headers, "X-RateLimit-Limit"))
     remaining = _as_int(_header(headers, "X-RateLimit-Remaining"))
     reset = _as_int(_header(headers, "X-RateLimit-Reset"))
-    if limit is None and remaining is None and reset is None:
+    retry_after = _retry_after(_header(headers, "Retry-After"), now)
+    if limit is None and remaining is None and reset is None and retry_after is None:
         return None
-    return RateLimit(limit=limit, remaining=remaining, reset_at=float(reset) if reset else None)
+    reset_at = None
+    if reset:
+        reset_at = float(reset) + (clock_offset(headers, now) if now is not None else 0.0)
+    return RateLimit(limit=limit, remaining=remaining, reset_at=reset_at, retry_after=retry_after)
 
 
 def request_id_of(headers: Mapping[str, str]) -> str | None:
@@ -234,15 +289,73 @@ def parse_error_body(body: bytes) -> ErrorBody | None:
         return None
     try:
         return _error_decoder.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
         return None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+# The longest server-supplied text an exception message carries; the whole body stays on it.
+SERVER_TEXT_LIMIT = 500
+
+
+def sanitise_text(text: str, limit: int = SERVER_TEXT_LIMIT) -> str:
+    """Server text made safe for one log line: control and bidi characters become spaces,
+    runs of white space fold, and the result is capped at ``limit`` characters."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def body_excerpt(body: bytes, limit: int = 200) -> str:
     """A short, single-line, printable excerpt of a body for error messages."""
-    text = body[: limit * 4].decode("utf-8", errors="replace")
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return sanitise_text(body[: limit * 4].decode("utf-8", errors="replace"), limit)
+
+
+def normalise_path(path: str) -> str:
+    """A request path checked so it can only name a path on the client's own host.
+
+    It must start with one ``/`` (``//host`` would be another host, and a path without the
+    slash would be glued onto the host name), and hold no dot segment, backslash, control
+    character, query or fragment (query values go in ``params``).
+    """
+    if not isinstance(path, str):
+        raise TypeError(f"path must be a str, got {type(path).__name__}")
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError("path must start with a single '/', e.g. '/contacts'")
+    if any(ch in path for ch in "?#\\") or _CONTROL.search(path):
+        raise ValueError(
+            "path must not hold '?', '#', a backslash or control characters; "
+            "pass query values as params="
+        )
+    segments = path.split("/")
+    if any(segment in (".", "..") for segment in segments):
+        raise ValueError("path must not hold '.' or '..' segments")
+    if "://" in path:
+        raise ValueError("path must be a path, not a URL")
+    return path
+
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+def redirect_target(
+    base_url: str, url: str, status: int, location: str | None, method: str
+) -> tuple[str, str, bool] | None:
+    """Where a redirect may be followed: ``(method, url, keep_body)``, or None to refuse.
+
+    Only to the same origin as ``base_url`` (scheme, host and port), so neither the token nor
+    a body ever goes to another host. 303 (and 301/302 for a POST, as every client does) turn
+    into a GET without the body; 307/308 keep the method and the body.
+    """
+    if status not in REDIRECT_STATUSES or not location:
+        return None
+    target = urljoin(url, location)
+    origin, target_parts = urlsplit(base_url), urlsplit(target)
+    if (origin.scheme, origin.netloc.lower()) != (target_parts.scheme, target_parts.netloc.lower()):
+        return None
+    if status == 303 or (status in (301, 302) and method == "POST"):
+        return "GET", target, False
+    return method, target, True
 
 
 __all__ = [
@@ -255,10 +368,14 @@ __all__ = [
     "body_excerpt",
     "build_headers",
     "canonical_id_from_link",
+    "clock_offset",
     "encode_path_segment",
     "encode_query",
+    "normalise_path",
     "parse_error_body",
     "parse_rate_limit",
+    "redirect_target",
     "render_path",
     "request_id_of",
+    "sanitise_text",
 ]

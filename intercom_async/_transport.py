@@ -14,7 +14,16 @@ from dataclasses import dataclass
 import aiohttp
 from multidict import CIMultiDictProxy
 
-from .errors import APIConnectionError, APITimeoutError, ClientClosedError
+from ._sansio import REDIRECT_STATUSES, redirect_target
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ResponseTooLargeError,
+)
+
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+MAX_REDIRECTS = 5
 
 
 class SecretHeader(str):
@@ -44,12 +53,17 @@ class Transport:
         max_connections: int = 10,
         verify_ssl: bool = True,
         keepalive_timeout: float = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        follow_redirects_to: str | None = None,
     ) -> None:
         self._session = session
         self._owns_session = session is None
         self._max_connections = max_connections
         self._verify_ssl = verify_ssl
         self._keepalive_timeout = keepalive_timeout
+        self.max_response_bytes = max_response_bytes
+        # The origin redirects may be followed within (None: redirects are answers, not followed).
+        self._redirect_origin = follow_redirects_to
         self.closed = False
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
@@ -90,21 +104,39 @@ class Transport:
                 total=timeout, sock_connect=timeout
             )
         try:
-            async with session.request(
-                method,
-                url,
-                headers=headers,
-                params=params,
-                data=data,
-                timeout=client_timeout,
-            ) as response:
-                body = await response.read()
-                return RawResponse(
-                    status=response.status,
-                    headers=response.headers,
-                    body=body,
-                    elapsed=loop.time() - started,
-                )
+            for _hop in range(MAX_REDIRECTS + 1):
+                async with session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    params=params,
+                    data=data,
+                    timeout=client_timeout,
+                    allow_redirects=False,
+                ) as response:
+                    if response.status in REDIRECT_STATUSES and self._redirect_origin is not None:
+                        target = redirect_target(
+                            self._redirect_origin,
+                            str(response.url),
+                            response.status,
+                            response.headers.get("Location"),
+                            method,
+                        )
+                        if target is not None:
+                            method, url, keep_body = target
+                            params = None
+                            data = data if keep_body else None
+                            continue
+                    body = await self._read_capped(response, method, url)
+                    return RawResponse(
+                        status=response.status,
+                        headers=response.headers,
+                        body=body,
+                        elapsed=loop.time() - started,
+                    )
+            raise APIConnectionError(
+                f"more than {MAX_REDIRECTS} redirects", method=method, path=_path(url)
+            )
         except aiohttp.ConnectionTimeoutError as exc:
             raise APITimeoutError(
                 f"connecting timed out after {timeout}s",
@@ -127,6 +159,30 @@ class Transport:
             raise APIConnectionError(
                 f"connection failed ({type(exc).__name__}: {exc})", method=method, path=_path(url)
             ) from exc
+
+    async def _read_capped(self, response: aiohttp.ClientResponse, method: str, url: str) -> bytes:
+        """The whole body, counted after decompression, never more than the cap in memory."""
+        cap = self.max_response_bytes
+        declared = response.content_length
+        if declared is not None and declared > cap and not response.headers.get("Content-Encoding"):
+            raise self._too_large(method, url, declared)
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := await response.content.readany():
+            total += len(chunk)
+            if total > cap:
+                response.close()
+                raise self._too_large(method, url, total)
+            chunks.append(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _too_large(self, method: str, url: str, size: int) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"the response body exceeded max_response_bytes={self.max_response_bytes:,} "
+            f"(at least {size:,} bytes after decompression)",
+            method=method,
+            path=_path(url),
+        )
 
     async def close(self) -> None:
         if self.closed:

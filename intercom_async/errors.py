@@ -13,6 +13,7 @@ from ._sansio import (
     parse_error_body,
     parse_rate_limit,
     request_id_of,
+    sanitise_text,
 )
 
 
@@ -72,16 +73,40 @@ class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
 
+class EventLoopError(IntercomError, RuntimeError):
+    """A client or limiter was used on an event loop other than the one it started on."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The response body grew past ``max_response_bytes`` (counted after decompression)."""
+
+
+def _looks_like_json(body: bytes) -> bool:
+    return body.lstrip()[:1] in (b"{", b"[", b'"') if body else False
+
+
 class DecodeError(IntercomError):
-    """A body could not be decoded into the expected type. ``body`` holds the raw bytes."""
+    """A body could not be decoded into the expected type. ``body`` holds the raw bytes.
+
+    The message names the type, the JSON path and the byte offset, never a value of the body
+    (it may hold customer data); only a body that is not JSON at all (an HTML proxy page) is
+    shown as a short excerpt.
+    """
 
     def __init__(self, message: str, *, body: bytes, type: Any) -> None:
         self.body = body
         self.type = type
+        self.detail = message
         type_name = getattr(type, "__name__", None) or repr(type)
-        super().__init__(
-            f"could not decode into {type_name}: {message}; body: {body_excerpt(body)}"
-        )
+        text = f"could not decode into {type_name}: {message}"
+        if body and not _looks_like_json(body):
+            text += f"; body: {body_excerpt(body)}"
+        elif not body:
+            text += "; empty body"
+        super().__init__(text)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r})"
 
 
 class APIStatusError(IntercomError):
@@ -112,6 +137,11 @@ class APIStatusError(IntercomError):
         super().__init__(self._summary())
 
     @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait before retrying (``Retry-After``), if it said."""
+        return self.rate_limit.retry_after if self.rate_limit is not None else None
+
+    @property
     def code(self) -> str | None:
         """The first error's code, e.g. ``not_found``."""
         return self.errors[0].code if self.errors else None
@@ -125,11 +155,11 @@ class APIStatusError(IntercomError):
         parts = [f"{self.status} {self.method} {self.path}"]
         if self.errors:
             first = self.errors[0]
-            detail = first.code or "error"
+            detail = sanitise_text(first.code or "error", 100)
             if first.message:
-                detail += f": {first.message}"
+                detail += f": {sanitise_text(first.message)}"
             if first.field:
-                detail += f" (field {first.field})"
+                detail += f" (field {sanitise_text(first.field, 100)})"
             if len(self.errors) > 1:
                 detail += f" (+{len(self.errors) - 1} more)"
             parts.append(detail)
@@ -138,7 +168,7 @@ class APIStatusError(IntercomError):
         else:
             parts.append("empty body")
         if self.request_id:
-            parts.append(f"request_id={self.request_id}")
+            parts.append(f"request_id={sanitise_text(self.request_id, 100)}")
         if self.outcome_unknown:
             parts.append("not retried: the request may have been processed")
         return " — ".join(parts)
@@ -187,6 +217,39 @@ class RateLimitError(APIStatusError):
     paused_all: bool = False
 
 
+class RateLimitWaitTooLong(RateLimitError):
+    """The limiter would have had to wait longer than allowed, so nothing was sent.
+
+    Raised at once when the planned wait exceeds ``max_rate_limit_wait`` (or what is left of a
+    call's ``deadline``). ``wait`` is the planned wait in seconds, ``bound`` the limit. No
+    request reached Intercom: ``status`` is 429 only so that ``except RateLimitError`` catches it.
+    """
+
+    def __init__(self, *, wait: float, bound: float, method: str = "", path: str = "") -> None:
+        self.wait = wait
+        self.bound = bound
+        super().__init__(status=429, method=method, path=path, headers={}, body=b"")
+
+    def _summary(self) -> str:
+        where = f"{self.method} {self.path}: " if self.method else ""
+        planned = "an unbounded time" if self.wait == float("inf") else f"{self.wait:.1f}s"
+        return (
+            f"{where}the rate limiter would wait {planned}, longer than the allowed "
+            f"{self.bound:.1f}s; nothing was sent"
+        )
+
+
+class RedirectError(APIStatusError):
+    """3xx: Intercom does not redirect API calls, so a redirect (a proxy, a captive portal) is
+    an error; it is not followed unless ``follow_redirects=True``, and then same-origin only.
+    ``location`` is the target the server named."""
+
+    @property
+    def location(self) -> str | None:
+        """The redirect's ``Location`` header."""
+        return self.headers.get("Location") or self.headers.get("location")
+
+
 class InternalServerError(APIStatusError):
     """5xx: Intercom or a proxy failed."""
 
@@ -207,6 +270,8 @@ def error_class_for(status: int) -> type[APIStatusError]:
     """The exception class for an HTTP status: the one table that maps them."""
     if status >= 500:
         return InternalServerError
+    if 300 <= status < 400:
+        return RedirectError
     return _STATUS_ERRORS.get(status, APIStatusError)
 
 
@@ -247,12 +312,16 @@ __all__ = [
     "ContactMergedError",
     "DecodeError",
     "ErrorItem",
+    "EventLoopError",
     "IntercomError",
     "InternalServerError",
     "NotFoundError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitWaitTooLong",
+    "RedirectError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "error_class_for",
     "status_error",

@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
+import weakref
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Generator, Mapping
 from contextlib import aclosing, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -206,7 +207,13 @@ class Paginator(Generic[ItemT, PageT]):
         """Where to resume: the cursor after the last page whose items were all consumed."""
         self.pages_fetched = 0
         self.restarts = 0
-        self._open: list[AsyncGenerator[Any, None]] = []
+        # Weak, so a plain `break` drops the last reference to the iteration and asyncio closes
+        # it at once (cancelling its prefetch, releasing the scroll lock) instead of at the next
+        # garbage collection.
+        self._open: weakref.WeakSet[AsyncGenerator[Any, None]] = weakref.WeakSet()
+        # Prefetch tasks of every iteration, so aclose() can stop those whose iteration is
+        # already being finalized by asyncio.
+        self._prefetching: set[asyncio.Task[Any]] = set()
         self._scroll_issued: dict[object, float] = {}
         self._decode_as: Any = op.response_type
 
@@ -219,7 +226,8 @@ class Paginator(Generic[ItemT, PageT]):
         """The same listing with every item as the JSON object Intercom sent (every field)."""
         clone: Paginator[dict[str, Any], dict[str, Any]] = copy.copy(self)  # type: ignore[arg-type]
         clone._decode_as = dict[str, Any]
-        clone._open = []
+        clone._open = weakref.WeakSet()
+        clone._prefetching = set()
         clone._scroll_issued = {}
         return clone
 
@@ -255,11 +263,17 @@ class Paginator(Generic[ItemT, PageT]):
         """Stop every open iteration now: cancels the prefetch, frees its slot and connection."""
         while self._open:
             await self._open.pop().aclose()
+        tasks = list(self._prefetching)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError, Exception):
+                await task
 
     # -- internals --------------------------------------------------------------------------
 
     def _track(self, generator: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
-        self._open.append(generator)
+        self._open.add(generator)
         return generator
 
     async def _first_page(self) -> Page[ItemT, PageT]:
@@ -320,7 +334,7 @@ class Paginator(Generic[ItemT, PageT]):
                     return previous
                 return await self._fetch(previous.next_cursor, number)
 
-            ahead.append(asyncio.ensure_future(fetch_following()))
+            ahead.append(self._prefetch_task(fetch_following()))
 
         try:
             page = await self._fetch(start, 1)
@@ -334,7 +348,7 @@ class Paginator(Generic[ItemT, PageT]):
                         )
                     seen.add(cursor)
                     if self._prefetch and not ahead:
-                        ahead.append(asyncio.ensure_future(self._fetch(cursor, page.number + 1)))
+                        ahead.append(self._prefetch_task(self._fetch(cursor, page.number + 1)))
                     while self._prefetch and len(ahead) < self._prefetch:
                         schedule(ahead[-1], page.number + len(ahead) + 1)
                 yield page
@@ -350,6 +364,14 @@ class Paginator(Generic[ItemT, PageT]):
             for task in ahead:
                 with suppress(asyncio.CancelledError, Exception):
                     await task
+
+    def _prefetch_task(
+        self, fetch: Coroutine[Any, Any, Page[ItemT, PageT]]
+    ) -> asyncio.Task[Page[ItemT, PageT]]:
+        task = asyncio.ensure_future(fetch)
+        self._prefetching.add(task)
+        task.add_done_callback(self._prefetching.discard)
+        return task
 
     async def _scroll_pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
         """Scroll with one scroll per client, restarting (and de-duplicating) when Intercom asks."""

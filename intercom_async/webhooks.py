@@ -2,8 +2,9 @@
 
     notification = parse_notification(raw_body, signature=headers.get("X-Hub-Signature"),
                                       client_secret=CLIENT_SECRET)
-    if dedupe.first_time(notification):
-        item = notification.item()   # a Contact, Conversation, Company, Ticket, or a dict
+    async with dedupe.claim(notification) as fresh:
+        if fresh:                    # an exception inside leaves the id for the redelivery
+            item = notification.item()   # a Contact, Conversation, Company, Ticket, or a dict
 
 Intercom signs the raw request body with HMAC-SHA1 keyed by the app's client secret and sends
 ``X-Hub-Signature: sha1=<hex>``. Verify against the exact bytes received, before parsing.
@@ -14,8 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections import OrderedDict
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
 import msgspec
 
@@ -138,32 +142,111 @@ def parse_notification(
     return notification
 
 
-class Deduplicator:
-    """Remembers the last ``capacity`` notification ids, to drop repeated deliveries."""
+class DedupeStore(Protocol):
+    """Where ``Deduplicator`` keeps ids; async so a shared store (Redis) can back it.
 
-    def __init__(self, capacity: int = 10_000) -> None:
+    ``claim`` must be atomic: of concurrent claims of one key, exactly one gets True.
+    """
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        """Mark ``key`` as in progress for ``ttl`` seconds; False if it is held or done."""
+        ...
+
+    async def complete(self, key: str, ttl: float) -> None:
+        """Mark ``key`` as handled for ``ttl`` seconds."""
+        ...
+
+    async def release(self, key: str) -> None:
+        """Forget a claim whose handler failed, so a redelivery is handled."""
+        ...
+
+
+class MemoryDedupeStore:
+    """The in-process store: at most ``capacity`` ids, oldest forgotten first, with expiry."""
+
+    def __init__(self, capacity: int = 10_000, *, clock: Callable[[], float] = time.monotonic):
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._clock = clock
+        self._expires: OrderedDict[str, float] = OrderedDict()
 
-    def first_time(self, notification: Notification) -> bool:
-        """True the first time an id is seen; False for a repeat (or a missing id: False)."""
-        key = notification.id
-        if not key:
+    async def claim(self, key: str, ttl: float) -> bool:
+        now = self._clock()
+        expires = self._expires.get(key)
+        if expires is not None and expires > now:
+            self._expires.move_to_end(key)
             return False
-        if key in self._seen:
-            self._seen.move_to_end(key)
-            return False
-        self._seen[key] = None
-        if len(self._seen) > self.capacity:
-            self._seen.popitem(last=False)
+        self._expires[key] = now + ttl
+        self._expires.move_to_end(key)
+        while len(self._expires) > self.capacity:
+            self._expires.popitem(last=False)
         return True
+
+    async def complete(self, key: str, ttl: float) -> None:
+        self._expires[key] = self._clock() + ttl
+        self._expires.move_to_end(key)
+
+    async def release(self, key: str) -> None:
+        self._expires.pop(key, None)
+
+
+class Deduplicator:
+    """Drops repeated deliveries, marking an id handled only once its handler succeeded::
+
+        async with dedupe.claim(notification) as fresh:
+            if fresh:
+                await handle(notification)   # raises -> the id is released for redelivery
+
+    ``ttl`` is how long a handled id is remembered (default a day; Intercom retries for
+    hours), ``claim_ttl`` how long a delivery in progress blocks its duplicates (a crashed
+    worker's claim expires). ``store`` replaces the in-process memory (``capacity`` ids).
+    """
+
+    def __init__(
+        self,
+        capacity: int = 10_000,
+        *,
+        ttl: float = 86_400.0,
+        claim_ttl: float = 300.0,
+        store: DedupeStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if ttl <= 0 or claim_ttl <= 0:
+            raise ValueError("ttl and claim_ttl must be positive")
+        self.ttl = ttl
+        self.claim_ttl = claim_ttl
+        self.store: DedupeStore = (
+            store if store is not None else MemoryDedupeStore(capacity, clock=clock)
+        )
+
+    @asynccontextmanager
+    async def claim(self, notification: Notification | str) -> AsyncIterator[bool]:
+        """Yields True for a delivery to handle now, False for a duplicate (or a missing id).
+
+        The id counts as handled only when the block exits without an exception.
+        """
+        key = notification if isinstance(notification, str) else notification.id
+        if not key:
+            yield False
+            return
+        fresh = await self.store.claim(key, self.claim_ttl)
+        if not fresh:
+            yield False
+            return
+        try:
+            yield True
+        except BaseException:
+            await self.store.release(key)
+            raise
+        await self.store.complete(key, self.ttl)
 
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "DedupeStore",
     "Deduplicator",
+    "MemoryDedupeStore",
     "Notification",
     "NotificationData",
     "SignatureMalformed",

@@ -258,3 +258,15 @@ def test_pure_cursor_rules() -> None:
     assert body == {"query": {}, "pagination": {"per_page": 10, "starting_after": "c"}}
     query, _ = page_request("next_url", "https://evil.example/x?next=5", None, {"a": "1"}, None)
     assert query == {"a": "1", "next": "5"}
+
+
+async def test_a_plain_break_cancels_the_prefetch() -> None:
+    # Issue 12, finding 2: after a plain `break` the prefetch went on fetching pages.
+    server = ListServer("cursor", 3000, latency=0.5)
+    async with serve(server.handle) as url, make_client(url) as client:
+        async for _contact in client.contacts.list(per_page=100, prefetch=2):
+            break
+        await asyncio.sleep(0.1)
+        # The prefetched requests were cancelled: no slot is held, nothing more is asked.
+        assert client.limiter.borrowed == 0
+        assert server.requests <= 3

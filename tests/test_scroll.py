@@ -89,3 +89,16 @@ async def test_a_consumer_slower_than_the_expiry_gets_a_clear_error(
             async for page in client.companies.scroll().pages():
                 await asyncio.sleep(0.3)
                 assert page.items
+
+
+async def test_a_plain_break_out_of_a_scroll_frees_the_client_for_later_scrolls() -> None:
+    # Issue 12, finding 2: the scroll lock was released from the finalizer's task and stayed
+    # held, so every later scroll of the client hung.
+    server = ScrollServer(300)
+    async with serve(server.handle) as url, make_client(url) as client:
+        async for _company in client.companies.scroll():
+            break
+        with anyio.fail_after(10):
+            for _ in range(3):
+                ids = [str(c.id) async for c in client.companies.scroll()]
+                assert ids == [str(i) for i in range(300)]

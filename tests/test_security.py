@@ -11,7 +11,7 @@ import trustme
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from intercom_async import APIConnectionError, Intercom, IntercomError
+from intercom_async import APIConnectionError, Intercom, IntercomError, RedirectError
 
 from .conftest import TOKEN, error_body, make_client, serve
 
@@ -96,9 +96,13 @@ async def test_redirect_to_another_host_never_carries_the_token() -> None:
         async def redirect(request: web.Request) -> web.Response:
             raise web.HTTPFound(other + "/download")
 
-        async with serve(redirect) as url, make_client(url) as client:
-            assert await client.request("GET", "/download/content/data/1") == {"landed": True}
-    assert received == [None]
+        for follow in (False, True):
+            async with serve(redirect) as url, make_client(url, follow_redirects=follow) as client:
+                with pytest.raises(RedirectError) as caught:
+                    await client.request("GET", "/download/content/data/1")
+                # The caller gets the target to fetch itself, without our token.
+                assert caught.value.location == other + "/download"
+    assert received == []
 
 
 async def test_tls_is_verified_by_default() -> None:

@@ -95,13 +95,63 @@ def test_non_notification_bodies_are_refused() -> None:
             parse_notification(body, verify=False)
 
 
-def test_repeated_deliveries_are_dropped() -> None:
+async def test_repeated_deliveries_are_dropped() -> None:
     dedupe = Deduplicator(capacity=2)
     first = parse_notification(delivery("a", {}, "n1"), verify=False)
-    assert dedupe.first_time(first) and not dedupe.first_time(first)
+    async with dedupe.claim(first) as fresh:
+        assert fresh
+    async with dedupe.claim(first) as fresh:
+        assert not fresh
     for other in ("n2", "n3"):
-        assert dedupe.first_time(parse_notification(delivery("a", {}, other), verify=False))
-    assert dedupe.first_time(first)  # forgotten past the capacity
+        async with dedupe.claim(parse_notification(delivery("a", {}, other), verify=False)) as f:
+            assert f
+    async with dedupe.claim(first) as fresh:
+        assert fresh  # forgotten past the capacity
+
+
+async def test_a_failed_handler_leaves_the_redelivery_to_be_handled() -> None:
+    # Issue 12, finding 9: the id was marked seen before the handler ran, so a handler that
+    # failed once meant Intercom's redelivery was dropped and the event never handled.
+    dedupe = Deduplicator()
+    notification = parse_notification(delivery("a", {}, "n1"), verify=False)
+    handled: list[str] = []
+    attempts = 0
+
+    async def receive() -> None:
+        nonlocal attempts
+        async with dedupe.claim(notification) as fresh:
+            if not fresh:
+                return
+            attempts += 1
+            if attempts == 1:
+                raise RuntimeError("database down")
+            handled.append(str(notification.id))
+
+    with pytest.raises(RuntimeError):
+        await receive()
+    await receive()  # Intercom's redelivery
+    await receive()  # a duplicate after success
+    assert handled == ["n1"]
+
+
+async def test_claims_expire_after_their_ttl() -> None:
+    now = [0.0]
+    dedupe = Deduplicator(ttl=60.0, clock=lambda: now[0])
+    notification = parse_notification(delivery("a", {}, "n1"), verify=False)
+    async with dedupe.claim(notification) as fresh:
+        assert fresh
+    now[0] = 61.0
+    async with dedupe.claim(notification) as fresh:
+        assert fresh
+
+
+async def test_a_delivery_in_progress_is_not_handled_twice() -> None:
+    dedupe = Deduplicator()
+    notification = parse_notification(delivery("a", {}, "n1"), verify=False)
+    async with dedupe.claim(notification) as fresh:
+        assert fresh
+        async with dedupe.claim(notification) as again:
+            assert not again
 
 
 async def test_an_aiohttp_receiver_end_to_end() -> None:
@@ -118,8 +168,9 @@ async def test_an_aiohttp_receiver_end_to_end() -> None:
             )
         except WebhookError:
             return web.Response(status=401)
-        if dedupe.first_time(notification):
-            received.append(str(notification.id))
+        async with dedupe.claim(notification) as fresh:
+            if fresh:
+                received.append(str(notification.id))
         return web.Response(status=200)
 
     import aiohttp
