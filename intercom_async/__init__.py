@@ -1,6 +1,7 @@
 """intercom-async: an asyncio-native client for the Intercom REST API."""
 
 from ._client import DEFAULT_VERSION, Intercom, TokenSource
+from ._decode import to_dict
 from ._limiter import ClientStats, LocalRateBudget, RateBudget, RateLimiter
 from ._options import RequestOptions
 from ._response import APIResponse
@@ -64,4 +65,5 @@ __all__ = [
     "TokenSource",
     "UnprocessableEntityError",
     "__version__",
+    "to_dict",
 ]

@@ -23,7 +23,7 @@ from ._decode import decode, encode
 from ._limiter import ClientStats, RateLimiter
 from ._operation import Operation
 from ._options import RequestOptions
-from ._pacing import NO_RESPONSE
+from ._pacing import CANCELLED, NO_RESPONSE
 from ._response import APIResponse
 from ._retry import DeadlineExceeded, RetryPolicy
 from ._sansio import (
@@ -264,6 +264,8 @@ class Intercom(ResourcesMixin):
             type=type,
             idempotent=idempotent,
             options=options,
+            # An untyped call to an endpoint we know nothing about may answer nothing.
+            empty_ok=type is None,
         )
 
     async def with_raw_response(
@@ -304,6 +306,7 @@ class Intercom(ResourcesMixin):
             json=json,
             type=decode_as,
             raw_body=op.response_kind == "binary",
+            empty_ok=op.response_kind == "empty",
             idempotent=op.idempotent,
             options=options,
             # Operations later versions dropped go out with the last version that had them.
@@ -323,6 +326,7 @@ class Intercom(ResourcesMixin):
         options: RequestOptions | None,
         version: str | None = None,
         raw_body: bool = False,
+        empty_ok: bool = False,
     ) -> Any:
         raw, attempts = await self._send(
             method,
@@ -335,8 +339,10 @@ class Intercom(ResourcesMixin):
         )
         if raw_body:
             value: Any = raw.body
+        elif raw.status == 204 or (empty_ok and (not raw.body or raw.body.isspace())):
+            value = None
         else:
-            value = decode(raw.body, type) if raw.status != 204 else None
+            value = decode(raw.body, type)
         capture = _raw_capture.get()
         if capture is not None:
             capture.append(
@@ -402,7 +408,7 @@ class Intercom(ResourcesMixin):
                 raise RateLimitWaitTooLong(
                     wait=exc.wait, bound=exc.bound, method=method, path=path
                 ) from None
-            status = NO_RESPONSE
+            status = CANCELLED
             snapshot = None
             try:
                 try:
@@ -413,6 +419,7 @@ class Intercom(ResourcesMixin):
                     in_flight = False
                 except APIConnectionError as exc:
                     in_flight = False
+                    status = NO_RESPONSE
                     logger.debug("%s %s failed: %s (attempt %d)", method, path, exc, attempts)
                     if exc.request_sent and not idempotent:
                         raise exc.with_outcome_unknown() from exc

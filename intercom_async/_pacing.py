@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 
 from ._sansio import RateLimit
 
-# A status of 0 stands for "no response" (the connection failed) in ``observe``.
+# Statuses ``observe`` takes besides HTTP ones: the connection failed (no response), or the
+# caller cancelled the request (it taught nothing about the server either way).
 NO_RESPONSE = 0
+CANCELLED = -1
 
 
 @dataclass
@@ -130,7 +132,10 @@ class PacingState:
         """
         if seq == self._probe_seq:
             self._probe_seq = None
-        if status == NO_RESPONSE:
+            if status == CANCELLED:
+                # The probe was abandoned, not answered: the next one may go at once.
+                self._next_probe_at = float("-inf")
+        if status in (NO_RESPONSE, CANCELLED):
             return False
         self.answered = True
         if 200 <= status < 400:

@@ -98,7 +98,7 @@ class DecodeError(IntercomError):
         self.type = type
         self.detail = message
         type_name = getattr(type, "__name__", None) or repr(type)
-        text = f"could not decode into {type_name}: {message}"
+        text = f"could not decode into {type_name}: {message} (body of {len(body):,} bytes)"
         if body and not _looks_like_json(body):
             text += f"; body: {body_excerpt(body)}"
         elif not body:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from ._decode import link_items
 from ._operation import Operation
 from ._options import RequestOptions
 from .errors import APIStatusError, InternalServerError, PaginationError
@@ -305,9 +306,11 @@ class Paginator(Generic[ItemT, PageT]):
             decode_as=self._decode_as,
         )
         self.pages_fetched += 1
-        items = [
-            item for item in (_get(raw, self._op.items_key or "data") or []) if item is not None
-        ]
+        key = self._op.items_key or "data"
+        # A few lists answer a top-level array rather than an object holding one.
+        listed = raw if isinstance(raw, list) else (_get(raw, key) or [])
+        link_items(raw, key, listed)
+        items = [item for item in listed if item is not None]
         following = next_cursor(self._style, raw, cursor, len(items))
         if self._style == "scroll" and following is not None:
             self._scroll_issued[following] = time.monotonic()

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from ._decode import convert_leniently, keep_source
 from .errors import IntercomError
 from .models import Company, Contact, Conversation, Ticket
 
@@ -107,9 +108,11 @@ class Notification(msgspec.Struct, kw_only=True):
         if model is None:
             return raw
         try:
-            return msgspec.convert(raw, model, strict=False)
+            item = convert_leniently(raw, model)
         except msgspec.ValidationError:
             return raw
+        keep_source(item, raw)
+        return item
 
 
 def model_for_topic(topic: str) -> type[msgspec.Struct] | None:

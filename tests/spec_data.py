@@ -13,8 +13,9 @@ import pytest
 SPEC_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "openapi"
 FILES = {
     "2.16": "intercom-2.16.yaml",
-    "2.11": "intercom-2.11.yaml",
+    **{f"2.{minor}": f"intercom-2.{minor}.yaml" for minor in range(7, 15)},
     "2.15": "intercom-2.15-custom-channel-events.yaml",
+    "Preview": "intercom-preview.yaml",
 }
 SEEDS_DIR = SPEC_DIR.parent / "seeds"
 

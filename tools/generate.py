@@ -3,8 +3,9 @@
     uv run python -m tools.generate          # write the files
     uv run python -m tools.generate --check  # fail if the committed files are out of date
 
-Reads ../shared/openapi/intercom-2.16.yaml (and the 2.11 / 2.15 descriptions for the operations
-later versions dropped). Fixes the spec needs go in tools/overrides.py, never in the output.
+Reads every description in ../shared/openapi (2.16 is the target; the others add the fields and
+shapes they declare, and the operations later versions dropped) and fern-openapi-overrides.yml.
+Fixes the spec needs go in tools/overrides.py, never in the output.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from tools.models_gen import ModelBuilder, apply_merges, learn_from_examples, re
 from tools.naming import pascal
 from tools.operations_gen import collect_operations
 from tools.render import render_coverage, render_operations, render_reference, render_resources
-from tools.spec import ROOT, SPEC_FILES, TARGET_VERSION, load_spec, merged_schemas
+from tools.spec import ROOT, SPEC_FILES, TARGET_VERSION, load_overrides, load_spec, merged_schemas
+from tools.union import adopt_wrappers, apply_corrections, unite_versions
 
 MODELS_OUT = ROOT / "intercom_async" / "models" / "_generated.py"
 OPERATIONS_OUT = ROOT / "intercom_async" / "operations.py"
@@ -46,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     specs = {version: load_spec(version) for version in SPEC_FILES}
     builder = ModelBuilder(merged_schemas(specs))
     apply_merges(builder)
+    aliases = adopt_wrappers(specs, builder)
+    unite_versions(specs, builder)
+    apply_corrections(load_overrides(), builder)
     learn_from_examples(specs, builder)
     # Every named schema becomes a response model, so users can decode anything by name.
     for name, schema in sorted(specs[TARGET_VERSION]["components"]["schemas"].items()):
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             builder.struct_for(name, schema, False, pascal(name))
     ops = collect_operations(specs, builder)
     outputs = {
-        MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder)),
+        MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder, aliases)),
         OPERATIONS_OUT: ruff_format(OPERATIONS_OUT, render_operations(ops)),
         RESOURCES_OUT: ruff_format(RESOURCES_OUT, render_resources(ops)),
         COVERAGE_OUT: render_coverage(ops),

@@ -315,36 +315,56 @@ def apply_merges(builder: ModelBuilder) -> None:
                 properties.setdefault(name, prop)
 
 
+def _examples(media: dict[str, Any]) -> list[Any]:
+    values = [
+        e["value"]
+        for e in (media.get("examples") or {}).values()
+        if isinstance(e, dict) and "value" in e
+    ]
+    if "example" in media:
+        values.append(media["example"])
+    return values
+
+
+def _json_media(spec: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in response:
+        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+    media: dict[str, Any] = (response.get("content") or {}).get("application/json") or {}
+    return media
+
+
 def learn_from_examples(specs: dict[str, dict[str, Any]], builder: ModelBuilder) -> None:
+    """Learn from every version's examples, each against the schema the client decodes with:
+    2.16's for an operation 2.16 has, the version's own for an operation later versions dropped."""
+    target = specs[TARGET_VERSION]
     for version, spec in specs.items():
         for path, item in spec["paths"].items():
             for method in HTTP_METHODS:
                 if method not in item:
                     continue
                 if (
-                    version != TARGET_VERSION
-                    and (version, method, path) not in overrides.DROPPED_OPERATIONS
+                    version == TARGET_VERSION
+                    or (version, method, path) in overrides.DROPPED_OPERATIONS
                 ):
-                    continue
+                    decoded_with, decoded_spec = item[method], spec
+                else:
+                    decoded_with = target["paths"].get(path, {}).get(method)
+                    decoded_spec = target
+                    if decoded_with is None:
+                        continue
                 for code, response in item[method].get("responses", {}).items():
                     if not str(code).startswith("2"):
                         continue
-                    if "$ref" in response:
-                        name = response["$ref"].rsplit("/", 1)[-1]
-                        response = spec["components"]["responses"][name]
-                    media = (response.get("content") or {}).get("application/json") or {}
-                    schema = media.get("schema")
+                    ours = decoded_with.get("responses", {}).get(code)
+                    if ours is None:
+                        continue
+                    schema = _json_media(decoded_spec, ours).get("schema")
                     if not schema:
                         continue
-                    values = [
-                        e["value"]
-                        for e in (media.get("examples") or {}).values()
-                        if isinstance(e, dict) and "value" in e
-                    ]
-                    if "example" in media:
-                        values.append(media["example"])
-                    for value in values:
+                    for value in _examples(_json_media(spec, response)):
                         learn(builder, schema, value)
+                if version != TARGET_VERSION:
+                    continue
                 body = (
                     item[method].get("requestBody", {}).get("content", {}).get("application/json")
                 )
@@ -354,14 +374,16 @@ def learn_from_examples(specs: dict[str, dict[str, Any]], builder: ModelBuilder)
                             learn(builder, body["schema"], example.get("value"))
 
 
-def render_models(builder: ModelBuilder) -> str:
+def render_models(builder: ModelBuilder, aliases: dict[str, str]) -> str:
     out = [HEADER, '"""msgspec models for every schema Intercom requests and responses use."""\n\n']
     out.append("from __future__ import annotations\n\nfrom typing import Any\n\nimport msgspec\n")
     out.append("from msgspec import UNSET, UnsetType\n\nfrom ._common import Pages\n\n")
     for name in sorted(builder.structs):
         struct = builder.structs[name]
         request = name in builder.request_names
-        out.append(f"\nclass {name}(msgspec.Struct, kw_only=True):\n")
+        # Response models keep a __dict__: it holds the JSON they were decoded from (to_dict).
+        options = "kw_only=True" if request else "kw_only=True, dict=True"
+        out.append(f"\nclass {name}(msgspec.Struct, {options}):\n")
         out.append(f'    """{struct.doc or name}"""\n\n')
         if not struct.fields:
             out.append("    pass\n")
@@ -374,6 +396,11 @@ def render_models(builder: ModelBuilder) -> str:
                 default = f"msgspec.field(default=None{rename})" if rename else "None"
                 optional = "" if annotation == "Any" else " | None"
                 out.append(f"    {py}: {annotation}{optional} = {default}\n")
-    names = ", ".join(f'"{n}"' for n in sorted(builder.structs))
+    live_aliases = {a: t for a, t in sorted(aliases.items()) if a not in builder.structs}
+    if live_aliases:
+        out.append("\n# Earlier names of models that are one object (a contact is a Contact).\n")
+    for alias, target in live_aliases.items():
+        out.append(f"{alias} = {target}\n")
+    names = ", ".join(f'"{n}"' for n in sorted([*builder.structs, *live_aliases]))
     out.append(f"\n__all__ = [{names}]\n")
     return "".join(out)

@@ -207,6 +207,8 @@ def build_operation(
         if pagination:
             items_field = next(f for f in struct.fields if f[1] == items_key)
             item_type = items_field[2][len("list[") : -1].removesuffix(" | None")
+    if key in overrides.ARRAY_RESPONSES and item_type:
+        response_type = f"{response_type} | list[{item_type} | None]"
     summary = clean_doc(raw.get("summary")) or name
     return Op(
         method=method.upper(),

@@ -293,6 +293,10 @@ FIELD_TYPES: dict[tuple[str, str], str] = {
     ("data_event", "metadata"): "dict[str, Any]",
 }
 
+# Lists that real Intercom answers as a top-level JSON array of the items, though the
+# description declares an object holding them (issue reports of real responses).
+ARRAY_RESPONSES = frozenset({("get", "/away_status_reasons")})
+
 # Fields whose values are free-form JSON wherever they appear.
 FREE_FORM_FIELDS = frozenset({"custom_attributes", "metadata"})
 

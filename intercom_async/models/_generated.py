@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 from ._common import Pages
 
 
-class ActivityLog(msgspec.Struct, kw_only=True):
+class ActivityLog(msgspec.Struct, kw_only=True, dict=True):
     """Activities performed by Admins."""
 
     activity_description: str | None = None
@@ -22,14 +22,14 @@ class ActivityLog(msgspec.Struct, kw_only=True):
     performed_by: ActivityLogPerformedBy | None = None
 
 
-class ActivityLogEventTypeList(msgspec.Struct, kw_only=True):
+class ActivityLogEventTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all activity log event types."""
 
     event_types: list[str | None] | None = None
     type: str | None = None
 
 
-class ActivityLogList(msgspec.Struct, kw_only=True):
+class ActivityLogList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of activity logs."""
 
     activity_logs: list[ActivityLog | None] | None = None
@@ -37,7 +37,7 @@ class ActivityLogList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ActivityLogMetadata(msgspec.Struct, kw_only=True):
+class ActivityLogMetadata(msgspec.Struct, kw_only=True, dict=True):
     """Additional data provided about Admin activity."""
 
     after: dict[str, Any] | str | None = None
@@ -53,7 +53,7 @@ class ActivityLogMetadata(msgspec.Struct, kw_only=True):
     expired_at: str | None = None
     external_id: str | int | None = None
     last_activity_at: int | None = None
-    message: dict[str, Any] | None = None
+    message: ActivityLogMetadataMessage | None = None
     mode: str | None = None
     new_state: str | None = None
     previous_state: str | None = None
@@ -69,21 +69,28 @@ class ActivityLogMetadata(msgspec.Struct, kw_only=True):
     update_by_name: str | None = None
 
 
-class ActivityLogMetadataChangesValue(msgspec.Struct, kw_only=True):
+class ActivityLogMetadataChangesValue(msgspec.Struct, kw_only=True, dict=True):
     """ActivityLogMetadataChangesValue"""
 
     after: Any = None
     before: Any = None
 
 
-class ActivityLogMetadataTeam(msgspec.Struct, kw_only=True):
+class ActivityLogMetadataMessage(msgspec.Struct, kw_only=True, dict=True):
+    """ActivityLogMetadataMessage"""
+
+    id: str | int | None = None
+    title: str | None = None
+
+
+class ActivityLogMetadataTeam(msgspec.Struct, kw_only=True, dict=True):
     """Details about the team whose assignment limit was changed."""
 
     id: str | int | None = None
     name: str | None = None
 
 
-class ActivityLogPerformedBy(msgspec.Struct, kw_only=True):
+class ActivityLogPerformedBy(msgspec.Struct, kw_only=True, dict=True):
     """Details about the Admin involved in the activity."""
 
     email: str | None = None
@@ -92,7 +99,7 @@ class ActivityLogPerformedBy(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class AddressableList(msgspec.Struct, kw_only=True):
+class AddressableList(msgspec.Struct, kw_only=True, dict=True):
     """A list used to access other resources from a parent model."""
 
     id: str | int | None = None
@@ -100,7 +107,7 @@ class AddressableList(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class Admin(msgspec.Struct, kw_only=True):
+class Admin(msgspec.Struct, kw_only=True, dict=True):
     """Admins are teammate accounts that have access to a workspace."""
 
     avatar: str | dict[str, Any] | None = None
@@ -118,21 +125,21 @@ class Admin(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class AdminList(msgspec.Struct, kw_only=True):
+class AdminList(msgspec.Struct, kw_only=True, dict=True):
     """A list of admins associated with a given workspace."""
 
     admins: list[Admin | None] | None = None
     type: str | None = None
 
 
-class AdminPriorityLevel(msgspec.Struct, kw_only=True):
+class AdminPriorityLevel(msgspec.Struct, kw_only=True, dict=True):
     """Admin priority levels for the team"""
 
     primary_admin_ids: list[str | int | None] | None = None
     secondary_admin_ids: list[str | int | None] | None = None
 
 
-class AdminReplyConversationRequest(msgspec.Struct, kw_only=True):
+class AdminReplyConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of an admin"""
 
     admin_id: str | int | None = None
@@ -143,10 +150,11 @@ class AdminReplyConversationRequest(msgspec.Struct, kw_only=True):
     message_type: str | None = None
     reply_options: list[QuickReplyOption | None] | None = None
     skip_notifications: bool | None = None
+    skip_unsnooze: bool | None = None
     type: str | None = None
 
 
-class AdminReplyTicketRequest(msgspec.Struct, kw_only=True):
+class AdminReplyTicketRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of an admin"""
 
     admin_id: str | int | None = None
@@ -160,14 +168,14 @@ class AdminReplyTicketRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class AdminReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class AdminReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class AdminRole(msgspec.Struct, kw_only=True):
+class AdminRole(msgspec.Struct, kw_only=True, dict=True):
     """The role assigned to this admin. Only present if the admin has a role assigned."""
 
     id: str | int | None = None
@@ -175,7 +183,7 @@ class AdminRole(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class AdminWithApp(msgspec.Struct, kw_only=True):
+class AdminWithApp(msgspec.Struct, kw_only=True, dict=True):
     """Admins are the teammate accounts that have access to a workspace"""
 
     app: App | None = None
@@ -188,18 +196,27 @@ class AdminWithApp(msgspec.Struct, kw_only=True):
     id: str | int | None = None
     job_title: str | None = None
     name: str | None = None
+    role: AdminWithAppRole | None = None
     team_ids: list[str | int | None] | None = None
     type: str | None = None
 
 
-class AdminWithAppAvatar(msgspec.Struct, kw_only=True):
+class AdminWithAppAvatar(msgspec.Struct, kw_only=True, dict=True):
     """This object represents the avatar associated with the admin."""
 
     image_url: str | None = None
     type: str | None = None
 
 
-class AiAgent(msgspec.Struct, kw_only=True):
+class AdminWithAppRole(msgspec.Struct, kw_only=True, dict=True):
+    """The role assigned to this admin. Only present if the admin has a role assigned."""
+
+    id: str | int | None = None
+    name: str | None = None
+    type: str | None = None
+
+
+class AiAgent(msgspec.Struct, kw_only=True, dict=True):
     """Data related to AI Agent involvement in the conversation."""
 
     content_sources: ContentSourcesList | None = None
@@ -213,7 +230,7 @@ class AiAgent(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class AiCallResponse(msgspec.Struct, kw_only=True):
+class AiCallResponse(msgspec.Struct, kw_only=True, dict=True):
     """Response containing information about a Fin Voice call"""
 
     app_id: str | int | None = None
@@ -228,7 +245,30 @@ class AiCallResponse(msgspec.Struct, kw_only=True):
     user_phone_number: str | None = None
 
 
-class App(msgspec.Struct, kw_only=True):
+class AiSubtopic(msgspec.Struct, kw_only=True, dict=True):
+    """An AI-generated subtopic under a topic."""
+
+    id: str | int | None = None
+    name: str | None = None
+    type: str | None = None
+
+
+class AiTopic(msgspec.Struct, kw_only=True, dict=True):
+    """An AI-generated topic assigned to the conversation."""
+
+    subtopics: list[AiSubtopic | None] | None = None
+    topic_name: str | None = None
+    type: str | None = None
+
+
+class AiTopics(msgspec.Struct, kw_only=True, dict=True):
+    """AI-generated topics and subtopics for the conversation."""
+
+    topics: list[AiTopic | None] | None = None
+    type: str | None = None
+
+
+class App(msgspec.Struct, kw_only=True, dict=True):
     """App is a workspace on Intercom"""
 
     created_at: int | None = None
@@ -241,7 +281,7 @@ class App(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class Article(msgspec.Struct, kw_only=True):
+class Article(msgspec.Struct, kw_only=True, dict=True):
     """The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone."""
 
     ai_chatbot_availability: bool | None = None
@@ -256,10 +296,13 @@ class Article(msgspec.Struct, kw_only=True):
     description: str | None = None
     draft_updated_at: int | None = None
     exclude_from_article_suggestions: bool | None = None
+    folder_id: str | int | None = None
     has_unpublished_changes: bool | None = None
     help_center_audience: str | None = None
     id: str | int | None = None
+    parent_id: str | int | None = None
     parent_ids: list[str | int | None] | None = None
+    parent_type: str | None = None
     scheduled_publish_at: int | None = None
     scheduled_unpublish_at: int | None = None
     state: str | None = None
@@ -274,7 +317,7 @@ class Article(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class ArticleContent(msgspec.Struct, kw_only=True):
+class ArticleContent(msgspec.Struct, kw_only=True, dict=True):
     """The Content of an Article."""
 
     ai_chatbot_availability: bool | None = None
@@ -320,7 +363,7 @@ class ArticleContentInput(msgspec.Struct, kw_only=True):
     url: str | UnsetType | None = UNSET
 
 
-class ArticleList(msgspec.Struct, kw_only=True):
+class ArticleList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of articles for the App."""
 
     data: list[ArticleListItem | None] | None = None
@@ -329,7 +372,7 @@ class ArticleList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ArticleListItem(msgspec.Struct, kw_only=True):
+class ArticleListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your articles when you list them."""
 
     ai_chatbot_availability: bool | None = None
@@ -344,10 +387,13 @@ class ArticleListItem(msgspec.Struct, kw_only=True):
     description: str | None = None
     draft_updated_at: int | None = None
     exclude_from_article_suggestions: bool | None = None
+    folder_id: str | int | None = None
     has_unpublished_changes: bool | None = None
     help_center_audience: str | None = None
     id: str | int | None = None
+    parent_id: str | int | None = None
     parent_ids: list[str | int | None] | None = None
+    parent_type: str | None = None
     scheduled_publish_at: int | None = None
     scheduled_unpublish_at: int | None = None
     state: str | None = None
@@ -361,7 +407,7 @@ class ArticleListItem(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class ArticleSearchHighlights(msgspec.Struct, kw_only=True):
+class ArticleSearchHighlights(msgspec.Struct, kw_only=True, dict=True):
     """The highlighted results of an Article search. In the examples provided my search query is always "my query"."""
 
     article_id: str | int | None = None
@@ -371,21 +417,21 @@ class ArticleSearchHighlights(msgspec.Struct, kw_only=True):
     highlighted_title: list[ArticleSearchHighlightsHighlightedTitleItem | None] | None = None
 
 
-class ArticleSearchHighlightsHighlightedSummaryItemItem(msgspec.Struct, kw_only=True):
+class ArticleSearchHighlightsHighlightedSummaryItemItem(msgspec.Struct, kw_only=True, dict=True):
     """An instance of highlighted summary text."""
 
     text: str | None = None
     type: str | None = None
 
 
-class ArticleSearchHighlightsHighlightedTitleItem(msgspec.Struct, kw_only=True):
+class ArticleSearchHighlightsHighlightedTitleItem(msgspec.Struct, kw_only=True, dict=True):
     """A highlighted article title."""
 
     text: str | None = None
     type: str | None = None
 
 
-class ArticleSearchResponse(msgspec.Struct, kw_only=True):
+class ArticleSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """The results of an Article search"""
 
     data: ArticleSearchResponseData | None = None
@@ -394,14 +440,14 @@ class ArticleSearchResponse(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ArticleSearchResponseData(msgspec.Struct, kw_only=True):
+class ArticleSearchResponseData(msgspec.Struct, kw_only=True, dict=True):
     """An object containing the results of the search."""
 
     articles: list[Article | None] | None = None
     highlights: list[ArticleSearchHighlights | None] | None = None
 
 
-class ArticleStatistics(msgspec.Struct, kw_only=True):
+class ArticleStatistics(msgspec.Struct, kw_only=True, dict=True):
     """The statistics of an article."""
 
     conversations: int | None = None
@@ -417,7 +463,7 @@ class ArticleStatistics(msgspec.Struct, kw_only=True):
     views: int | None = None
 
 
-class ArticleTranslatedContent(msgspec.Struct, kw_only=True):
+class ArticleTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
 
     ar: ArticleContent | None = None
@@ -503,7 +549,7 @@ class ArticleTranslatedContentInput(msgspec.Struct, kw_only=True):
     zh_TW: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-TW")
 
 
-class ArticleVersion(msgspec.Struct, kw_only=True):
+class ArticleVersion(msgspec.Struct, kw_only=True, dict=True):
     """A historical version of an article, including its content."""
 
     article_id: str | int | None = None
@@ -522,7 +568,7 @@ class ArticleVersion(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class ArticleVersionList(msgspec.Struct, kw_only=True):
+class ArticleVersionList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of versions of an article."""
 
     data: list[ArticleVersionSummary | None] | None = None
@@ -531,7 +577,7 @@ class ArticleVersionList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ArticleVersionSummary(msgspec.Struct, kw_only=True):
+class ArticleVersionSummary(msgspec.Struct, kw_only=True, dict=True):
     """A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its body and body_markdown."""
 
     article_id: str | int | None = None
@@ -547,7 +593,7 @@ class ArticleVersionSummary(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class AssignConversationRequest(msgspec.Struct, kw_only=True):
+class AssignConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to assign a conversation"""
 
     admin_id: str | int | None = None
@@ -563,14 +609,14 @@ class AttachContactToACompanyRequest(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class AttachContactToConversationRequest(msgspec.Struct, kw_only=True):
+class AttachContactToConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to assign a conversation"""
 
     admin_id: str | int | None = None
     customer: AttachContactToConversationRequestCustomer | None = None
 
 
-class AttachContactToConversationRequestCustomer(msgspec.Struct, kw_only=True):
+class AttachContactToConversationRequestCustomer(msgspec.Struct, kw_only=True, dict=True):
     """AttachContactToConversationRequestCustomer"""
 
     customer: AttachContactToConversationRequestCustomerCustomer | None = None
@@ -579,7 +625,7 @@ class AttachContactToConversationRequestCustomer(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class AttachContactToConversationRequestCustomerCustomer(msgspec.Struct, kw_only=True):
+class AttachContactToConversationRequestCustomerCustomer(msgspec.Struct, kw_only=True, dict=True):
     """AttachContactToConversationRequestCustomerCustomer"""
 
     email: str | None = None
@@ -659,7 +705,7 @@ class AttachTagToTicketRequest(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class Audience(msgspec.Struct, kw_only=True):
+class Audience(msgspec.Struct, kw_only=True, dict=True):
     """An audience represents a group of contacts that can be targeted by Fin."""
 
     created_at: int | None = None
@@ -671,7 +717,7 @@ class Audience(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class AudienceList(msgspec.Struct, kw_only=True):
+class AudienceList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of audience objects."""
 
     data: list[Audience | None] | None = None
@@ -682,7 +728,7 @@ class AudienceList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class AwayStatusReason(msgspec.Struct, kw_only=True):
+class AwayStatusReason(msgspec.Struct, kw_only=True, dict=True):
     """AwayStatusReason"""
 
     created_at: int | None = None
@@ -695,14 +741,14 @@ class AwayStatusReason(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class AwayStatusReasonList(msgspec.Struct, kw_only=True):
+class AwayStatusReasonList(msgspec.Struct, kw_only=True, dict=True):
     """A list of away status reasons."""
 
     data: list[AwayStatusReason | None] | None = None
     type: str | None = None
 
 
-class Banner(msgspec.Struct, kw_only=True):
+class Banner(msgspec.Struct, kw_only=True, dict=True):
     """A banner the contact currently matches, with the content and view identifier needed to display and dismiss it."""
 
     action: BannerAction | None = None
@@ -718,7 +764,7 @@ class Banner(msgspec.Struct, kw_only=True):
     view_id: str | int | None = None
 
 
-class BannerAction(msgspec.Struct, kw_only=True):
+class BannerAction(msgspec.Struct, kw_only=True, dict=True):
     """The action a contact can take on the banner, or null when the banner has no action. The fields present depend on type: url (label, target), reaction (reaction_set), email_collector, or product_tour (tour_id, tour_url)."""
 
     label: str | None = None
@@ -729,14 +775,14 @@ class BannerAction(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class BannerActionReactionSetItem(msgspec.Struct, kw_only=True):
+class BannerActionReactionSetItem(msgspec.Struct, kw_only=True, dict=True):
     """BannerActionReactionSetItem"""
 
     index: int | None = None
     unicode_emoticon: str | None = None
 
 
-class BannerDismiss(msgspec.Struct, kw_only=True):
+class BannerDismiss(msgspec.Struct, kw_only=True, dict=True):
     """The result of dismissing a banner for a contact."""
 
     dismissed: bool | None = None
@@ -744,14 +790,14 @@ class BannerDismiss(msgspec.Struct, kw_only=True):
     view_id: str | int | None = None
 
 
-class BannerList(msgspec.Struct, kw_only=True):
+class BannerList(msgspec.Struct, kw_only=True, dict=True):
     """A list of banners a contact currently matches."""
 
     data: list[Banner | None] | None = None
     type: str | None = None
 
 
-class Brand(msgspec.Struct, kw_only=True):
+class Brand(msgspec.Struct, kw_only=True, dict=True):
     """Represents a branding configuration for the workspace"""
 
     created_at: int | None = None
@@ -764,14 +810,14 @@ class Brand(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class BrandList(msgspec.Struct, kw_only=True):
+class BrandList(msgspec.Struct, kw_only=True, dict=True):
     """A list of brands"""
 
     data: list[Brand | None] | None = None
     type: str | None = None
 
 
-class Call(msgspec.Struct, kw_only=True):
+class Call(msgspec.Struct, kw_only=True, dict=True):
     """Represents a phone call in Intercom"""
 
     admin_id: str | int | None = None
@@ -781,21 +827,25 @@ class Call(msgspec.Struct, kw_only=True):
     conversation_id: str | int | None = None
     created_at: str | int | None = None
     direction: str | None = None
+    duration: int | None = None
     ended_at: str | int | None = None
     ended_reason: str | None = None
     fin_recording_url: str | None = None
     fin_transcription_url: str | None = None
+    hold_time: int | None = None
     id: str | int | None = None
     initiated_at: str | int | None = None
     phone: str | None = None
+    queue_time: int | None = None
     recording_url: str | None = None
     state: str | None = None
+    talk_time: int | None = None
     transcription_url: str | None = None
     type: str | None = None
     updated_at: str | int | None = None
 
 
-class CallList(msgspec.Struct, kw_only=True):
+class CallList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of calls."""
 
     data: list[Call | None] | None = None
@@ -804,7 +854,7 @@ class CallList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ChangeTicketTypeRequest(msgspec.Struct, kw_only=True):
+class ChangeTicketTypeRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can change the type of a Ticket"""
 
     ticket_attributes: dict[str, Any] | None = None
@@ -820,7 +870,7 @@ class ChangeTicketTypeRequest_(msgspec.Struct, kw_only=True):
     ticket_type_id: str | int | UnsetType | None = UNSET
 
 
-class CloseConversationRequest(msgspec.Struct, kw_only=True):
+class CloseConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to close a conversation"""
 
     admin_id: str | int | None = None
@@ -829,7 +879,7 @@ class CloseConversationRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class Collection(msgspec.Struct, kw_only=True):
+class Collection(msgspec.Struct, kw_only=True, dict=True):
     """Collections are top level containers for Articles within the Help Center."""
 
     created_at: int | None = None
@@ -842,12 +892,13 @@ class Collection(msgspec.Struct, kw_only=True):
     order: int | None = None
     parent_id: str | int | None = None
     translated_content: GroupTranslatedContent | None = None
+    type: str | None = None
     updated_at: int | None = None
     url: str | None = None
     workspace_id: str | int | None = None
 
 
-class CollectionList(msgspec.Struct, kw_only=True):
+class CollectionList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of Collections for the App."""
 
     data: list[Collection | None] | None = None
@@ -856,7 +907,7 @@ class CollectionList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class Company(msgspec.Struct, kw_only=True):
+class Company(msgspec.Struct, kw_only=True, dict=True):
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
 
     app_id: str | int | None = None
@@ -881,7 +932,7 @@ class Company(msgspec.Struct, kw_only=True):
     website: str | None = None
 
 
-class CompanyAttachedContacts(msgspec.Struct, kw_only=True):
+class CompanyAttachedContacts(msgspec.Struct, kw_only=True, dict=True):
     """A list of Contact Objects"""
 
     data: list[Contact | None] | None = None
@@ -890,14 +941,14 @@ class CompanyAttachedContacts(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CompanyAttachedSegments(msgspec.Struct, kw_only=True):
+class CompanyAttachedSegments(msgspec.Struct, kw_only=True, dict=True):
     """A list of Segment Objects"""
 
     data: list[Segment | None] | None = None
     type: str | None = None
 
 
-class CompanyData(msgspec.Struct, kw_only=True):
+class CompanyData(msgspec.Struct, kw_only=True, dict=True):
     """An object containing data about the companies that a contact is associated with."""
 
     id: str | int | None = None
@@ -905,7 +956,7 @@ class CompanyData(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class CompanyList(msgspec.Struct, kw_only=True):
+class CompanyList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of companies for the App."""
 
     data: list[Company | None] | None = None
@@ -914,7 +965,7 @@ class CompanyList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CompanyNote(msgspec.Struct, kw_only=True):
+class CompanyNote(msgspec.Struct, kw_only=True, dict=True):
     """Notes allow you to annotate and comment on companies."""
 
     author: Admin | None = None
@@ -925,21 +976,25 @@ class CompanyNote(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CompanyNoteCompany(msgspec.Struct, kw_only=True):
+class CompanyNoteCompany(msgspec.Struct, kw_only=True, dict=True):
     """Represents the company that the note was created about."""
 
     id: str | int | None = None
     type: str | None = None
 
 
-class CompanyNotes(msgspec.Struct, kw_only=True):
+class CompanyNotes(msgspec.Struct, kw_only=True, dict=True):
     """The list of notes associated with the company"""
 
+    data: list[Any] | None = None
+    has_more: bool | None = None
     notes: list[CompanyNote | None] | None = None
+    total_count: int | None = None
     type: str | None = None
+    url: str | None = None
 
 
-class CompanyPlan(msgspec.Struct, kw_only=True):
+class CompanyPlan(msgspec.Struct, kw_only=True, dict=True):
     """CompanyPlan"""
 
     id: str | int | None = None
@@ -947,7 +1002,7 @@ class CompanyPlan(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CompanyScroll(msgspec.Struct, kw_only=True):
+class CompanyScroll(msgspec.Struct, kw_only=True, dict=True):
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
 
     data: list[Company | None] | None = None
@@ -957,21 +1012,21 @@ class CompanyScroll(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CompanySegments(msgspec.Struct, kw_only=True):
+class CompanySegments(msgspec.Struct, kw_only=True, dict=True):
     """The list of segments associated with the company"""
 
     segments: list[Segment | None] | None = None
     type: str | None = None
 
 
-class CompanyTags(msgspec.Struct, kw_only=True):
+class CompanyTags(msgspec.Struct, kw_only=True, dict=True):
     """The list of tags associated with the company"""
 
     tags: list[TagBasic | None] | None = None
     type: str | None = None
 
 
-class Contact(msgspec.Struct, kw_only=True):
+class Contact(msgspec.Struct, kw_only=True, dict=True):
     """Contacts represent your leads and users in Intercom."""
 
     android_app_name: str | None = None
@@ -980,7 +1035,7 @@ class Contact(msgspec.Struct, kw_only=True):
     android_last_seen_at: int | None = None
     android_os_version: str | None = None
     android_sdk_version: str | None = None
-    avatar: ContactAvatar | None = None
+    avatar: ContactAvatar | str | None = None
     browser: str | None = None
     browser_language: str | None = None
     browser_version: str | None = None
@@ -989,8 +1044,9 @@ class Contact(msgspec.Struct, kw_only=True):
     custom_attributes: dict[str, Any] | None = None
     email: str | None = None
     email_domain: str | None = None
-    enabled_push_messaging: Any = None
+    enabled_push_messaging: bool | None = None
     external_id: str | int | None = None
+    formatted_phone: str | None = None
     has_hard_bounced: bool | None = None
     id: str | int | None = None
     ios_app_name: str | None = None
@@ -1010,8 +1066,8 @@ class Contact(msgspec.Struct, kw_only=True):
     merge_history: list[MergeHistoryItem | None] | None = None
     name: str | None = None
     notes: ContactNotes | None = None
-    opted_in_subscription_types: dict[str, Any] | None = None
-    opted_out_subscription_types: dict[str, Any] | None = None
+    opted_in_subscription_types: ContactOptedInSubscriptionTypes | None = None
+    opted_out_subscription_types: ContactOptedOutSubscriptionTypes | None = None
     os: str | None = None
     owner_id: str | int | None = None
     phone: str | None = None
@@ -1031,16 +1087,17 @@ class Contact(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class ContactArchived(msgspec.Struct, kw_only=True):
+class ContactArchived(msgspec.Struct, kw_only=True, dict=True):
     """archived contact object"""
 
     archived: bool | None = None
     external_id: str | int | None = None
     id: str | int | None = None
+    role: str | None = None
     type: str | None = None
 
 
-class ContactAttachedCompanies(msgspec.Struct, kw_only=True):
+class ContactAttachedCompanies(msgspec.Struct, kw_only=True, dict=True):
     """A list of Company Objects"""
 
     companies: list[Company | None] | None = None
@@ -1050,23 +1107,24 @@ class ContactAttachedCompanies(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactAvatar(msgspec.Struct, kw_only=True):
+class ContactAvatar(msgspec.Struct, kw_only=True, dict=True):
     """ContactAvatar"""
 
     image_url: str | None = None
     type: str | None = None
 
 
-class ContactBlocked(msgspec.Struct, kw_only=True):
+class ContactBlocked(msgspec.Struct, kw_only=True, dict=True):
     """blocked contact object"""
 
     blocked: bool | None = None
     external_id: str | int | None = None
     id: str | int | None = None
+    role: str | None = None
     type: str | None = None
 
 
-class ContactCompanies(msgspec.Struct, kw_only=True):
+class ContactCompanies(msgspec.Struct, kw_only=True, dict=True):
     """An object with metadata about companies attached to a contact . Up to 10 will be displayed here."""
 
     data: list[CompanyData | None] | None = None
@@ -1076,16 +1134,17 @@ class ContactCompanies(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ContactDeleted(msgspec.Struct, kw_only=True):
+class ContactDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted contact object"""
 
     deleted: bool | None = None
     external_id: str | int | None = None
     id: str | int | None = None
+    role: str | None = None
     type: str | None = None
 
 
-class ContactList(msgspec.Struct, kw_only=True):
+class ContactList(msgspec.Struct, kw_only=True, dict=True):
     """Contacts are your users in Intercom."""
 
     data: list[Contact | None] | None = None
@@ -1094,7 +1153,7 @@ class ContactList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactLocation(msgspec.Struct, kw_only=True):
+class ContactLocation(msgspec.Struct, kw_only=True, dict=True):
     """An object containing location meta data about a Intercom contact."""
 
     city: str | None = None
@@ -1105,7 +1164,7 @@ class ContactLocation(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactNotes(msgspec.Struct, kw_only=True):
+class ContactNotes(msgspec.Struct, kw_only=True, dict=True):
     """An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here."""
 
     data: list[AddressableList | None] | None = None
@@ -1115,15 +1174,36 @@ class ContactNotes(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ContactReference(msgspec.Struct, kw_only=True):
+class ContactOptedInSubscriptionTypes(msgspec.Struct, kw_only=True, dict=True):
+    """ContactOptedInSubscriptionTypes"""
+
+    data: list[Any] | None = None
+    has_more: bool | None = None
+    total_count: int | None = None
+    type: str | None = None
+    url: str | None = None
+
+
+class ContactOptedOutSubscriptionTypes(msgspec.Struct, kw_only=True, dict=True):
+    """ContactOptedOutSubscriptionTypes"""
+
+    data: list[Any] | None = None
+    has_more: bool | None = None
+    total_count: int | None = None
+    type: str | None = None
+    url: str | None = None
+
+
+class ContactReference(msgspec.Struct, kw_only=True, dict=True):
     """reference to contact object"""
 
     external_id: str | int | None = None
     id: str | int | None = None
+    role: str | None = None
     type: str | None = None
 
 
-class ContactReplyBaseRequest(msgspec.Struct, kw_only=True):
+class ContactReplyBaseRequest(msgspec.Struct, kw_only=True, dict=True):
     """Contact Reply Base Object"""
 
     attachment_urls: list[str | None] | None = None
@@ -1134,14 +1214,14 @@ class ContactReplyBaseRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactReplyBaseRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyBaseRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyConversationRequest(msgspec.Struct, kw_only=True):
+class ContactReplyConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Contact Reply One of: contact_reply_intercom_user_id_request, contact_reply_email_request, contact_reply_user_id_request."""
 
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
@@ -1156,14 +1236,14 @@ class ContactReplyConversationRequest(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class ContactReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyEmailRequest(msgspec.Struct, kw_only=True):
+class ContactReplyEmailRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of a contact using their email"""
 
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
@@ -1176,14 +1256,14 @@ class ContactReplyEmailRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactReplyEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True):
+class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of a contact using their intercom_user_id"""
 
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
@@ -1196,14 +1276,14 @@ class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactReplyIntercomUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyIntercomUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True):
+class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of a contact using their email"""
 
     attachment_urls: list[str | None] | None = None
@@ -1215,14 +1295,14 @@ class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactReplyTicketEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyTicketEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True):
+class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of a contact using their intercom_user_id"""
 
     attachment_urls: list[str | None] | None = None
@@ -1236,14 +1316,16 @@ class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContactReplyTicketIntercomUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyTicketIntercomUserIdRequestReplyOptionsItem(
+    msgspec.Struct, kw_only=True, dict=True
+):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketRequest(msgspec.Struct, kw_only=True):
+class ContactReplyTicketRequest(msgspec.Struct, kw_only=True, dict=True):
     """Contact Reply on ticket One of: contact_reply_ticket_intercom_user_id_request, contact_reply_ticket_user_id_request, contact_reply_ticket_email_request."""
 
     attachment_urls: list[str | None] | None = None
@@ -1257,14 +1339,14 @@ class ContactReplyTicketRequest(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class ContactReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True):
+class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of a contact using their user_id"""
 
     attachment_urls: list[str | None] | None = None
@@ -1276,14 +1358,14 @@ class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class ContactReplyTicketUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyTicketUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True):
+class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to reply on behalf of a contact using their user_id"""
 
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
@@ -1296,14 +1378,14 @@ class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class ContactReplyUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ContactReplyUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactSearchRequest(msgspec.Struct, kw_only=True):
+class ContactSearchRequest(msgspec.Struct, kw_only=True, dict=True):
     """Search for contacts using Intercom's Search API."""
 
     pagination: StartingAfterPaging | None = None
@@ -1311,7 +1393,7 @@ class ContactSearchRequest(msgspec.Struct, kw_only=True):
     sort: ContactSearchRequestSort | None = None
 
 
-class ContactSearchRequestQuery(msgspec.Struct, kw_only=True):
+class ContactSearchRequestQuery(msgspec.Struct, kw_only=True, dict=True):
     """One of: single_filter_search_request, multiple_filter_search_request."""
 
     field: str | None = None
@@ -1319,7 +1401,7 @@ class ContactSearchRequestQuery(msgspec.Struct, kw_only=True):
     value: Any = None
 
 
-class ContactSearchRequestSort(msgspec.Struct, kw_only=True):
+class ContactSearchRequestSort(msgspec.Struct, kw_only=True, dict=True):
     """An optional object to sort the results by."""
 
     field: str | None = None
@@ -1349,21 +1431,21 @@ class ContactSearchRequest_Sort(msgspec.Struct, kw_only=True):
     order: str | UnsetType | None = UNSET
 
 
-class ContactSegments(msgspec.Struct, kw_only=True):
+class ContactSegments(msgspec.Struct, kw_only=True, dict=True):
     """A list of segments objects attached to a specific contact."""
 
     data: list[Segment | None] | None = None
     type: str | None = None
 
 
-class ContactSocialProfiles(msgspec.Struct, kw_only=True):
+class ContactSocialProfiles(msgspec.Struct, kw_only=True, dict=True):
     """An object containing social profiles that a contact has."""
 
     data: list[SocialProfile | None] | None = None
     type: str | None = None
 
 
-class ContactSubscriptionTypes(msgspec.Struct, kw_only=True):
+class ContactSubscriptionTypes(msgspec.Struct, kw_only=True, dict=True):
     """An object containing Subscription Types meta data about the SubscriptionTypes that a contact has."""
 
     data: list[AddressableList | None] | None = None
@@ -1372,7 +1454,7 @@ class ContactSubscriptionTypes(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ContactTags(msgspec.Struct, kw_only=True):
+class ContactTags(msgspec.Struct, kw_only=True, dict=True):
     """An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here."""
 
     data: list[AddressableList | None] | None = None
@@ -1382,16 +1464,17 @@ class ContactTags(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ContactUnarchived(msgspec.Struct, kw_only=True):
+class ContactUnarchived(msgspec.Struct, kw_only=True, dict=True):
     """unarchived contact object"""
 
     archived: bool | None = None
     external_id: str | int | None = None
     id: str | int | None = None
+    role: str | None = None
     type: str | None = None
 
 
-class ContentBulkActionRequest(msgspec.Struct, kw_only=True):
+class ContentBulkActionRequest(msgspec.Struct, kw_only=True, dict=True):
     """Content Bulk Action Request Payload"""
 
     action: str | None = None
@@ -1401,7 +1484,7 @@ class ContentBulkActionRequest(msgspec.Struct, kw_only=True):
     tags: ContentBulkActionRequestTags | None = None
 
 
-class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True):
+class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True, dict=True):
     """Required when action is set_audience. Manages segment membership."""
 
     add_segment_ids: list[str | int | None] | None = None
@@ -1409,7 +1492,7 @@ class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True):
     remove_segment_ids: list[str | int | None] | None = None
 
 
-class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True):
+class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True, dict=True):
     """Required when action is set_availability. Each field is optional — only the properties present in the request are toggled."""
 
     ai_agent: bool | None = None
@@ -1417,14 +1500,14 @@ class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True):
     sales_agent: bool | None = None
 
 
-class ContentBulkActionRequestContentIdsItem(msgspec.Struct, kw_only=True):
+class ContentBulkActionRequestContentIdsItem(msgspec.Struct, kw_only=True, dict=True):
     """ContentBulkActionRequestContentIdsItem"""
 
     id: str | int | None = None
     type: str | None = None
 
 
-class ContentBulkActionRequestTags(msgspec.Struct, kw_only=True):
+class ContentBulkActionRequestTags(msgspec.Struct, kw_only=True, dict=True):
     """Required when action is update_tags. Applies and/or removes existing tags."""
 
     add_tag_ids: list[str | int | None] | None = None
@@ -1471,14 +1554,14 @@ class ContentBulkActionRequest_Tags(msgspec.Struct, kw_only=True):
     remove_tag_ids: list[int] | UnsetType | None = UNSET
 
 
-class ContentBulkActionResponse(msgspec.Struct, kw_only=True):
+class ContentBulkActionResponse(msgspec.Struct, kw_only=True, dict=True):
     """Phase 1 envelope returned immediately after the request is enqueued. A future Preview release will replace this with a polling-friendly job resource that surfaces progress and per-item results (updated, unchanged, skipped, failed)."""
 
     status: str | None = None
     type: str | None = None
 
 
-class ContentImportSource(msgspec.Struct, kw_only=True):
+class ContentImportSource(msgspec.Struct, kw_only=True, dict=True):
     """An external source for External Pages that you add to your Fin Content Library."""
 
     audience_ids: list[str | int | None] | None = None
@@ -1492,7 +1575,7 @@ class ContentImportSource(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ContentImportSourcesList(msgspec.Struct, kw_only=True):
+class ContentImportSourcesList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of the content import sources for the App."""
 
     data: list[ContentImportSource | None] | None = None
@@ -1501,7 +1584,7 @@ class ContentImportSourcesList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSearchArticleContentItem(msgspec.Struct, kw_only=True):
+class ContentSearchArticleContentItem(msgspec.Struct, kw_only=True, dict=True):
     """A single locale variant of a help center article returned from Knowledge Hub search."""
 
     id: str | int | None = None
@@ -1510,7 +1593,7 @@ class ContentSearchArticleContentItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSearchArticleItem(msgspec.Struct, kw_only=True):
+class ContentSearchArticleItem(msgspec.Struct, kw_only=True, dict=True):
     """A help center article result from Knowledge Hub search, with one nested article_content entry per locale."""
 
     contents: list[ContentSearchArticleContentItem | None] | None = None
@@ -1519,7 +1602,7 @@ class ContentSearchArticleItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSearchDefaultItem(msgspec.Struct, kw_only=True):
+class ContentSearchDefaultItem(msgspec.Struct, kw_only=True, dict=True):
     """The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles."""
 
     id: str | int | None = None
@@ -1527,7 +1610,7 @@ class ContentSearchDefaultItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSearchResponse(msgspec.Struct, kw_only=True):
+class ContentSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of Knowledge Hub content results matching a search query."""
 
     data: list[ContentSearchResult | None] | None = None
@@ -1536,7 +1619,7 @@ class ContentSearchResponse(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSearchResult(msgspec.Struct, kw_only=True):
+class ContentSearchResult(msgspec.Struct, kw_only=True, dict=True):
     """A single search result. The type field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles. One of: content_search_default_item, content_search_article_item."""
 
     contents: list[ContentSearchArticleContentItem | None] | None = None
@@ -1545,7 +1628,7 @@ class ContentSearchResult(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSnippet(msgspec.Struct, kw_only=True):
+class ContentSnippet(msgspec.Struct, kw_only=True, dict=True):
     """A content snippet is a reusable piece of content for your AI agent and Copilot."""
 
     ai_chatbot_availability: bool | None = None
@@ -1564,7 +1647,7 @@ class ContentSnippet(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True):
+class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content — they are mutually exclusive."""
 
     ai_chatbot_availability: bool | None = None
@@ -1577,7 +1660,7 @@ class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True):
     title: str | None = None
 
 
-class ContentSnippetCreateRequestJsonBlocksItem(msgspec.Struct, kw_only=True):
+class ContentSnippetCreateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, dict=True):
     """ContentSnippetCreateRequestJsonBlocksItem"""
 
     text: str | None = None
@@ -1604,14 +1687,14 @@ class ContentSnippetCreateRequest_JsonBlocksItem(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class ContentSnippetJsonBlocksItem(msgspec.Struct, kw_only=True):
+class ContentSnippetJsonBlocksItem(msgspec.Struct, kw_only=True, dict=True):
     """ContentSnippetJsonBlocksItem"""
 
     text: str | None = None
     type: str | None = None
 
 
-class ContentSnippetList(msgspec.Struct, kw_only=True):
+class ContentSnippetList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of content snippets."""
 
     data: list[ContentSnippet | None] | None = None
@@ -1622,7 +1705,7 @@ class ContentSnippetList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True):
+class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for updating a content snippet. All fields are optional — only provided fields will be updated."""
 
     ai_chatbot_availability: bool | None = None
@@ -1635,7 +1718,7 @@ class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True):
     title: str | None = None
 
 
-class ContentSnippetUpdateRequestJsonBlocksItem(msgspec.Struct, kw_only=True):
+class ContentSnippetUpdateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, dict=True):
     """ContentSnippetUpdateRequestJsonBlocksItem"""
 
     text: str | None = None
@@ -1662,7 +1745,7 @@ class ContentSnippetUpdateRequest_JsonBlocksItem(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class ContentSource(msgspec.Struct, kw_only=True):
+class ContentSource(msgspec.Struct, kw_only=True, dict=True):
     """The content source used by AI Agent in the conversation."""
 
     content_type: str | None = None
@@ -1671,7 +1754,7 @@ class ContentSource(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ContentSourcesList(msgspec.Struct, kw_only=True):
+class ContentSourcesList(msgspec.Struct, kw_only=True, dict=True):
     """Content Source List"""
 
     content_sources: list[ContentSource | None] | None = None
@@ -1679,13 +1762,13 @@ class ContentSourcesList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class Conversation(msgspec.Struct, kw_only=True):
+class Conversation(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
     admin_assignee_id: str | int | None = None
     ai_agent: AiAgent | None = None
     ai_agent_participated: bool | None = None
-    ai_topics: Any = None
+    ai_topics: AiTopics | None = None
     channel: ConversationChannel | None = None
     company: Company | None = None
     contacts: ConversationContacts | None = None
@@ -1721,7 +1804,7 @@ class Conversation(msgspec.Struct, kw_only=True):
     waiting_since: int | None = None
 
 
-class ConversationAttachmentFiles(msgspec.Struct, kw_only=True):
+class ConversationAttachmentFiles(msgspec.Struct, kw_only=True, dict=True):
     """Properties of the attachment files in a conversation part"""
 
     content_type: str | None = None
@@ -1737,7 +1820,7 @@ class ConversationAttachmentFilesInput(msgspec.Struct, kw_only=True):
     name: str | UnsetType | None = UNSET
 
 
-class ConversationAttribute(msgspec.Struct, kw_only=True):
+class ConversationAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attributes represent custom metadata fields for conversations. They support type-specific properties: strings (multiline), lists (options), and relationships (reference). One of: conversation_attribute_string_type, conversation_attribute_integer_type, conversation_attribute_list_type, conversation_attribute_decimal_type, conversation_attribute_boolean_type, conversation_attribute_datetime_type, conversation_attribute_relationship_type, conversation_attribute_files_type."""
 
     admin_id: str | int | None = None
@@ -1756,7 +1839,7 @@ class ConversationAttribute(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeBase(msgspec.Struct, kw_only=True):
+class ConversationAttributeBase(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute Base"""
 
     admin_id: str | int | None = None
@@ -1772,7 +1855,7 @@ class ConversationAttributeBase(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True):
+class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (Boolean)"""
 
     admin_id: str | int | None = None
@@ -1788,7 +1871,7 @@ class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True):
+class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (Datetime)"""
 
     admin_id: str | int | None = None
@@ -1804,7 +1887,7 @@ class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True):
+class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (Decimal)"""
 
     admin_id: str | int | None = None
@@ -1820,7 +1903,7 @@ class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeFilesType(msgspec.Struct, kw_only=True):
+class ConversationAttributeFilesType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (Files)"""
 
     admin_id: str | int | None = None
@@ -1836,7 +1919,7 @@ class ConversationAttributeFilesType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True):
+class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (Integer)"""
 
     admin_id: str | int | None = None
@@ -1852,14 +1935,14 @@ class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeList(msgspec.Struct, kw_only=True):
+class ConversationAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all conversation attributes belonging to a workspace."""
 
     data: list[ConversationAttribute | None] | None = None
     type: str | None = None
 
 
-class ConversationAttributeListType(msgspec.Struct, kw_only=True):
+class ConversationAttributeListType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (List)"""
 
     admin_id: str | int | None = None
@@ -1876,7 +1959,7 @@ class ConversationAttributeListType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeOption(msgspec.Struct, kw_only=True):
+class ConversationAttributeOption(msgspec.Struct, kw_only=True, dict=True):
     """A single option on a list-type conversation attribute."""
 
     archived: bool | None = None
@@ -1884,14 +1967,14 @@ class ConversationAttributeOption(msgspec.Struct, kw_only=True):
     label: str | None = None
 
 
-class ConversationAttributeReference(msgspec.Struct, kw_only=True):
+class ConversationAttributeReference(msgspec.Struct, kw_only=True, dict=True):
     """Reference configuration for related objects."""
 
     object_type_id: str | int | None = None
     type: str | None = None
 
 
-class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True):
+class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (Relationship)"""
 
     admin_id: str | int | None = None
@@ -1908,14 +1991,14 @@ class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeRelationshipTypeReference(msgspec.Struct, kw_only=True):
+class ConversationAttributeRelationshipTypeReference(msgspec.Struct, kw_only=True, dict=True):
     """Reference configuration for related objects."""
 
     object_type_id: str | int | None = None
     type: str | None = None
 
 
-class ConversationAttributeStringType(msgspec.Struct, kw_only=True):
+class ConversationAttributeStringType(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attribute (String)"""
 
     admin_id: str | int | None = None
@@ -1932,47 +2015,47 @@ class ConversationAttributeStringType(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeUpdatedByAdmin(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByAdmin(msgspec.Struct, kw_only=True, dict=True):
     """Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type <code>conversation_attribute_updated_by_admin</code>."""
 
     attribute: ConversationAttributeUpdatedByAdminAttribute | None = None
     value: ConversationAttributeUpdatedByAdminValue | None = None
 
 
-class ConversationAttributeUpdatedByAdminAttribute(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByAdminAttribute(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByAdminAttribute"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByAdminValue(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByAdminValue(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByAdminValue"""
 
     name: str | None = None
     previous: str | None = None
 
 
-class ConversationAttributeUpdatedByUser(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByUser(msgspec.Struct, kw_only=True, dict=True):
     """Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type <code>conversation_attribute_updated_by_user</code>."""
 
     attribute: ConversationAttributeUpdatedByUserAttribute | None = None
     value: ConversationAttributeUpdatedByUserValue | None = None
 
 
-class ConversationAttributeUpdatedByUserAttribute(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByUserAttribute(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByUserAttribute"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByUserValue(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByUserValue(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByUserValue"""
 
     name: str | None = None
     previous: str | None = None
 
 
-class ConversationAttributeUpdatedByWorkflow(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByWorkflow(msgspec.Struct, kw_only=True, dict=True):
     """Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type <code>conversation_attribute_updated_by_workflow</code>."""
 
     attribute: ConversationAttributeUpdatedByWorkflowAttribute | None = None
@@ -1980,39 +2063,39 @@ class ConversationAttributeUpdatedByWorkflow(msgspec.Struct, kw_only=True):
     workflow: ConversationAttributeUpdatedByWorkflowWorkflow | None = None
 
 
-class ConversationAttributeUpdatedByWorkflowAttribute(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByWorkflowAttribute(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByWorkflowAttribute"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByWorkflowValue(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByWorkflowValue(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByWorkflowValue"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByWorkflowWorkflow(msgspec.Struct, kw_only=True):
+class ConversationAttributeUpdatedByWorkflowWorkflow(msgspec.Struct, kw_only=True, dict=True):
     """ConversationAttributeUpdatedByWorkflowWorkflow"""
 
     name: str | None = None
 
 
-class ConversationChannel(msgspec.Struct, kw_only=True):
+class ConversationChannel(msgspec.Struct, kw_only=True, dict=True):
     """The channel through which a conversation was originally initiated and its current channel."""
 
     current: str | None = None
     initial: str | None = None
 
 
-class ConversationContacts(msgspec.Struct, kw_only=True):
+class ConversationContacts(msgspec.Struct, kw_only=True, dict=True):
     """The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature."""
 
     contacts: list[ContactReference | None] | None = None
     type: str | None = None
 
 
-class ConversationDeleted(msgspec.Struct, kw_only=True):
+class ConversationDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted conversation object"""
 
     deleted: bool | None = None
@@ -2020,14 +2103,14 @@ class ConversationDeleted(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class ConversationExternalReference(msgspec.Struct, kw_only=True):
+class ConversationExternalReference(msgspec.Struct, kw_only=True, dict=True):
     """A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces."""
 
     id: str | int | None = None
     type: str | None = None
 
 
-class ConversationFirstContactReply(msgspec.Struct, kw_only=True):
+class ConversationFirstContactReply(msgspec.Struct, kw_only=True, dict=True):
     """An object containing information on the first users message. For a contact initiated message this will represent the users original message."""
 
     created_at: int | None = None
@@ -2035,7 +2118,7 @@ class ConversationFirstContactReply(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ConversationList(msgspec.Struct, kw_only=True):
+class ConversationList(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
     conversations: list[ConversationListItem | None] | None = None
@@ -2044,12 +2127,13 @@ class ConversationList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ConversationListItem(msgspec.Struct, kw_only=True):
+class ConversationListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your conversations when you list or search them."""
 
     admin_assignee_id: str | int | None = None
     ai_agent: AiAgent | None = None
     ai_agent_participated: bool | None = None
+    ai_topics: Any = None
     channel: ConversationChannel | None = None
     company: Company | None = None
     contacts: ConversationContacts | None = None
@@ -2083,7 +2167,7 @@ class ConversationListItem(msgspec.Struct, kw_only=True):
     waiting_since: int | None = None
 
 
-class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True):
+class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True, dict=True):
     """A QA monitor evaluation that flagged this conversation. Returned in the monitor_evaluations array on conversation responses when include_monitors=true is passed."""
 
     evaluated_at: int | None = None
@@ -2094,7 +2178,7 @@ class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True):
     result: str | None = None
 
 
-class ConversationPart(msgspec.Struct, kw_only=True):
+class ConversationPart(msgspec.Struct, kw_only=True, dict=True):
     """A Conversation Part represents a message in the conversation."""
 
     app_package_code: str | None = None
@@ -2113,11 +2197,12 @@ class ConversationPart(msgspec.Struct, kw_only=True):
     redacted: bool | None = None
     state: str | None = None
     tags: list[TagBasic | None] | None = None
+    translations: dict[str, str | None] | None = None
     type: str | None = None
     updated_at: int | None = None
 
 
-class ConversationPartAuthor(msgspec.Struct, kw_only=True):
+class ConversationPartAuthor(msgspec.Struct, kw_only=True, dict=True):
     """The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams."""
 
     email: str | None = None
@@ -2128,14 +2213,14 @@ class ConversationPartAuthor(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ConversationPartMetadata(msgspec.Struct, kw_only=True):
+class ConversationPartMetadata(msgspec.Struct, kw_only=True, dict=True):
     """Metadata for a conversation part"""
 
     quick_reply_options: list[ConversationPartMetadataQuickReplyOptionsItem | None] | None = None
     quick_reply_uuid: str | None = None
 
 
-class ConversationPartMetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ConversationPartMetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """ConversationPartMetadataQuickReplyOptionsItem"""
 
     text: str | None = None
@@ -2143,7 +2228,7 @@ class ConversationPartMetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True
     uuid: str | None = None
 
 
-class ConversationParts(msgspec.Struct, kw_only=True):
+class ConversationParts(msgspec.Struct, kw_only=True, dict=True):
     """A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations."""
 
     conversation_parts: list[ConversationPart | None] | None = None
@@ -2151,7 +2236,7 @@ class ConversationParts(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ConversationRating(msgspec.Struct, kw_only=True):
+class ConversationRating(msgspec.Struct, kw_only=True, dict=True):
     """The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation."""
 
     contact: ContactReference | None = None
@@ -2162,7 +2247,7 @@ class ConversationRating(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class ConversationResponseTime(msgspec.Struct, kw_only=True):
+class ConversationResponseTime(msgspec.Struct, kw_only=True, dict=True):
     """Details of first response time of assigned team in seconds."""
 
     response_time: int | None = None
@@ -2170,7 +2255,7 @@ class ConversationResponseTime(msgspec.Struct, kw_only=True):
     team_name: str | None = None
 
 
-class ConversationScorecard(msgspec.Struct, kw_only=True):
+class ConversationScorecard(msgspec.Struct, kw_only=True, dict=True):
     """A QA scorecard result for this conversation. Returned in the scorecards array on conversation responses when include_scorecards=true is passed."""
 
     ai_score: float | None = None
@@ -2185,14 +2270,14 @@ class ConversationScorecard(msgspec.Struct, kw_only=True):
     scorecard_version_id: str | int | None = None
 
 
-class ConversationScorecardEvaluator(msgspec.Struct, kw_only=True):
+class ConversationScorecardEvaluator(msgspec.Struct, kw_only=True, dict=True):
     """A single evaluator within a scorecard, including its result for this conversation."""
 
     evaluator_id: str | int | None = None
     result: ConversationScorecardEvaluatorResult | None = None
 
 
-class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True):
+class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True, dict=True):
     """The outcome of a single evaluator within a scorecard."""
 
     other_text: str | None = None
@@ -2202,14 +2287,14 @@ class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True):
     value: str | None = None
 
 
-class ConversationScorecardReviewedTeammate(msgspec.Struct, kw_only=True):
+class ConversationScorecardReviewedTeammate(msgspec.Struct, kw_only=True, dict=True):
     """The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard."""
 
     admin_id: str | int | None = None
     type: str | None = None
 
 
-class ConversationSource(msgspec.Struct, kw_only=True):
+class ConversationSource(msgspec.Struct, kw_only=True, dict=True):
     """The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated."""
 
     attachments: list[PartAttachment | None] | None = None
@@ -2226,7 +2311,7 @@ class ConversationSource(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ConversationSourceAuthor(msgspec.Struct, kw_only=True):
+class ConversationSourceAuthor(msgspec.Struct, kw_only=True, dict=True):
     """The author who started the conversation. Can be a Contact, Admin, or Bot."""
 
     email: str | None = None
@@ -2235,7 +2320,7 @@ class ConversationSourceAuthor(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ConversationSourceRecipientsItem(msgspec.Struct, kw_only=True):
+class ConversationSourceRecipientsItem(msgspec.Struct, kw_only=True, dict=True):
     """ConversationSourceRecipientsItem"""
 
     drop_reason: str | None = None
@@ -2243,14 +2328,14 @@ class ConversationSourceRecipientsItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ConversationSourceReplyToItem(msgspec.Struct, kw_only=True):
+class ConversationSourceReplyToItem(msgspec.Struct, kw_only=True, dict=True):
     """ConversationSourceReplyToItem"""
 
     email: str | None = None
     name: str | None = None
 
 
-class ConversationStatistics(msgspec.Struct, kw_only=True):
+class ConversationStatistics(msgspec.Struct, kw_only=True, dict=True):
     """A Statistics object containing all information required for reporting, with timestamps and calculated metrics."""
 
     adjusted_handling_time: int | None = None
@@ -2280,14 +2365,15 @@ class ConversationStatistics(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ConversationTeammates(msgspec.Struct, kw_only=True):
+class ConversationTeammates(msgspec.Struct, kw_only=True, dict=True):
     """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
 
+    admins: list[Any] | None = None
     teammates: list[Reference | None] | None = None
     type: str | None = None
 
 
-class ConvertConversationToTicketRequest(msgspec.Struct, kw_only=True):
+class ConvertConversationToTicketRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can convert a Conversation to a Ticket"""
 
     attributes: dict[str, Any] | None = None
@@ -2303,7 +2389,7 @@ class ConvertConversationToTicketRequest_(msgspec.Struct, kw_only=True):
     ticket_type_id: str | int | UnsetType | None = UNSET
 
 
-class ConvertVisitorRequest(msgspec.Struct, kw_only=True):
+class ConvertVisitorRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
     type: str | None = None
@@ -2311,7 +2397,7 @@ class ConvertVisitorRequest(msgspec.Struct, kw_only=True):
     visitor: ConvertVisitorRequestVisitor | None = None
 
 
-class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True):
+class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True, dict=True):
     """The unique identifiers retained after converting or merging."""
 
     email: str | None = None
@@ -2319,7 +2405,7 @@ class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class ConvertVisitorRequestVisitor(msgspec.Struct, kw_only=True):
+class ConvertVisitorRequestVisitor(msgspec.Struct, kw_only=True, dict=True):
     """The unique identifiers to convert a single Visitor."""
 
     email: str | None = None
@@ -2351,7 +2437,7 @@ class ConvertVisitorRequest_Visitor(msgspec.Struct, kw_only=True):
     user_id: str | int | UnsetType | None = UNSET
 
 
-class CreateArticleRequest(msgspec.Struct, kw_only=True):
+class CreateArticleRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create an Article"""
 
     ai_chatbot_availability: bool | None = None
@@ -2362,7 +2448,9 @@ class CreateArticleRequest(msgspec.Struct, kw_only=True):
     body: str | None = None
     body_markdown: str | None = None
     description: str | None = None
+    folder_id: str | int | None = None
     parent_id: str | int | None = None
+    parent_ids: list[str | int | None] | None = None
     parent_type: str | None = None
     scheduled_publish_at: str | None = None
     scheduled_unpublish_at: str | None = None
@@ -2382,7 +2470,9 @@ class CreateArticleRequest_(msgspec.Struct, kw_only=True):
     body: str | UnsetType | None = UNSET
     body_markdown: str | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
+    folder_id: str | int | UnsetType | None = UNSET
     parent_id: str | int | UnsetType | None = UNSET
+    parent_ids: list[int] | UnsetType | None = UNSET
     parent_type: str | UnsetType | None = UNSET
     scheduled_publish_at: str | UnsetType | None = UNSET
     scheduled_unpublish_at: str | UnsetType | None = UNSET
@@ -2391,7 +2481,7 @@ class CreateArticleRequest_(msgspec.Struct, kw_only=True):
     translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
 
 
-class CreateAudienceRequest(msgspec.Struct, kw_only=True):
+class CreateAudienceRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for creating an audience."""
 
     name: str | None = None
@@ -2407,7 +2497,7 @@ class CreateAudienceRequest_(msgspec.Struct, kw_only=True):
     role_predicates: list[PredicateInput] | UnsetType | None = UNSET
 
 
-class CreateCollectionRequest(msgspec.Struct, kw_only=True):
+class CreateCollectionRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create a collection"""
 
     description: str | None = None
@@ -2434,7 +2524,7 @@ class CreateCompanyNoteRequest(msgspec.Struct, kw_only=True):
     body: str | UnsetType | None = UNSET
 
 
-class CreateContactRequest(msgspec.Struct, kw_only=True):
+class CreateContactRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload to create a contact"""
 
     avatar: str | None = None
@@ -2442,6 +2532,7 @@ class CreateContactRequest(msgspec.Struct, kw_only=True):
     email: str | None = None
     email_verified: bool | None = None
     external_id: str | int | None = None
+    language_override: str | None = None
     last_seen_at: int | None = None
     name: str | None = None
     owner_id: str | int | None = None
@@ -2459,6 +2550,7 @@ class CreateContactRequest_(msgspec.Struct, kw_only=True):
     email: str | UnsetType | None = UNSET
     email_verified: bool | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
+    language_override: str | UnsetType | None = UNSET
     last_seen_at: int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
     owner_id: str | int | UnsetType | None = UNSET
@@ -2468,74 +2560,7 @@ class CreateContactRequest_(msgspec.Struct, kw_only=True):
     unsubscribed_from_emails: bool | UnsetType | None = UNSET
 
 
-class CreateContactResponse(msgspec.Struct, kw_only=True):
-    """CreateContactResponse"""
-
-    android_app_name: str | None = None
-    android_app_version: str | None = None
-    android_device: str | None = None
-    android_last_seen_at: int | None = None
-    android_os_version: str | None = None
-    android_sdk_version: str | None = None
-    avatar: CreateContactResponseAvatar | None = None
-    browser: str | None = None
-    browser_language: str | None = None
-    browser_version: str | None = None
-    companies: ContactCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_domain: str | None = None
-    enabled_push_messaging: bool | None = None
-    external_id: str | int | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
-    ios_app_name: str | None = None
-    ios_app_version: str | None = None
-    ios_device: str | None = None
-    ios_last_seen_at: int | None = None
-    ios_os_version: str | None = None
-    ios_sdk_version: str | None = None
-    language_override: str | None = None
-    last_contacted_at: int | None = None
-    last_email_clicked_at: int | None = None
-    last_email_opened_at: int | None = None
-    last_replied_at: int | None = None
-    last_seen_at: int | None = None
-    location: ContactLocation | None = None
-    marked_email_as_spam: bool | None = None
-    merge_history: list[MergeHistoryItem | None] | None = None
-    name: str | None = None
-    notes: ContactNotes | None = None
-    opted_in_subscription_types: dict[str, Any] | None = None
-    opted_out_subscription_types: dict[str, Any] | None = None
-    os: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    referrer: Any = None
-    role: str | None = None
-    signed_up_at: int | None = None
-    social_profiles: ContactSocialProfiles | None = None
-    tags: ContactTags | None = None
-    type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
-    utm_campaign: Any = None
-    utm_content: Any = None
-    utm_medium: Any = None
-    utm_source: Any = None
-    utm_term: Any = None
-    workspace_id: str | int | None = None
-
-
-class CreateContactResponseAvatar(msgspec.Struct, kw_only=True):
-    """CreateContactResponseAvatar"""
-
-    image_url: str | None = None
-    type: str | None = None
-
-
-class CreateContentImportSourceRequest(msgspec.Struct, kw_only=True):
+class CreateContentImportSourceRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can add an Content Import Source to your Fin Content Library."""
 
     audience_ids: int | list[int | None] | None = None
@@ -2553,7 +2578,7 @@ class CreateContentImportSourceRequest_(msgspec.Struct, kw_only=True):
     url: str | UnsetType | None = UNSET
 
 
-class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (Boolean)"""
 
     data_type: str | None = None
@@ -2563,7 +2588,7 @@ class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (Datetime)"""
 
     data_type: str | None = None
@@ -2573,7 +2598,7 @@ class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (Decimal)"""
 
     data_type: str | None = None
@@ -2583,7 +2608,7 @@ class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (Files)"""
 
     data_type: str | None = None
@@ -2593,7 +2618,7 @@ class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (Integer)"""
 
     data_type: str | None = None
@@ -2603,7 +2628,7 @@ class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (List)"""
 
     data_type: str | None = None
@@ -2614,7 +2639,7 @@ class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload for adding a new option to a list-type conversation attribute."""
 
     label: str | None = None
@@ -2626,7 +2651,7 @@ class CreateConversationAttributeOptionRequest_(msgspec.Struct, kw_only=True):
     label: str | UnsetType | None = UNSET
 
 
-class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (Relationship)"""
 
     data_type: str | None = None
@@ -2637,14 +2662,16 @@ class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=Tru
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeRelationshipRequestReference(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeRelationshipRequestReference(
+    msgspec.Struct, kw_only=True, dict=True
+):
     """Reference configuration for related objects."""
 
     object_type_id: str | int | None = None
     type: str | None = None
 
 
-class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload for creating a new conversation attribute. One of: create_conversation_attribute_string_request, create_conversation_attribute_integer_request, create_conversation_attribute_list_request, create_conversation_attribute_decimal_request, create_conversation_attribute_boolean_request, create_conversation_attribute_datetime_request, create_conversation_attribute_relationship_request, create_conversation_attribute_files_request."""
 
     data_type: str | None = None
@@ -2657,7 +2684,7 @@ class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request Base"""
 
     data_type: str | None = None
@@ -2667,7 +2694,7 @@ class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeRequestReference(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, dict=True):
     """Reference configuration for related objects."""
 
     object_type_id: str | int | None = None
@@ -2694,7 +2721,7 @@ class CreateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True)
     type: str | UnsetType | None = UNSET
 
 
-class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True):
+class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Conversation Attribute Request (String)"""
 
     data_type: str | None = None
@@ -2705,7 +2732,7 @@ class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationRequest(msgspec.Struct, kw_only=True):
+class CreateConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
     attachment_urls: list[str | None] | None = None
@@ -2716,7 +2743,7 @@ class CreateConversationRequest(msgspec.Struct, kw_only=True):
     subject: str | None = None
 
 
-class CreateConversationRequestFrom(msgspec.Struct, kw_only=True):
+class CreateConversationRequestFrom(msgspec.Struct, kw_only=True, dict=True):
     """CreateConversationRequestFrom"""
 
     id: str | int | None = None
@@ -2743,7 +2770,7 @@ class CreateConversationRequest_From(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class CreateDataAttributeRequest(msgspec.Struct, kw_only=True):
+class CreateDataAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Data Attribute Request"""
 
     archived: bool | None = None
@@ -2755,7 +2782,7 @@ class CreateDataAttributeRequest(msgspec.Struct, kw_only=True):
     options: list[CreateDataAttributeRequestOptionsItem | None] | None = None
 
 
-class CreateDataAttributeRequestOptionsItem(msgspec.Struct, kw_only=True):
+class CreateDataAttributeRequestOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """CreateDataAttributeRequestOptionsItem"""
 
     value: str | None = None
@@ -2779,7 +2806,7 @@ class CreateDataAttributeRequest_OptionsItem(msgspec.Struct, kw_only=True):
     value: str | UnsetType | None = UNSET
 
 
-class CreateDataConnectorRequest(msgspec.Struct, kw_only=True):
+class CreateDataConnectorRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create a data connector by providing the required parameters."""
 
     audiences: list[str | None] | None = None
@@ -2798,7 +2825,7 @@ class CreateDataConnectorRequest(msgspec.Struct, kw_only=True):
     validate_missing_attributes: bool | None = None
 
 
-class CreateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True):
+class CreateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, dict=True):
     """CreateDataConnectorRequestDataInputsItem"""
 
     default_value: str | None = None
@@ -2808,14 +2835,14 @@ class CreateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CreateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True):
+class CreateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, dict=True):
     """CreateDataConnectorRequestHeadersItem"""
 
     name: str | None = None
     value: str | None = None
 
 
-class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True):
+class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, dict=True):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
     order: dict[str, Any] | None = None
@@ -2863,7 +2890,7 @@ class CreateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     order: dict[str, Any] | UnsetType | None = UNSET
 
 
-class CreateDataEventRequest(msgspec.Struct, kw_only=True):
+class CreateDataEventRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Data Event Request"""
 
     created_at: int | None = None
@@ -2885,14 +2912,14 @@ class CreateDataEventRequest_(msgspec.Struct, kw_only=True):
     user_id: str | int | UnsetType | None = UNSET
 
 
-class CreateDataEventSummariesRequest(msgspec.Struct, kw_only=True):
+class CreateDataEventSummariesRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
     event_summaries: CreateDataEventSummariesRequestEventSummaries | None = None
     user_id: str | int | None = None
 
 
-class CreateDataEventSummariesRequestEventSummaries(msgspec.Struct, kw_only=True):
+class CreateDataEventSummariesRequestEventSummaries(msgspec.Struct, kw_only=True, dict=True):
     """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
     count: int | None = None
@@ -2917,7 +2944,7 @@ class CreateDataEventSummariesRequest_EventSummaries(msgspec.Struct, kw_only=Tru
     last: int | UnsetType | None = UNSET
 
 
-class CreateDataExportsRequest(msgspec.Struct, kw_only=True):
+class CreateDataExportsRequest(msgspec.Struct, kw_only=True, dict=True):
     """Request for creating a data export"""
 
     created_at_after: int | None = None
@@ -2931,11 +2958,12 @@ class CreateDataExportsRequest_(msgspec.Struct, kw_only=True):
     created_at_before: int | UnsetType | None = UNSET
 
 
-class CreateExternalPageRequest(msgspec.Struct, kw_only=True):
+class CreateExternalPageRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can add an External Page to your Fin Content Library."""
 
     ai_agent_availability: bool | None = None
     ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
     external_id: str | int | None = None
     html: str | None = None
     locale: str | None = None
@@ -2949,6 +2977,7 @@ class CreateExternalPageRequest_(msgspec.Struct, kw_only=True):
 
     ai_agent_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    ai_sales_agent_availability: bool | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
     html: str | UnsetType | None = UNSET
     locale: str | UnsetType | None = UNSET
@@ -2957,7 +2986,7 @@ class CreateExternalPageRequest_(msgspec.Struct, kw_only=True):
     url: str | UnsetType | None = UNSET
 
 
-class CreateHelpCenterRedirectRequest(msgspec.Struct, kw_only=True):
+class CreateHelpCenterRedirectRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create a help center redirect."""
 
     from_url: str | None = None
@@ -2975,7 +3004,7 @@ class CreateHelpCenterRedirectRequest_(msgspec.Struct, kw_only=True):
     target_type: str | UnsetType | None = UNSET
 
 
-class CreateInternalArticleRequest(msgspec.Struct, kw_only=True):
+class CreateInternalArticleRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create an Internal Article"""
 
     ai_chatbot_availability: bool | None = None
@@ -2985,6 +3014,7 @@ class CreateInternalArticleRequest(msgspec.Struct, kw_only=True):
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
+    folder_id: str | int | None = None
     locale: str | None = None
     owner_id: str | int | None = None
     title: str | None = None
@@ -3000,12 +3030,13 @@ class CreateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     author_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
     body_markdown: str | UnsetType | None = UNSET
+    folder_id: str | int | UnsetType | None = UNSET
     locale: str | UnsetType | None = UNSET
     owner_id: str | int | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
 
 
-class CreateMessageRequest(msgspec.Struct, kw_only=True):
+class CreateMessageRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create a message"""
 
     bcc: Recipient | list[Recipient | None] | None = None
@@ -3023,7 +3054,7 @@ class CreateMessageRequest(msgspec.Struct, kw_only=True):
     to: Recipient | list[Recipient | None] | None = None
 
 
-class CreateMessageRequestFrom(msgspec.Struct, kw_only=True):
+class CreateMessageRequestFrom(msgspec.Struct, kw_only=True, dict=True):
     """The sender of the message. If not provided, the default sender will be used."""
 
     id: int | str | None = None
@@ -3063,7 +3094,7 @@ class CreateNoteRequest(msgspec.Struct, kw_only=True):
     contact_id: str | int | UnsetType | None = UNSET
 
 
-class CreateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True):
+class CreateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for creating an office hours exception. Omit time_intervals when exception_type is closed."""
 
     exception_date: str | None = None
@@ -3083,7 +3114,7 @@ class CreateOfficeHoursExceptionRequest_(msgspec.Struct, kw_only=True):
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
 
 
-class CreateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True):
+class CreateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for creating an office hours schedule."""
 
     name: str | None = None
@@ -3099,7 +3130,7 @@ class CreateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     time_zone_name: str | UnsetType | None = UNSET
 
 
-class CreateOrUpdateCompanyRequest(msgspec.Struct, kw_only=True):
+class CreateOrUpdateCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create or update a Company"""
 
     company_id: str | int | None = None
@@ -3129,7 +3160,7 @@ class CreateOrUpdateCompanyRequest_(msgspec.Struct, kw_only=True):
     website: str | UnsetType | None = UNSET
 
 
-class CreateOrUpdateCustomObjectInstanceRequest(msgspec.Struct, kw_only=True):
+class CreateOrUpdateCustomObjectInstanceRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload to create or update a Custom Object instance"""
 
     custom_attributes: dict[str, Any] | None = None
@@ -3147,14 +3178,14 @@ class CreateOrUpdateCustomObjectInstanceRequest_(msgspec.Struct, kw_only=True):
     external_updated_at: int | UnsetType | None = UNSET
 
 
-class CreateOrUpdateTagRequest(msgspec.Struct, kw_only=True):
+class CreateOrUpdateTagRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create or update an existing tag."""
 
     id: str | int | None = None
     name: str | None = None
 
 
-class CreatePhoneSwitchRequest(msgspec.Struct, kw_only=True):
+class CreatePhoneSwitchRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create an phone switch"""
 
     custom_attributes: dict[str, Any] | None = None
@@ -3190,7 +3221,7 @@ class CreateTagRequestUsersItem(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True):
+class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True, dict=True):
     """Create Ticket Reply Request Payload One of: contact_reply_ticket_request, admin_reply_ticket_request."""
 
     admin_id: str | int | None = None
@@ -3207,14 +3238,14 @@ class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class CreateTicketReplyWithCommentRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class CreateTicketReplyWithCommentRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class CreateTicketRequest(msgspec.Struct, kw_only=True):
+class CreateTicketRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create a Ticket"""
 
     assignment: CreateTicketRequestAssignment | None = None
@@ -3226,14 +3257,14 @@ class CreateTicketRequest(msgspec.Struct, kw_only=True):
     ticket_type_id: str | int | None = None
 
 
-class CreateTicketRequestAssignment(msgspec.Struct, kw_only=True):
+class CreateTicketRequestAssignment(msgspec.Struct, kw_only=True, dict=True):
     """CreateTicketRequestAssignment"""
 
     admin_assignee_id: str | int | None = None
     team_assignee_id: str | int | None = None
 
 
-class CreateTicketRequestContactsItem(msgspec.Struct, kw_only=True):
+class CreateTicketRequestContactsItem(msgspec.Struct, kw_only=True, dict=True):
     """CreateTicketRequestContactsItem"""
 
     email: str | None = None
@@ -3269,7 +3300,7 @@ class CreateTicketRequest_ContactsItem(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class CreateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True):
+class CreateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can create a Ticket Type Attribute"""
 
     allow_multiple_values: bool | None = None
@@ -3299,7 +3330,7 @@ class CreateTicketTypeAttributeRequest_(msgspec.Struct, kw_only=True):
     visible_to_contacts: bool | UnsetType | None = UNSET
 
 
-class CreateTicketTypeRequest(msgspec.Struct, kw_only=True):
+class CreateTicketTypeRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for creating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
     category: str | None = None
@@ -3319,7 +3350,7 @@ class CreateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     name: str | UnsetType | None = UNSET
 
 
-class CursorPages(msgspec.Struct, kw_only=True):
+class CursorPages(msgspec.Struct, kw_only=True, dict=True):
     """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
     next: StartingAfterPaging | None = None
@@ -3329,26 +3360,26 @@ class CursorPages(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class CustomActionFinished(msgspec.Struct, kw_only=True):
+class CustomActionFinished(msgspec.Struct, kw_only=True, dict=True):
     """Contains details about final status of the completed action for conversation part type <code>custom_action_finished</code>."""
 
     action: CustomActionFinishedAction | None = None
 
 
-class CustomActionFinishedAction(msgspec.Struct, kw_only=True):
+class CustomActionFinishedAction(msgspec.Struct, kw_only=True, dict=True):
     """CustomActionFinishedAction"""
 
     name: str | None = None
     result: str | None = None
 
 
-class CustomActionStarted(msgspec.Struct, kw_only=True):
+class CustomActionStarted(msgspec.Struct, kw_only=True, dict=True):
     """Contains details about name of the action that was initiated for conversation part type <code>custom_action_started</code>."""
 
     action: CustomActionStartedAction | None = None
 
 
-class CustomActionStartedAction(msgspec.Struct, kw_only=True):
+class CustomActionStartedAction(msgspec.Struct, kw_only=True, dict=True):
     """CustomActionStartedAction"""
 
     name: str | None = None
@@ -3379,7 +3410,7 @@ class CustomChannelContactInput(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class CustomChannelNotificationResponse(msgspec.Struct, kw_only=True):
+class CustomChannelNotificationResponse(msgspec.Struct, kw_only=True, dict=True):
     """CustomChannelNotificationResponse"""
 
     contact_id: str | int | None = None
@@ -3388,7 +3419,7 @@ class CustomChannelNotificationResponse(msgspec.Struct, kw_only=True):
     external_conversation_id: str | int | None = None
 
 
-class CustomObjectInstance(msgspec.Struct, kw_only=True):
+class CustomObjectInstance(msgspec.Struct, kw_only=True, dict=True):
     """A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom."""
 
     created_at: int | None = None
@@ -3401,7 +3432,7 @@ class CustomObjectInstance(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class CustomObjectInstanceDeleted(msgspec.Struct, kw_only=True):
+class CustomObjectInstanceDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted custom object instance object"""
 
     deleted: bool | None = None
@@ -3409,23 +3440,30 @@ class CustomObjectInstanceDeleted(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class CustomObjectInstanceList(msgspec.Struct, kw_only=True):
+class CustomObjectInstanceList(msgspec.Struct, kw_only=True, dict=True):
     """The list of associated custom object instances for a given reference attribute on the parent object."""
 
     instances: list[CustomObjectInstance | None] | None = None
     type: str | None = None
 
 
-class CustomObjectInstancesPaginatedList(msgspec.Struct, kw_only=True):
+class CustomObjectInstancesPaginatedList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of custom object instances."""
 
+    created_at: int | None = None
+    custom_attributes: dict[str, Any] | None = None
     data: list[CustomObjectInstance | None] | None = None
+    external_created_at: Any = None
+    external_id: str | int | None = None
+    external_updated_at: Any = None
+    id: str | int | None = None
     pages: Pages | None = None
     total_count: int | None = None
     type: str | None = None
+    updated_at: int | None = None
 
 
-class CustomerRequest(msgspec.Struct, kw_only=True):
+class CustomerRequest(msgspec.Struct, kw_only=True, dict=True):
     """CustomerRequest"""
 
     email: str | None = None
@@ -3433,7 +3471,7 @@ class CustomerRequest(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class DataAttribute(msgspec.Struct, kw_only=True):
+class DataAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes."""
 
     admin_id: str | int | None = None
@@ -3455,14 +3493,14 @@ class DataAttribute(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class DataAttributeList(msgspec.Struct, kw_only=True):
+class DataAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all data attributes belonging to a workspace for contacts or companies."""
 
     data: list[DataAttribute | None] | None = None
     type: str | None = None
 
 
-class DataConnector(msgspec.Struct, kw_only=True):
+class DataConnector(msgspec.Struct, kw_only=True, dict=True):
     """A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents."""
 
     created_at: str | None = None
@@ -3479,7 +3517,7 @@ class DataConnector(msgspec.Struct, kw_only=True):
     updated_by_admin_id: str | int | None = None
 
 
-class DataConnectorDetail(msgspec.Struct, kw_only=True):
+class DataConnectorDetail(msgspec.Struct, kw_only=True, dict=True):
     """Full detail view of a data connector, returned by GET /data_connectors/{id}. Includes configuration, data inputs, response fields, and object mappings."""
 
     audiences: list[str | None] | None = None
@@ -3512,7 +3550,7 @@ class DataConnectorDetail(msgspec.Struct, kw_only=True):
     validate_missing_attributes: bool | None = None
 
 
-class DataConnectorDetailDataInputsItem(msgspec.Struct, kw_only=True):
+class DataConnectorDetailDataInputsItem(msgspec.Struct, kw_only=True, dict=True):
     """DataConnectorDetailDataInputsItem"""
 
     default_value: str | None = None
@@ -3522,14 +3560,14 @@ class DataConnectorDetailDataInputsItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DataConnectorDetailHeadersItem(msgspec.Struct, kw_only=True):
+class DataConnectorDetailHeadersItem(msgspec.Struct, kw_only=True, dict=True):
     """DataConnectorDetailHeadersItem"""
 
     name: str | None = None
     value: str | None = None
 
 
-class DataConnectorDetailObjectMappingsItem(msgspec.Struct, kw_only=True):
+class DataConnectorDetailObjectMappingsItem(msgspec.Struct, kw_only=True, dict=True):
     """DataConnectorDetailObjectMappingsItem"""
 
     attribute_mappings: (
@@ -3542,7 +3580,9 @@ class DataConnectorDetailObjectMappingsItem(msgspec.Struct, kw_only=True):
     response_object_path: str | None = None
 
 
-class DataConnectorDetailObjectMappingsItemAttributeMappingsItem(msgspec.Struct, kw_only=True):
+class DataConnectorDetailObjectMappingsItemAttributeMappingsItem(
+    msgspec.Struct, kw_only=True, dict=True
+):
     """DataConnectorDetailObjectMappingsItemAttributeMappingsItem"""
 
     intercom_attribute_identifier: str | None = None
@@ -3550,14 +3590,16 @@ class DataConnectorDetailObjectMappingsItemAttributeMappingsItem(msgspec.Struct,
     response_attribute_path: str | None = None
 
 
-class DataConnectorDetailObjectMappingsItemReferenceMappingsItem(msgspec.Struct, kw_only=True):
+class DataConnectorDetailObjectMappingsItemReferenceMappingsItem(
+    msgspec.Struct, kw_only=True, dict=True
+):
     """DataConnectorDetailObjectMappingsItemReferenceMappingsItem"""
 
     intercom_attribute_identifier: str | None = None
     intercom_object_type: str | None = None
 
 
-class DataConnectorDetailResponseFieldsItem(msgspec.Struct, kw_only=True):
+class DataConnectorDetailResponseFieldsItem(msgspec.Struct, kw_only=True, dict=True):
     """DataConnectorDetailResponseFieldsItem"""
 
     example_value: Any = None
@@ -3566,7 +3608,7 @@ class DataConnectorDetailResponseFieldsItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DataConnectorExecutionResult(msgspec.Struct, kw_only=True):
+class DataConnectorExecutionResult(msgspec.Struct, kw_only=True, dict=True):
     """An execution result from a data connector HTTP request."""
 
     conversation_id: str | int | None = None
@@ -3588,7 +3630,7 @@ class DataConnectorExecutionResult(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DataConnectorExecutionResultList(msgspec.Struct, kw_only=True):
+class DataConnectorExecutionResultList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of data connector execution results."""
 
     data: list[DataConnectorExecutionResult | None] | None = None
@@ -3596,7 +3638,7 @@ class DataConnectorExecutionResultList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DataConnectorList(msgspec.Struct, kw_only=True):
+class DataConnectorList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of data connectors."""
 
     data: list[DataConnector | None] | None = None
@@ -3604,7 +3646,7 @@ class DataConnectorList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DataEvent(msgspec.Struct, kw_only=True):
+class DataEvent(msgspec.Struct, kw_only=True, dict=True):
     """Data events are used to notify Intercom of changes to your data."""
 
     created_at: int | None = None
@@ -3617,7 +3659,7 @@ class DataEvent(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class DataEventList(msgspec.Struct, kw_only=True):
+class DataEventList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of data events for the App."""
 
     events: list[DataEvent | None] | None = None
@@ -3625,7 +3667,7 @@ class DataEventList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DataEventSummary(msgspec.Struct, kw_only=True):
+class DataEventSummary(msgspec.Struct, kw_only=True, dict=True):
     """This will return a summary of data events for the App."""
 
     email: str | None = None
@@ -3636,7 +3678,7 @@ class DataEventSummary(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class DataEventSummaryItem(msgspec.Struct, kw_only=True):
+class DataEventSummaryItem(msgspec.Struct, kw_only=True, dict=True):
     """This will return a summary of a data event for the App."""
 
     count: int | None = None
@@ -3654,16 +3696,17 @@ class DataEventSummaryItem(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class DataExport(msgspec.Struct, kw_only=True):
+class DataExport(msgspec.Struct, kw_only=True, dict=True):
     """The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with..."""
 
     download_expires_at: str | None = None
     download_url: str | None = None
+    job_identfier: str | None = None
     job_identifier: str | None = None
     status: str | None = None
 
 
-class DataExportCsv(msgspec.Struct, kw_only=True):
+class DataExportCsv(msgspec.Struct, kw_only=True, dict=True):
     """A CSV output file"""
 
     company_id: str | int | None = None
@@ -3694,7 +3737,7 @@ class DataExportCsv(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class DeleteOfficeHoursExceptionResponse(msgspec.Struct, kw_only=True):
+class DeleteOfficeHoursExceptionResponse(msgspec.Struct, kw_only=True, dict=True):
     """DeleteOfficeHoursExceptionResponse"""
 
     deleted: bool | None = None
@@ -3702,7 +3745,7 @@ class DeleteOfficeHoursExceptionResponse(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeleteOfficeHoursScheduleResponse(msgspec.Struct, kw_only=True):
+class DeleteOfficeHoursScheduleResponse(msgspec.Struct, kw_only=True, dict=True):
     """DeleteOfficeHoursScheduleResponse"""
 
     deleted: bool | None = None
@@ -3710,7 +3753,7 @@ class DeleteOfficeHoursScheduleResponse(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedArticleObject(msgspec.Struct, kw_only=True):
+class DeletedArticleObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     deleted: bool | None = None
@@ -3718,7 +3761,7 @@ class DeletedArticleObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedCollectionObject(msgspec.Struct, kw_only=True):
+class DeletedCollectionObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     deleted: bool | None = None
@@ -3726,7 +3769,7 @@ class DeletedCollectionObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedCompanyObject(msgspec.Struct, kw_only=True):
+class DeletedCompanyObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     deleted: bool | None = None
@@ -3734,7 +3777,7 @@ class DeletedCompanyObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedConversationItem(msgspec.Struct, kw_only=True):
+class DeletedConversationItem(msgspec.Struct, kw_only=True, dict=True):
     """A deleted conversation record containing its ID, metrics retained status and deletion timestamp."""
 
     deleted_at: int | None = None
@@ -3743,7 +3786,7 @@ class DeletedConversationItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DeletedConversationList(msgspec.Struct, kw_only=True):
+class DeletedConversationList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of deleted conversation IDs."""
 
     conversations: list[DeletedConversationItem | None] | None = None
@@ -3752,7 +3795,7 @@ class DeletedConversationList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class DeletedDataConnectorObject(msgspec.Struct, kw_only=True):
+class DeletedDataConnectorObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a data connector is deleted."""
 
     deleted: bool | None = None
@@ -3760,7 +3803,7 @@ class DeletedDataConnectorObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedHelpCenterRedirectObject(msgspec.Struct, kw_only=True):
+class DeletedHelpCenterRedirectObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a redirect is deleted."""
 
     deleted: bool | None = None
@@ -3768,7 +3811,7 @@ class DeletedHelpCenterRedirectObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedInternalArticleObject(msgspec.Struct, kw_only=True):
+class DeletedInternalArticleObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     deleted: bool | None = None
@@ -3776,7 +3819,7 @@ class DeletedInternalArticleObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DeletedObject(msgspec.Struct, kw_only=True):
+class DeletedObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     deleted: bool | None = None
@@ -3784,14 +3827,14 @@ class DeletedObject(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class DetachContactFromConversationRequest(msgspec.Struct, kw_only=True):
+class DetachContactFromConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """DetachContactFromConversationRequest"""
 
     admin_id: str | int | None = None
     customer: DetachContactFromConversationRequestCustomer | None = None
 
 
-class DetachContactFromConversationRequestCustomer(msgspec.Struct, kw_only=True):
+class DetachContactFromConversationRequestCustomer(msgspec.Struct, kw_only=True, dict=True):
     """DetachContactFromConversationRequestCustomer"""
 
     intercom_user_id: str | int | None = None
@@ -3822,7 +3865,7 @@ class DetachTagFromTicketRequest(msgspec.Struct, kw_only=True):
     admin_id: str | int | UnsetType | None = UNSET
 
 
-class EmailAddressHeader(msgspec.Struct, kw_only=True):
+class EmailAddressHeader(msgspec.Struct, kw_only=True, dict=True):
     """Contains data for an email address header for a conversation part that was sent as an email."""
 
     email_address: str | None = None
@@ -3830,14 +3873,14 @@ class EmailAddressHeader(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class EmailList(msgspec.Struct, kw_only=True):
+class EmailList(msgspec.Struct, kw_only=True, dict=True):
     """A list of email settings"""
 
     data: list[EmailSetting | None] | None = None
     type: str | None = None
 
 
-class EmailMessageMetadata(msgspec.Struct, kw_only=True):
+class EmailMessageMetadata(msgspec.Struct, kw_only=True, dict=True):
     """Contains metadata if the message was sent as an email"""
 
     email_address_headers: list[EmailAddressHeader | None] | None = None
@@ -3845,7 +3888,7 @@ class EmailMessageMetadata(msgspec.Struct, kw_only=True):
     subject: str | None = None
 
 
-class EmailSetting(msgspec.Struct, kw_only=True):
+class EmailSetting(msgspec.Struct, kw_only=True, dict=True):
     """Represents a sender email address configuration"""
 
     brand_id: str | int | None = None
@@ -3888,7 +3931,7 @@ class EnqueueCreateTicketRequestContactsItem(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class Error(msgspec.Struct, kw_only=True):
+class Error(msgspec.Struct, kw_only=True, dict=True):
     """The API will return an Error List for a failed request, which will contain one or more Error objects."""
 
     errors: list[ErrorErrorsItem | None] | None = None
@@ -3896,7 +3939,7 @@ class Error(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class ErrorErrorsItem(msgspec.Struct, kw_only=True):
+class ErrorErrorsItem(msgspec.Struct, kw_only=True, dict=True):
     """ErrorErrorsItem"""
 
     code: str | None = None
@@ -3904,50 +3947,78 @@ class ErrorErrorsItem(msgspec.Struct, kw_only=True):
     message: str | None = None
 
 
-class EventDetails(msgspec.Struct, kw_only=True):
+class EventDetails(msgspec.Struct, kw_only=True, dict=True):
     """Event details of Workflow & actions"""
 
     action: EventDetailsAction | None = None
     attribute: EventDetailsAttribute | None = None
+    call_id: str | int | None = None
+    current_priority: str | None = None
+    current_sla_status: str | None = None
+    custom_until_time: str | None = None
     event: EventDetailsEvent | None = None
+    previous_priority: str | None = None
+    sla_definition: EventDetailsSlaDefinition | None = None
+    sla_name: str | None = None
+    sla_states: dict[str, EventDetailsSlaStatesValue | None] | None = None
+    sla_target_type: str | None = None
+    tags_added: list[str | None] | None = None
+    tags_removed: list[str | None] | None = None
+    until: str | None = None
     value: EventDetailsValue | None = None
     workflow: EventDetailsWorkflow | None = None
 
 
-class EventDetailsAction(msgspec.Struct, kw_only=True):
+class EventDetailsAction(msgspec.Struct, kw_only=True, dict=True):
     """EventDetailsAction"""
 
     name: str | None = None
     result: str | None = None
 
 
-class EventDetailsAttribute(msgspec.Struct, kw_only=True):
+class EventDetailsAttribute(msgspec.Struct, kw_only=True, dict=True):
     """EventDetailsAttribute"""
 
     name: str | None = None
 
 
-class EventDetailsEvent(msgspec.Struct, kw_only=True):
+class EventDetailsEvent(msgspec.Struct, kw_only=True, dict=True):
     """EventDetailsEvent"""
 
     result: str | None = None
     type: str | None = None
 
 
-class EventDetailsValue(msgspec.Struct, kw_only=True):
+class EventDetailsSlaDefinition(msgspec.Struct, kw_only=True, dict=True):
+    """EventDetailsSlaDefinition"""
+
+    first_reply_time: int | None = None
+    next_reply_time: int | None = None
+    resolution_time: int | None = None
+    time_to_close: int | None = None
+
+
+class EventDetailsSlaStatesValue(msgspec.Struct, kw_only=True, dict=True):
+    """EventDetailsSlaStatesValue"""
+
+    seconds_remaining: int | None = None
+    status: str | None = None
+
+
+class EventDetailsValue(msgspec.Struct, kw_only=True, dict=True):
     """EventDetailsValue"""
 
     name: str | None = None
     previous: str | None = None
 
 
-class EventDetailsWorkflow(msgspec.Struct, kw_only=True):
+class EventDetailsWorkflow(msgspec.Struct, kw_only=True, dict=True):
     """EventDetailsWorkflow"""
 
     name: str | None = None
 
 
-class ExternalPage(msgspec.Struct, kw_only=True):
+class ExternalPage(msgspec.Struct, kw_only=True, dict=True):
     """External pages that you have added to your Fin Content Library."""
 
     ai_agent_availability: bool | None = None
@@ -3967,7 +4038,7 @@ class ExternalPage(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class ExternalPagesList(msgspec.Struct, kw_only=True):
+class ExternalPagesList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of external pages for the App."""
 
     data: list[ExternalPage | None] | None = None
@@ -3976,7 +4047,7 @@ class ExternalPagesList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class FileAttribute(msgspec.Struct, kw_only=True):
+class FileAttribute(msgspec.Struct, kw_only=True, dict=True):
     """The value describing a file upload set for a custom attribute"""
 
     content_type: str | None = None
@@ -3988,7 +4059,7 @@ class FileAttribute(msgspec.Struct, kw_only=True):
     width: int | None = None
 
 
-class FinAgentAttachment(msgspec.Struct, kw_only=True):
+class FinAgentAttachment(msgspec.Struct, kw_only=True, dict=True):
     """An attachment object representing a file or URL attachment included with a message. Attachments can be used to provide additional context to Fin."""
 
     content_type: str | None = None
@@ -4008,26 +4079,26 @@ class FinAgentAttachmentInput(msgspec.Struct, kw_only=True):
     url: str | UnsetType | None = UNSET
 
 
-class FinAgentAttributeErrors(msgspec.Struct, kw_only=True):
+class FinAgentAttributeErrors(msgspec.Struct, kw_only=True, dict=True):
     """Contains error details if any user or conversation attribute updates failed."""
 
     conversation: FinAgentAttributeErrorsConversation | None = None
     user: FinAgentAttributeErrorsUser | None = None
 
 
-class FinAgentAttributeErrorsConversation(msgspec.Struct, kw_only=True):
+class FinAgentAttributeErrorsConversation(msgspec.Struct, kw_only=True, dict=True):
     """Conversation-related attribute errors."""
 
     attributes: dict[str, str | None] | None = None
 
 
-class FinAgentAttributeErrorsUser(msgspec.Struct, kw_only=True):
+class FinAgentAttributeErrorsUser(msgspec.Struct, kw_only=True, dict=True):
     """User-related attribute errors."""
 
     attributes: dict[str, str | None] | None = None
 
 
-class FinAgentConversationMetadata(msgspec.Struct, kw_only=True):
+class FinAgentConversationMetadata(msgspec.Struct, kw_only=True, dict=True):
     """Metadata about the conversation, including history and attributes."""
 
     attributes: dict[str, Any] | None = None
@@ -4041,7 +4112,7 @@ class FinAgentConversationMetadataInput(msgspec.Struct, kw_only=True):
     history: list[FinAgentMessageInput] | UnsetType | None = UNSET
 
 
-class FinAgentCsatRequestedEvent(msgspec.Struct, kw_only=True):
+class FinAgentCsatRequestedEvent(msgspec.Struct, kw_only=True, dict=True):
     """Event fired when Fin asks the user to rate the conversation. Delivered via webhooks or SSE."""
 
     conversation_id: str | int | None = None
@@ -4051,13 +4122,13 @@ class FinAgentCsatRequestedEvent(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class FinAgentCsatRequestedEventCsat(msgspec.Struct, kw_only=True):
+class FinAgentCsatRequestedEventCsat(msgspec.Struct, kw_only=True, dict=True):
     """The rating survey to present to the user."""
 
     options: list[FinAgentCsatRequestedEventCsatOptionsItem | None] | None = None
 
 
-class FinAgentCsatRequestedEventCsatOptionsItem(msgspec.Struct, kw_only=True):
+class FinAgentCsatRequestedEventCsatOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """FinAgentCsatRequestedEventCsatOptionsItem"""
 
     emoji: str | None = None
@@ -4065,7 +4136,7 @@ class FinAgentCsatRequestedEventCsatOptionsItem(msgspec.Struct, kw_only=True):
     label: str | None = None
 
 
-class FinAgentMessage(msgspec.Struct, kw_only=True):
+class FinAgentMessage(msgspec.Struct, kw_only=True, dict=True):
     """A message exchanged within a Fin Agent conversation."""
 
     author: str | None = None
@@ -4083,7 +4154,7 @@ class FinAgentMessageInput(msgspec.Struct, kw_only=True):
     timestamp_ms: str | UnsetType | None = UNSET
 
 
-class FinAgentRepliedEvent(msgspec.Struct, kw_only=True):
+class FinAgentRepliedEvent(msgspec.Struct, kw_only=True, dict=True):
     """Event fired when Fin replies to a user. Delivered via webhooks or SSE."""
 
     conversation_id: str | int | None = None
@@ -4095,7 +4166,7 @@ class FinAgentRepliedEvent(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class FinAgentRepliedEventMessage(msgspec.Struct, kw_only=True):
+class FinAgentRepliedEventMessage(msgspec.Struct, kw_only=True, dict=True):
     """Fin's answer to the user's query."""
 
     author: str | None = None
@@ -4104,7 +4175,7 @@ class FinAgentRepliedEventMessage(msgspec.Struct, kw_only=True):
     timestamp_ms: str | None = None
 
 
-class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True):
+class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True, dict=True):
     """SSE-only event fired during streaming reply generation. Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta)."""
 
     chunk_index: int | None = None
@@ -4116,7 +4187,7 @@ class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True):
     stream_id: str | int | None = None
 
 
-class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True):
+class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True, dict=True):
     """Event fired when Fin's status changes during a conversation. Delivered via webhooks or SSE."""
 
     conversation_id: str | int | None = None
@@ -4127,7 +4198,7 @@ class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class FinAgentUser(msgspec.Struct, kw_only=True):
+class FinAgentUser(msgspec.Struct, kw_only=True, dict=True):
     """A user object representing the user in a Fin Agent conversation."""
 
     attributes: dict[str, Any] | None = None
@@ -4145,7 +4216,7 @@ class FinAgentUserInput(msgspec.Struct, kw_only=True):
     name: str | UnsetType | None = UNSET
 
 
-class GroupContent(msgspec.Struct, kw_only=True):
+class GroupContent(msgspec.Struct, kw_only=True, dict=True):
     """The Content of a Group."""
 
     description: str | None = None
@@ -4161,7 +4232,7 @@ class GroupContentInput(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class GroupTranslatedContent(msgspec.Struct, kw_only=True):
+class GroupTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
     """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
 
     ar: GroupContent | None = None
@@ -4247,7 +4318,7 @@ class GroupTranslatedContentInput(msgspec.Struct, kw_only=True):
     zh_TW: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-TW")
 
 
-class HandlingEvent(msgspec.Struct, kw_only=True):
+class HandlingEvent(msgspec.Struct, kw_only=True, dict=True):
     """A pause or resume event for a conversation"""
 
     reason: str | None = None
@@ -4256,13 +4327,13 @@ class HandlingEvent(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class HandlingEventList(msgspec.Struct, kw_only=True):
+class HandlingEventList(msgspec.Struct, kw_only=True, dict=True):
     """A list of handling events for a conversation"""
 
     handling_events: list[HandlingEvent | None] | None = None
 
 
-class HelpCenter(msgspec.Struct, kw_only=True):
+class HelpCenter(msgspec.Struct, kw_only=True, dict=True):
     """Help Centers contain collections"""
 
     created_at: int | None = None
@@ -4278,14 +4349,14 @@ class HelpCenter(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class HelpCenterList(msgspec.Struct, kw_only=True):
+class HelpCenterList(msgspec.Struct, kw_only=True, dict=True):
     """A list of Help Centers belonging to the App"""
 
     data: list[HelpCenter | None] | None = None
     type: str | None = None
 
 
-class HelpCenterRedirect(msgspec.Struct, kw_only=True):
+class HelpCenterRedirect(msgspec.Struct, kw_only=True, dict=True):
     """A redirect maps a source URL (from_url) to an article or collection within a help center, so that links to old or external URLs resolve to live content."""
 
     created_at: int | None = None
@@ -4299,7 +4370,7 @@ class HelpCenterRedirect(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class HelpCenterRedirectList(msgspec.Struct, kw_only=True):
+class HelpCenterRedirectList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of redirects for the help center."""
 
     data: list[HelpCenterRedirect | None] | None = None
@@ -4308,7 +4379,7 @@ class HelpCenterRedirectList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class InternalArticle(msgspec.Struct, kw_only=True):
+class InternalArticle(msgspec.Struct, kw_only=True, dict=True):
     """The Internal Articles API is a central place to gather all information and take actions on your internal articles."""
 
     ai_chatbot_availability: bool | None = None
@@ -4319,15 +4390,17 @@ class InternalArticle(msgspec.Struct, kw_only=True):
     body: str | None = None
     body_markdown: str | None = None
     created_at: int | None = None
+    folder_id: str | int | None = None
     id: str | int | None = None
     locale: str | None = None
     owner_id: str | int | None = None
+    tags: Tags | None = None
     title: str | None = None
     type: str | None = None
     updated_at: int | None = None
 
 
-class InternalArticleList(msgspec.Struct, kw_only=True):
+class InternalArticleList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of internal articles for the App."""
 
     data: list[InternalArticleListItem | None] | None = None
@@ -4336,7 +4409,7 @@ class InternalArticleList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class InternalArticleListItem(msgspec.Struct, kw_only=True):
+class InternalArticleListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your internal articles when you list them."""
 
     ai_chatbot_availability: bool | None = None
@@ -4347,15 +4420,17 @@ class InternalArticleListItem(msgspec.Struct, kw_only=True):
     body: str | None = None
     body_markdown: str | None = None
     created_at: int | None = None
+    folder_id: str | int | None = None
     id: str | int | None = None
     locale: str | None = None
     owner_id: str | int | None = None
+    tags: Tags | None = None
     title: str | None = None
     type: str | None = None
     updated_at: int | None = None
 
 
-class InternalArticleSearchResponse(msgspec.Struct, kw_only=True):
+class InternalArticleSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """The results of an Internal Article search"""
 
     data: InternalArticleSearchResponseData | None = None
@@ -4364,13 +4439,13 @@ class InternalArticleSearchResponse(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class InternalArticleSearchResponseData(msgspec.Struct, kw_only=True):
+class InternalArticleSearchResponseData(msgspec.Struct, kw_only=True, dict=True):
     """An object containing the results of the search."""
 
     internal_articles: list[InternalArticle | None] | None = None
 
 
-class IpAllowlist(msgspec.Struct, kw_only=True):
+class IpAllowlist(msgspec.Struct, kw_only=True, dict=True):
     """IP allowlist settings for the workspace."""
 
     enabled: bool | None = None
@@ -4386,7 +4461,7 @@ class IpAllowlistInput(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class Jobs(msgspec.Struct, kw_only=True):
+class Jobs(msgspec.Struct, kw_only=True, dict=True):
     """Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports."""
 
     id: str | int | None = None
@@ -4404,7 +4479,7 @@ class LinkConversationToTicketRequest(msgspec.Struct, kw_only=True):
     conversation_id: str | int | UnsetType | None = UNSET
 
 
-class LinkedObject(msgspec.Struct, kw_only=True):
+class LinkedObject(msgspec.Struct, kw_only=True, dict=True):
     """A linked conversation or ticket."""
 
     category: str | None = None
@@ -4412,7 +4487,7 @@ class LinkedObject(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class LinkedObjectList(msgspec.Struct, kw_only=True):
+class LinkedObjectList(msgspec.Struct, kw_only=True, dict=True):
     """An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned."""
 
     data: list[LinkedObject | None] | None = None
@@ -4427,14 +4502,14 @@ class ListCallsWithTranscriptsRequest(msgspec.Struct, kw_only=True):
     conversation_ids: list[str] | UnsetType | None = UNSET
 
 
-class ListCallsWithTranscriptsResponse(msgspec.Struct, kw_only=True):
+class ListCallsWithTranscriptsResponse(msgspec.Struct, kw_only=True, dict=True):
     """ListCallsWithTranscriptsResponse"""
 
     data: list[ListCallsWithTranscriptsResponseDataItem | None] | None = None
     type: str | None = None
 
 
-class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True):
+class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
     """ListCallsWithTranscriptsResponseDataItem"""
 
     admin_id: str | int | None = None
@@ -4444,15 +4519,19 @@ class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True):
     conversation_id: str | int | None = None
     created_at: str | int | None = None
     direction: str | None = None
+    duration: int | None = None
     ended_at: str | int | None = None
     ended_reason: str | None = None
     fin_recording_url: str | None = None
     fin_transcription_url: str | None = None
+    hold_time: int | None = None
     id: str | int | None = None
     initiated_at: str | int | None = None
     phone: str | None = None
+    queue_time: int | None = None
     recording_url: str | None = None
     state: str | None = None
+    talk_time: int | None = None
     transcript: list[dict[str, Any] | None] | None = None
     transcript_status: str | None = None
     transcription_url: str | None = None
@@ -4460,7 +4539,7 @@ class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True):
     updated_at: str | int | None = None
 
 
-class Macro(msgspec.Struct, kw_only=True):
+class Macro(msgspec.Struct, kw_only=True, dict=True):
     """A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations."""
 
     available_on: list[str | None] | None = None
@@ -4475,7 +4554,7 @@ class Macro(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class MacroList(msgspec.Struct, kw_only=True):
+class MacroList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of macros (saved replies) in the workspace."""
 
     data: list[Macro | None] | None = None
@@ -4494,74 +4573,7 @@ class ManageConversationRequest(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class MergeContactResponse(msgspec.Struct, kw_only=True):
-    """MergeContactResponse"""
-
-    android_app_name: str | None = None
-    android_app_version: str | None = None
-    android_device: str | None = None
-    android_last_seen_at: int | None = None
-    android_os_version: str | None = None
-    android_sdk_version: str | None = None
-    avatar: MergeContactResponseAvatar | None = None
-    browser: str | None = None
-    browser_language: str | None = None
-    browser_version: str | None = None
-    companies: ContactCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_domain: str | None = None
-    enabled_push_messaging: bool | None = None
-    external_id: str | int | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
-    ios_app_name: str | None = None
-    ios_app_version: str | None = None
-    ios_device: str | None = None
-    ios_last_seen_at: int | None = None
-    ios_os_version: str | None = None
-    ios_sdk_version: str | None = None
-    language_override: str | None = None
-    last_contacted_at: int | None = None
-    last_email_clicked_at: int | None = None
-    last_email_opened_at: int | None = None
-    last_replied_at: int | None = None
-    last_seen_at: int | None = None
-    location: ContactLocation | None = None
-    marked_email_as_spam: bool | None = None
-    merge_history: list[MergeHistoryItem | None] | None = None
-    name: str | None = None
-    notes: ContactNotes | None = None
-    opted_in_subscription_types: dict[str, Any] | None = None
-    opted_out_subscription_types: dict[str, Any] | None = None
-    os: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    referrer: Any = None
-    role: str | None = None
-    signed_up_at: int | None = None
-    social_profiles: ContactSocialProfiles | None = None
-    tags: ContactTags | None = None
-    type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
-    utm_campaign: Any = None
-    utm_content: Any = None
-    utm_medium: Any = None
-    utm_source: Any = None
-    utm_term: Any = None
-    workspace_id: str | int | None = None
-
-
-class MergeContactResponseAvatar(msgspec.Struct, kw_only=True):
-    """MergeContactResponseAvatar"""
-
-    image_url: str | None = None
-    type: str | None = None
-
-
-class MergeContactsRequest(msgspec.Struct, kw_only=True):
+class MergeContactsRequest(msgspec.Struct, kw_only=True, dict=True):
     """Merge contact data."""
 
     from_: str | None = msgspec.field(default=None, name="from")
@@ -4577,7 +4589,7 @@ class MergeContactsRequest_(msgspec.Struct, kw_only=True):
     skip_duplicate_validation: bool | UnsetType | None = UNSET
 
 
-class MergeConversationsRequest(msgspec.Struct, kw_only=True):
+class MergeConversationsRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload to merge a secondary conversation into a primary conversation."""
 
     merge_into_conversation_id: str | int | None = None
@@ -4589,7 +4601,7 @@ class MergeConversationsRequest_(msgspec.Struct, kw_only=True):
     merge_into_conversation_id: str | int | UnsetType | None = UNSET
 
 
-class MergeHistoryItem(msgspec.Struct, kw_only=True):
+class MergeHistoryItem(msgspec.Struct, kw_only=True, dict=True):
     """A record of a contact that was merged into another contact."""
 
     merged_at: int | None = None
@@ -4598,7 +4610,7 @@ class MergeHistoryItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class MergeHistoryList(msgspec.Struct, kw_only=True):
+class MergeHistoryList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of merge history entries for a contact."""
 
     data: list[MergeHistoryItem | None] | None = None
@@ -4607,7 +4619,7 @@ class MergeHistoryList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class Message(msgspec.Struct, kw_only=True):
+class Message(msgspec.Struct, kw_only=True, dict=True):
     """Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact."""
 
     body: str | None = None
@@ -4615,19 +4627,30 @@ class Message(msgspec.Struct, kw_only=True):
     created_at: int | None = None
     id: str | int | None = None
     message_type: str | None = None
-    owner: dict[str, Any] | None = None
+    owner: MessageOwner | None = None
     subject: str | None = None
     type: str | None = None
 
 
-class Metadata(msgspec.Struct, kw_only=True):
+class MessageOwner(msgspec.Struct, kw_only=True, dict=True):
+    """MessageOwner"""
+
+    away_mode_enabled: bool | None = None
+    away_mode_reassign: bool | None = None
+    email: str | None = None
+    id: str | int | None = None
+    name: str | None = None
+    type: str | None = None
+
+
+class Metadata(msgspec.Struct, kw_only=True, dict=True):
     """Metadata for a conversation part"""
 
     quick_reply_options: list[MetadataQuickReplyOptionsItem | None] | None = None
     quick_reply_uuid: str | None = None
 
 
-class MetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True):
+class MetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """MetadataQuickReplyOptionsItem"""
 
     text: str | None = None
@@ -4635,7 +4658,7 @@ class MetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True):
     uuid: str | None = None
 
 
-class MultipleFilterSearchRequest(msgspec.Struct, kw_only=True):
+class MultipleFilterSearchRequest(msgspec.Struct, kw_only=True, dict=True):
     """Search using Intercoms Search APIs with more than one filter."""
 
     operator: str | None = None
@@ -4649,7 +4672,7 @@ class MultipleFilterSearchRequest_(msgspec.Struct, kw_only=True):
     value: Any | UnsetType | None = UNSET
 
 
-class NewsItem(msgspec.Struct, kw_only=True):
+class NewsItem(msgspec.Struct, kw_only=True, dict=True):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
     body: str | None = None
@@ -4668,7 +4691,7 @@ class NewsItem(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class NewsItemRequest(msgspec.Struct, kw_only=True):
+class NewsItemRequest(msgspec.Struct, kw_only=True, dict=True):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
     body: str | None = None
@@ -4694,7 +4717,7 @@ class NewsItemRequest_(msgspec.Struct, kw_only=True):
     title: str | UnsetType | None = UNSET
 
 
-class Newsfeed(msgspec.Struct, kw_only=True):
+class Newsfeed(msgspec.Struct, kw_only=True, dict=True):
     """A newsfeed is a collection of news items, targeted to a specific audience. Newsfeeds currently cannot be edited through the API, please refer to this article to set up your newsfeeds in Intercom."""
 
     created_at: int | None = None
@@ -4704,7 +4727,7 @@ class Newsfeed(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class NewsfeedAssignment(msgspec.Struct, kw_only=True):
+class NewsfeedAssignment(msgspec.Struct, kw_only=True, dict=True):
     """Assigns a news item to a newsfeed."""
 
     newsfeed_id: str | int | None = None
@@ -4718,7 +4741,7 @@ class NewsfeedAssignmentInput(msgspec.Struct, kw_only=True):
     published_at: int | UnsetType | None = UNSET
 
 
-class Note(msgspec.Struct, kw_only=True):
+class Note(msgspec.Struct, kw_only=True, dict=True):
     """Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both."""
 
     author: Admin | None = None
@@ -4730,21 +4753,21 @@ class Note(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class NoteCompany(msgspec.Struct, kw_only=True):
+class NoteCompany(msgspec.Struct, kw_only=True, dict=True):
     """Represents the company that the note was created about."""
 
     id: str | int | None = None
     type: str | None = None
 
 
-class NoteContact(msgspec.Struct, kw_only=True):
+class NoteContact(msgspec.Struct, kw_only=True, dict=True):
     """Represents the contact that the note was created about."""
 
     id: str | int | None = None
     type: str | None = None
 
 
-class NoteList(msgspec.Struct, kw_only=True):
+class NoteList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of notes associated with a contact or a company."""
 
     data: list[Note | None] | None = None
@@ -4780,7 +4803,7 @@ class NotifyQuickReplySelectedRequest(msgspec.Struct, kw_only=True):
     quick_reply_option_id: str | int | UnsetType | None = UNSET
 
 
-class OfficeHoursException(msgspec.Struct, kw_only=True):
+class OfficeHoursException(msgspec.Struct, kw_only=True, dict=True):
     """An exception overrides a schedule's regular hours on a specific date, such as a public holiday."""
 
     created_at: int | None = None
@@ -4795,14 +4818,14 @@ class OfficeHoursException(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class OfficeHoursExceptionList(msgspec.Struct, kw_only=True):
+class OfficeHoursExceptionList(msgspec.Struct, kw_only=True, dict=True):
     """A list of office hours exceptions."""
 
     data: list[OfficeHoursException | None] | None = None
     type: str | None = None
 
 
-class OfficeHoursSchedule(msgspec.Struct, kw_only=True):
+class OfficeHoursSchedule(msgspec.Struct, kw_only=True, dict=True):
     """An office hours schedule defines the recurring weekly hours during which the workspace is open."""
 
     created_at: int | None = None
@@ -4815,14 +4838,14 @@ class OfficeHoursSchedule(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class OfficeHoursScheduleList(msgspec.Struct, kw_only=True):
+class OfficeHoursScheduleList(msgspec.Struct, kw_only=True, dict=True):
     """A list of office hours schedules."""
 
     data: list[OfficeHoursSchedule | None] | None = None
     type: str | None = None
 
 
-class OfficeHoursTimeInterval(msgspec.Struct, kw_only=True):
+class OfficeHoursTimeInterval(msgspec.Struct, kw_only=True, dict=True):
     """A single open interval. For schedules, start_minute and end_minute are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080."""
 
     day_of_week: int | None = None
@@ -4838,34 +4861,34 @@ class OfficeHoursTimeIntervalInput(msgspec.Struct, kw_only=True):
     start_minute: int | UnsetType | None = UNSET
 
 
-class OpenConversationRequest(msgspec.Struct, kw_only=True):
+class OpenConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to open a conversation"""
 
     admin_id: str | int | None = None
     message_type: str | None = None
 
 
-class OperatorWorkflowEvent(msgspec.Struct, kw_only=True):
+class OperatorWorkflowEvent(msgspec.Struct, kw_only=True, dict=True):
     """Contains details about name of the workflow for conversation part type <code>operator_workflow_event</code>."""
 
     event: OperatorWorkflowEventEvent | None = None
     workflow: OperatorWorkflowEventWorkflow | None = None
 
 
-class OperatorWorkflowEventEvent(msgspec.Struct, kw_only=True):
+class OperatorWorkflowEventEvent(msgspec.Struct, kw_only=True, dict=True):
     """OperatorWorkflowEventEvent"""
 
     result: str | None = None
     type: str | None = None
 
 
-class OperatorWorkflowEventWorkflow(msgspec.Struct, kw_only=True):
+class OperatorWorkflowEventWorkflow(msgspec.Struct, kw_only=True, dict=True):
     """OperatorWorkflowEventWorkflow"""
 
     name: str | None = None
 
 
-class PagesLink(msgspec.Struct, kw_only=True):
+class PagesLink(msgspec.Struct, kw_only=True, dict=True):
     """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
 
     next: str | None = None
@@ -4875,7 +4898,7 @@ class PagesLink(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class PaginatedResponse(msgspec.Struct, kw_only=True):
+class PaginatedResponse(msgspec.Struct, kw_only=True, dict=True):
     """Paginated Response"""
 
     data: list[PaginatedResponseDataItem | None] | None = None
@@ -4884,7 +4907,7 @@ class PaginatedResponse(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class PaginatedResponseDataItem(msgspec.Struct, kw_only=True):
+class PaginatedResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
     """PaginatedResponseDataItem"""
 
     body: str | None = None
@@ -4904,7 +4927,7 @@ class PaginatedResponseDataItem(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class PartAttachment(msgspec.Struct, kw_only=True):
+class PartAttachment(msgspec.Struct, kw_only=True, dict=True):
     """The file attached to a part"""
 
     content_type: str | None = None
@@ -4916,7 +4939,7 @@ class PartAttachment(msgspec.Struct, kw_only=True):
     width: int | None = None
 
 
-class PhoneSwitch(msgspec.Struct, kw_only=True):
+class PhoneSwitch(msgspec.Struct, kw_only=True, dict=True):
     """Phone Switch Response"""
 
     phone: str | None = None
@@ -4924,7 +4947,7 @@ class PhoneSwitch(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class Predicate(msgspec.Struct, kw_only=True):
+class Predicate(msgspec.Struct, kw_only=True, dict=True):
     """A condition used to filter contacts in an audience."""
 
     attribute: str | None = None
@@ -4942,7 +4965,7 @@ class PredicateInput(msgspec.Struct, kw_only=True):
     value: str | UnsetType | None = UNSET
 
 
-class PublishArticleDraftRequest(msgspec.Struct, kw_only=True):
+class PublishArticleDraftRequest(msgspec.Struct, kw_only=True, dict=True):
     """Optional body for publishing a staged article draft. On a single-language workspace the body can be omitted."""
 
     locales: list[str | None] | None = None
@@ -4954,7 +4977,7 @@ class PublishArticleDraftRequest_(msgspec.Struct, kw_only=True):
     locales: list[str] | UnsetType | None = UNSET
 
 
-class QuickReplyOption(msgspec.Struct, kw_only=True):
+class QuickReplyOption(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
@@ -4968,7 +4991,7 @@ class QuickReplyOptionInput(msgspec.Struct, kw_only=True):
     uuid: str | UnsetType | None = UNSET
 
 
-class Recipient(msgspec.Struct, kw_only=True):
+class Recipient(msgspec.Struct, kw_only=True, dict=True):
     """A recipient of a message"""
 
     id: str | int | None = None
@@ -4988,7 +5011,7 @@ class RecipientInput(msgspec.Struct, kw_only=True):
     user_id: str | int | UnsetType | None = UNSET
 
 
-class RedactConversationRequest(msgspec.Struct, kw_only=True):
+class RedactConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """RedactConversationRequest"""
 
     conversation_id: str | int | None = None
@@ -5006,14 +5029,14 @@ class RedactConversationRequest_(msgspec.Struct, kw_only=True):
     type: str | UnsetType | None = UNSET
 
 
-class Reference(msgspec.Struct, kw_only=True):
+class Reference(msgspec.Struct, kw_only=True, dict=True):
     """reference to another object"""
 
     id: str | int | None = None
     type: str | None = None
 
 
-class RegisterFinVoiceCallRequest(msgspec.Struct, kw_only=True):
+class RegisterFinVoiceCallRequest(msgspec.Struct, kw_only=True, dict=True):
     """Register a Fin Voice call with Intercom"""
 
     call_id: str | int | None = None
@@ -5031,7 +5054,7 @@ class RegisterFinVoiceCallRequest_(msgspec.Struct, kw_only=True):
     source: str | UnsetType | None = UNSET
 
 
-class ReplyConversationRequest(msgspec.Struct, kw_only=True):
+class ReplyConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """One of: contact_reply_conversation_request, admin_reply_conversation_request."""
 
     admin_id: str | int | None = None
@@ -5044,11 +5067,12 @@ class ReplyConversationRequest(msgspec.Struct, kw_only=True):
     message_type: str | None = None
     reply_options: Any = None
     skip_notifications: bool | None = None
+    skip_unsnooze: bool | None = None
     type: str | None = None
     user_id: str | int | None = None
 
 
-class ReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
+class ReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
     """Quick Reply Option"""
 
     text: str | None = None
@@ -5068,6 +5092,7 @@ class ReplyConversationRequest_(msgspec.Struct, kw_only=True):
     message_type: str | UnsetType | None = UNSET
     reply_options: Any | UnsetType | None = UNSET
     skip_notifications: bool | UnsetType | None = UNSET
+    skip_unsnooze: bool | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
 
@@ -5113,7 +5138,7 @@ class ReplyToFinRequest(msgspec.Struct, kw_only=True):
     user: FinAgentUserInput | UnsetType | None = UNSET
 
 
-class ReplyToFinResponse(msgspec.Struct, kw_only=True):
+class ReplyToFinResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReplyToFinResponse"""
 
     conversation_id: str | int | None = None
@@ -5133,7 +5158,7 @@ class ReportingDataExportEnqueueRequest(msgspec.Struct, kw_only=True):
     start_time: int | UnsetType | None = UNSET
 
 
-class ReportingDataExportEnqueueResponse(msgspec.Struct, kw_only=True):
+class ReportingDataExportEnqueueResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportEnqueueResponse"""
 
     download_expires_at: str | None = None
@@ -5142,7 +5167,7 @@ class ReportingDataExportEnqueueResponse(msgspec.Struct, kw_only=True):
     status: str | None = None
 
 
-class ReportingDataExportGetStatusResponse(msgspec.Struct, kw_only=True):
+class ReportingDataExportGetStatusResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportGetStatusResponse"""
 
     download_expires_at: str | None = None
@@ -5151,14 +5176,14 @@ class ReportingDataExportGetStatusResponse(msgspec.Struct, kw_only=True):
     status: str | None = None
 
 
-class ReportingDataExportListDatasetsResponse(msgspec.Struct, kw_only=True):
+class ReportingDataExportListDatasetsResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportListDatasetsResponse"""
 
     data: list[ReportingDataExportListDatasetsResponseDataItem | None] | None = None
     type: str | None = None
 
 
-class ReportingDataExportListDatasetsResponseDataItem(msgspec.Struct, kw_only=True):
+class ReportingDataExportListDatasetsResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportListDatasetsResponseDataItem"""
 
     attributes: (
@@ -5170,7 +5195,9 @@ class ReportingDataExportListDatasetsResponseDataItem(msgspec.Struct, kw_only=Tr
     name: str | None = None
 
 
-class ReportingDataExportListDatasetsResponseDataItemAttributesItem(msgspec.Struct, kw_only=True):
+class ReportingDataExportListDatasetsResponseDataItemAttributesItem(
+    msgspec.Struct, kw_only=True, dict=True
+):
     """ReportingDataExportListDatasetsResponseDataItemAttributesItem"""
 
     id: str | int | None = None
@@ -5178,7 +5205,7 @@ class ReportingDataExportListDatasetsResponseDataItemAttributesItem(msgspec.Stru
     qualified_id: str | int | None = None
 
 
-class SalesAgent(msgspec.Struct, kw_only=True):
+class SalesAgent(msgspec.Struct, kw_only=True, dict=True):
     """Data related to Sales Agent involvement in the conversation."""
 
     collected_data: dict[str, str | None] | None = None
@@ -5196,14 +5223,14 @@ class SearchActivityLogsRequest(msgspec.Struct, kw_only=True):
     per_page: int | UnsetType | None = UNSET
 
 
-class SearchRequest(msgspec.Struct, kw_only=True):
+class SearchRequest(msgspec.Struct, kw_only=True, dict=True):
     """Search using Intercoms Search APIs."""
 
     pagination: StartingAfterPaging | None = None
     query: SearchRequestQuery | None = None
 
 
-class SearchRequestQuery(msgspec.Struct, kw_only=True):
+class SearchRequestQuery(msgspec.Struct, kw_only=True, dict=True):
     """One of: single_filter_search_request, multiple_filter_search_request."""
 
     field: str | None = None
@@ -5226,7 +5253,7 @@ class SearchRequest_Query(msgspec.Struct, kw_only=True):
     value: Any | UnsetType | None = UNSET
 
 
-class Segment(msgspec.Struct, kw_only=True):
+class Segment(msgspec.Struct, kw_only=True, dict=True):
     """A segment is a group of your contacts defined by the rules that you set."""
 
     count: int | None = None
@@ -5238,7 +5265,7 @@ class Segment(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class SegmentList(msgspec.Struct, kw_only=True):
+class SegmentList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of Segment Objects. The result may also have a pages object if the response is paginated."""
 
     pages: Pages | None = None
@@ -5254,141 +5281,7 @@ class SetAwayAdminRequest(msgspec.Struct, kw_only=True):
     away_status_reason_id: str | int | UnsetType | None = UNSET
 
 
-class ShowContactByExternalIdResponse(msgspec.Struct, kw_only=True):
-    """ShowContactByExternalIdResponse"""
-
-    android_app_name: str | None = None
-    android_app_version: str | None = None
-    android_device: str | None = None
-    android_last_seen_at: int | None = None
-    android_os_version: str | None = None
-    android_sdk_version: str | None = None
-    avatar: ShowContactByExternalIdResponseAvatar | None = None
-    browser: str | None = None
-    browser_language: str | None = None
-    browser_version: str | None = None
-    companies: ContactCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_domain: str | None = None
-    enabled_push_messaging: bool | None = None
-    external_id: str | int | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
-    ios_app_name: str | None = None
-    ios_app_version: str | None = None
-    ios_device: str | None = None
-    ios_last_seen_at: int | None = None
-    ios_os_version: str | None = None
-    ios_sdk_version: str | None = None
-    language_override: str | None = None
-    last_contacted_at: int | None = None
-    last_email_clicked_at: int | None = None
-    last_email_opened_at: int | None = None
-    last_replied_at: int | None = None
-    last_seen_at: int | None = None
-    location: ContactLocation | None = None
-    marked_email_as_spam: bool | None = None
-    merge_history: list[MergeHistoryItem | None] | None = None
-    name: str | None = None
-    notes: ContactNotes | None = None
-    opted_in_subscription_types: dict[str, Any] | None = None
-    opted_out_subscription_types: dict[str, Any] | None = None
-    os: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    referrer: Any = None
-    role: str | None = None
-    signed_up_at: int | None = None
-    social_profiles: ContactSocialProfiles | None = None
-    tags: ContactTags | None = None
-    type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
-    utm_campaign: Any = None
-    utm_content: Any = None
-    utm_medium: Any = None
-    utm_source: Any = None
-    utm_term: Any = None
-    workspace_id: str | int | None = None
-
-
-class ShowContactByExternalIdResponseAvatar(msgspec.Struct, kw_only=True):
-    """ShowContactByExternalIdResponseAvatar"""
-
-    image_url: str | None = None
-    type: str | None = None
-
-
-class ShowContactResponse(msgspec.Struct, kw_only=True):
-    """ShowContactResponse"""
-
-    android_app_name: str | None = None
-    android_app_version: str | None = None
-    android_device: str | None = None
-    android_last_seen_at: int | None = None
-    android_os_version: str | None = None
-    android_sdk_version: str | None = None
-    avatar: ShowContactResponseAvatar | None = None
-    browser: str | None = None
-    browser_language: str | None = None
-    browser_version: str | None = None
-    companies: ContactCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_domain: str | None = None
-    enabled_push_messaging: bool | None = None
-    external_id: str | int | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
-    ios_app_name: str | None = None
-    ios_app_version: str | None = None
-    ios_device: str | None = None
-    ios_last_seen_at: int | None = None
-    ios_os_version: str | None = None
-    ios_sdk_version: str | None = None
-    language_override: str | None = None
-    last_contacted_at: int | None = None
-    last_email_clicked_at: int | None = None
-    last_email_opened_at: int | None = None
-    last_replied_at: int | None = None
-    last_seen_at: int | None = None
-    location: ContactLocation | None = None
-    marked_email_as_spam: bool | None = None
-    merge_history: list[MergeHistoryItem | None] | None = None
-    name: str | None = None
-    notes: ContactNotes | None = None
-    opted_in_subscription_types: dict[str, Any] | None = None
-    opted_out_subscription_types: dict[str, Any] | None = None
-    os: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    referrer: Any = None
-    role: str | None = None
-    signed_up_at: int | None = None
-    social_profiles: ContactSocialProfiles | None = None
-    tags: ContactTags | None = None
-    type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
-    utm_campaign: Any = None
-    utm_content: Any = None
-    utm_medium: Any = None
-    utm_source: Any = None
-    utm_term: Any = None
-    workspace_id: str | int | None = None
-
-
-class ShowContactResponseAvatar(msgspec.Struct, kw_only=True):
-    """ShowContactResponseAvatar"""
-
-    image_url: str | None = None
-    type: str | None = None
-
-
-class SideConversationList(msgspec.Struct, kw_only=True):
+class SideConversationList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of side conversations for a conversation."""
 
     pages: Pages | None = None
@@ -5397,7 +5290,7 @@ class SideConversationList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class SideConversationSummary(msgspec.Struct, kw_only=True):
+class SideConversationSummary(msgspec.Struct, kw_only=True, dict=True):
     """A side conversation with its conversation parts."""
 
     conversation_parts: list[ConversationPart | None] | None = None
@@ -5405,7 +5298,7 @@ class SideConversationSummary(msgspec.Struct, kw_only=True):
     total_count: int | None = None
 
 
-class SingleFilterSearchRequest(msgspec.Struct, kw_only=True):
+class SingleFilterSearchRequest(msgspec.Struct, kw_only=True, dict=True):
     """Search using Intercoms Search APIs with a single filter."""
 
     field: str | None = None
@@ -5421,7 +5314,7 @@ class SingleFilterSearchRequest_(msgspec.Struct, kw_only=True):
     value: str | int | bool | list[str | int] | UnsetType | None = UNSET
 
 
-class SlaApplied(msgspec.Struct, kw_only=True):
+class SlaApplied(msgspec.Struct, kw_only=True, dict=True):
     """The SLA Applied object contains the details for which SLA has been applied to this conversation. Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null."""
 
     sla_name: str | None = None
@@ -5429,7 +5322,7 @@ class SlaApplied(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class SnoozeConversationRequest(msgspec.Struct, kw_only=True):
+class SnoozeConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to snooze a conversation"""
 
     admin_id: str | int | None = None
@@ -5437,7 +5330,7 @@ class SnoozeConversationRequest(msgspec.Struct, kw_only=True):
     snoozed_until: int | None = None
 
 
-class SocialProfile(msgspec.Struct, kw_only=True):
+class SocialProfile(msgspec.Struct, kw_only=True, dict=True):
     """A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile."""
 
     name: str | None = None
@@ -5445,7 +5338,7 @@ class SocialProfile(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class SourceEmailMessageMetadata(msgspec.Struct, kw_only=True):
+class SourceEmailMessageMetadata(msgspec.Struct, kw_only=True, dict=True):
     """Contains metadata if the message was sent as an email"""
 
     email_address_headers: list[EmailAddressHeader | None] | None = None
@@ -5464,7 +5357,7 @@ class StartFinConversationRequest(msgspec.Struct, kw_only=True):
     user: FinAgentUserInput | UnsetType | None = UNSET
 
 
-class StartFinConversationResponse(msgspec.Struct, kw_only=True):
+class StartFinConversationResponse(msgspec.Struct, kw_only=True, dict=True):
     """StartFinConversationResponse"""
 
     conversation_id: str | int | None = None
@@ -5475,7 +5368,7 @@ class StartFinConversationResponse(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class StartingAfterPaging(msgspec.Struct, kw_only=True):
+class StartingAfterPaging(msgspec.Struct, kw_only=True, dict=True):
     """Pagination: Starting After"""
 
     per_page: int | None = None
@@ -5497,7 +5390,7 @@ class SubmitFinCsatRequest(msgspec.Struct, kw_only=True):
     remark: str | UnsetType | None = UNSET
 
 
-class SubmitFinCsatResponse(msgspec.Struct, kw_only=True):
+class SubmitFinCsatResponse(msgspec.Struct, kw_only=True, dict=True):
     """SubmitFinCsatResponse"""
 
     conversation_id: str | int | None = None
@@ -5505,7 +5398,7 @@ class SubmitFinCsatResponse(msgspec.Struct, kw_only=True):
     status: str | None = None
 
 
-class SubscriptionType(msgspec.Struct, kw_only=True):
+class SubscriptionType(msgspec.Struct, kw_only=True, dict=True):
     """A subscription type lets customers easily opt out of non-essential communications without missing what's important to them."""
 
     consent_type: str | None = None
@@ -5517,14 +5410,14 @@ class SubscriptionType(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class SubscriptionTypeList(msgspec.Struct, kw_only=True):
+class SubscriptionTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of subscription type objects."""
 
     data: list[SubscriptionType | None] | None = None
     type: str | None = None
 
 
-class Tag(msgspec.Struct, kw_only=True):
+class Tag(msgspec.Struct, kw_only=True, dict=True):
     """A tag allows you to label your contacts, companies, and conversations and list them using that tag."""
 
     applied_at: int | None = None
@@ -5534,7 +5427,7 @@ class Tag(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TagBasic(msgspec.Struct, kw_only=True):
+class TagBasic(msgspec.Struct, kw_only=True, dict=True):
     """A tag allows you to label your contacts, companies, and conversations and list them using that tag."""
 
     id: str | int | None = None
@@ -5542,21 +5435,21 @@ class TagBasic(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TagCompanyRequest(msgspec.Struct, kw_only=True):
+class TagCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can tag a single company or a list of companies."""
 
     companies: list[TagCompanyRequestCompaniesItem | None] | None = None
     name: str | None = None
 
 
-class TagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True):
+class TagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
     """TagCompanyRequestCompaniesItem"""
 
     company_id: str | int | None = None
     id: str | int | None = None
 
 
-class TagCreateResponse(msgspec.Struct, kw_only=True):
+class TagCreateResponse(msgspec.Struct, kw_only=True, dict=True):
     """The response for creating or updating a tag, including the entities that were tagged or untagged."""
 
     companies: list[TagCreateResponseCompaniesItem | None] | None = None
@@ -5566,48 +5459,48 @@ class TagCreateResponse(msgspec.Struct, kw_only=True):
     users: list[TagCreateResponseUsersItem | None] | None = None
 
 
-class TagCreateResponseCompaniesItem(msgspec.Struct, kw_only=True):
+class TagCreateResponseCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
     """TagCreateResponseCompaniesItem"""
 
     id: str | int | None = None
     tagged: bool | None = None
 
 
-class TagCreateResponseUsersItem(msgspec.Struct, kw_only=True):
+class TagCreateResponseUsersItem(msgspec.Struct, kw_only=True, dict=True):
     """TagCreateResponseUsersItem"""
 
     id: str | int | None = None
     tagged: bool | None = None
 
 
-class TagList(msgspec.Struct, kw_only=True):
+class TagList(msgspec.Struct, kw_only=True, dict=True):
     """A list of tags objects in the workspace."""
 
     data: list[Tag | None] | None = None
     type: str | None = None
 
 
-class TagMultipleUsersRequest(msgspec.Struct, kw_only=True):
+class TagMultipleUsersRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can tag a list of users."""
 
     name: str | None = None
     users: list[TagMultipleUsersRequestUsersItem | None] | None = None
 
 
-class TagMultipleUsersRequestUsersItem(msgspec.Struct, kw_only=True):
+class TagMultipleUsersRequestUsersItem(msgspec.Struct, kw_only=True, dict=True):
     """TagMultipleUsersRequestUsersItem"""
 
     id: str | int | None = None
 
 
-class Tags(msgspec.Struct, kw_only=True):
+class Tags(msgspec.Struct, kw_only=True, dict=True):
     """A list of tags objects associated with a conversation"""
 
     tags: list[Tag | None] | None = None
     type: str | None = None
 
 
-class Team(msgspec.Struct, kw_only=True):
+class Team(msgspec.Struct, kw_only=True, dict=True):
     """Teams are groups of admins in Intercom."""
 
     admin_ids: list[str | int | None] | None = None
@@ -5619,14 +5512,14 @@ class Team(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TeamList(msgspec.Struct, kw_only=True):
+class TeamList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of team objects for the App."""
 
     teams: list[Team | None] | None = None
     type: str | None = None
 
 
-class TeamMetric(msgspec.Struct, kw_only=True):
+class TeamMetric(msgspec.Struct, kw_only=True, dict=True):
     """Per-admin activity metrics within a team."""
 
     admin_id: str | int | None = None
@@ -5636,21 +5529,21 @@ class TeamMetric(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TeamMetricList(msgspec.Struct, kw_only=True):
+class TeamMetricList(msgspec.Struct, kw_only=True, dict=True):
     """A list of team metrics."""
 
     data: list[TeamMetric | None] | None = None
     type: str | None = None
 
 
-class TeamPriorityLevel(msgspec.Struct, kw_only=True):
+class TeamPriorityLevel(msgspec.Struct, kw_only=True, dict=True):
     """Admin priority levels for teams"""
 
     primary_team_ids: list[str | int | None] | None = None
     secondary_team_ids: list[str | int | None] | None = None
 
 
-class TeammateReference(msgspec.Struct, kw_only=True):
+class TeammateReference(msgspec.Struct, kw_only=True, dict=True):
     """A reference to a teammate"""
 
     email: str | None = None
@@ -5659,10 +5552,10 @@ class TeammateReference(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class Ticket(msgspec.Struct, kw_only=True):
+class Ticket(msgspec.Struct, kw_only=True, dict=True):
     """Tickets are how you track requests from your users."""
 
-    admin_assignee_id: str | int | None = None
+    admin_assignee_id: int | str | None = None
     category: str | None = None
     contacts: TicketContacts | None = None
     created_at: int | None = None
@@ -5672,7 +5565,7 @@ class Ticket(msgspec.Struct, kw_only=True):
     open: bool | None = None
     previous_ticket_state_id: str | int | None = None
     snoozed_until: int | None = None
-    team_assignee_id: str | int | None = None
+    team_assignee_id: int | str | None = None
     ticket_attributes: dict[str, Any] | None = None
     ticket_id: str | int | None = None
     ticket_parts: TicketParts | None = None
@@ -5684,14 +5577,14 @@ class Ticket(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class TicketContacts(msgspec.Struct, kw_only=True):
+class TicketContacts(msgspec.Struct, kw_only=True, dict=True):
     """The list of contacts affected by a ticket."""
 
     contacts: list[ContactReference | None] | None = None
     type: str | None = None
 
 
-class TicketDeleted(msgspec.Struct, kw_only=True):
+class TicketDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted ticket object"""
 
     deleted: bool | None = None
@@ -5699,7 +5592,7 @@ class TicketDeleted(msgspec.Struct, kw_only=True):
     object: str | None = None
 
 
-class TicketList(msgspec.Struct, kw_only=True):
+class TicketList(msgspec.Struct, kw_only=True, dict=True):
     """Tickets are how you track requests from your users."""
 
     pages: Pages | None = None
@@ -5708,7 +5601,7 @@ class TicketList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketPart(msgspec.Struct, kw_only=True):
+class TicketPart(msgspec.Struct, kw_only=True, dict=True):
     """A Ticket Part represents a message in the ticket."""
 
     app_package_code: str | None = None
@@ -5723,12 +5616,13 @@ class TicketPart(msgspec.Struct, kw_only=True):
     previous_ticket_state: str | None = None
     redacted: bool | None = None
     ticket_state: str | None = None
+    translations: dict[str, str | None] | None = None
     type: str | None = None
     updated_at: int | None = None
     updated_attribute_data: TicketPartUpdatedAttributeData | None = None
 
 
-class TicketPartAuthor(msgspec.Struct, kw_only=True):
+class TicketPartAuthor(msgspec.Struct, kw_only=True, dict=True):
     """The author that wrote or triggered the part. Can be a bot, admin, team or user."""
 
     email: str | None = None
@@ -5737,14 +5631,14 @@ class TicketPartAuthor(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketPartUpdatedAttributeData(msgspec.Struct, kw_only=True):
+class TicketPartUpdatedAttributeData(msgspec.Struct, kw_only=True, dict=True):
     """The updated attribute data of the ticket part. Only present for attribute update parts."""
 
     attribute: TicketPartUpdatedAttributeDataAttribute | None = None
     value: TicketPartUpdatedAttributeDataValue | None = None
 
 
-class TicketPartUpdatedAttributeDataAttribute(msgspec.Struct, kw_only=True):
+class TicketPartUpdatedAttributeDataAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Information about the attribute that was updated."""
 
     id: str | int | None = None
@@ -5752,7 +5646,7 @@ class TicketPartUpdatedAttributeDataAttribute(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketPartUpdatedAttributeDataValue(msgspec.Struct, kw_only=True):
+class TicketPartUpdatedAttributeDataValue(msgspec.Struct, kw_only=True, dict=True):
     """The new value of the attribute."""
 
     id: str | list[int | None] | None = None
@@ -5760,7 +5654,7 @@ class TicketPartUpdatedAttributeDataValue(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketParts(msgspec.Struct, kw_only=True):
+class TicketParts(msgspec.Struct, kw_only=True, dict=True):
     """A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts."""
 
     ticket_parts: list[TicketPart | None] | None = None
@@ -5768,7 +5662,7 @@ class TicketParts(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketReply(msgspec.Struct, kw_only=True):
+class TicketReply(msgspec.Struct, kw_only=True, dict=True):
     """A Ticket Part representing a note, comment, or quick_reply on a ticket"""
 
     app_package_code: str | None = None
@@ -5779,11 +5673,12 @@ class TicketReply(msgspec.Struct, kw_only=True):
     id: str | int | None = None
     part_type: str | None = None
     redacted: bool | None = None
+    translations: dict[str, str | None] | None = None
     type: str | None = None
     updated_at: int | None = None
 
 
-class TicketState(msgspec.Struct, kw_only=True):
+class TicketState(msgspec.Struct, kw_only=True, dict=True):
     """A ticket state, used to define the state of a ticket."""
 
     category: str | None = None
@@ -5793,7 +5688,7 @@ class TicketState(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketStateDetailed(msgspec.Struct, kw_only=True):
+class TicketStateDetailed(msgspec.Struct, kw_only=True, dict=True):
     """A ticket state, used to define the state of a ticket."""
 
     archived: bool | None = None
@@ -5805,21 +5700,21 @@ class TicketStateDetailed(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketStateDetailedTicketTypes(msgspec.Struct, kw_only=True):
+class TicketStateDetailedTicketTypes(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket types associated with a given ticket state."""
 
     data: list[TicketType | None] | None = None
     type: str | None = None
 
 
-class TicketStateList(msgspec.Struct, kw_only=True):
+class TicketStateList(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket states associated with a given ticket type."""
 
     data: list[TicketStateDetailed | None] | None = None
     type: str | None = None
 
 
-class TicketType(msgspec.Struct, kw_only=True):
+class TicketType(msgspec.Struct, kw_only=True, dict=True):
     """A ticket type, used to define the data fields to be captured in a ticket."""
 
     archived: bool | None = None
@@ -5837,7 +5732,7 @@ class TicketType(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class TicketTypeAttribute(msgspec.Struct, kw_only=True):
+class TicketTypeAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Ticket type attribute, used to define each data field to be captured in a ticket."""
 
     archived: bool | None = None
@@ -5859,13 +5754,13 @@ class TicketTypeAttribute(msgspec.Struct, kw_only=True):
     workspace_id: str | int | None = None
 
 
-class TicketTypeAttributeInputOptions(msgspec.Struct, kw_only=True):
+class TicketTypeAttributeInputOptions(msgspec.Struct, kw_only=True, dict=True):
     """Input options for the attribute"""
 
     multiline: bool | None = None
 
 
-class TicketTypeAttributeList(msgspec.Struct, kw_only=True):
+class TicketTypeAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of attributes associated with a given ticket type."""
 
     data: list[Any] | None = None
@@ -5873,21 +5768,22 @@ class TicketTypeAttributeList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class TicketTypeList(msgspec.Struct, kw_only=True):
+class TicketTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket types associated with a given workspace."""
 
     data: list[TicketType | None] | None = None
+    ticket_types: list[TicketType | None] | None = None
     type: str | None = None
 
 
-class TicketTypeTicketStates(msgspec.Struct, kw_only=True):
+class TicketTypeTicketStates(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket states associated with a given ticket type."""
 
     data: list[TicketState | None] | None = None
     type: str | None = None
 
 
-class Translation(msgspec.Struct, kw_only=True):
+class Translation(msgspec.Struct, kw_only=True, dict=True):
     """A translation object contains the localised details of a subscription type."""
 
     description: str | None = None
@@ -5895,14 +5791,14 @@ class Translation(msgspec.Struct, kw_only=True):
     name: str | None = None
 
 
-class UntagCompanyRequest(msgspec.Struct, kw_only=True):
+class UntagCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can tag a single company or a list of companies."""
 
     companies: list[UntagCompanyRequestCompaniesItem | None] | None = None
     name: str | None = None
 
 
-class UntagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True):
+class UntagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
     """UntagCompanyRequestCompaniesItem"""
 
     company_id: str | int | None = None
@@ -5910,7 +5806,7 @@ class UntagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True):
     untag: bool | None = None
 
 
-class UpdateArticleRequest(msgspec.Struct, kw_only=True):
+class UpdateArticleRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can Update an Article"""
 
     ai_chatbot_availability: bool | None = None
@@ -5921,7 +5817,9 @@ class UpdateArticleRequest(msgspec.Struct, kw_only=True):
     body: str | None = None
     body_markdown: str | None = None
     description: str | None = None
+    folder_id: str | int | None = None
     parent_id: str | int | None = None
+    parent_ids: list[str | int | None] | None = None
     parent_type: str | None = None
     scheduled_publish_at: str | None = None
     scheduled_unpublish_at: str | None = None
@@ -5941,7 +5839,9 @@ class UpdateArticleRequest_(msgspec.Struct, kw_only=True):
     body: str | UnsetType | None = UNSET
     body_markdown: str | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
+    folder_id: str | int | UnsetType | None = UNSET
     parent_id: str | int | UnsetType | None = UNSET
+    parent_ids: list[int] | UnsetType | None = UNSET
     parent_type: str | UnsetType | None = UNSET
     scheduled_publish_at: str | UnsetType | None = UNSET
     scheduled_unpublish_at: str | UnsetType | None = UNSET
@@ -5950,7 +5850,7 @@ class UpdateArticleRequest_(msgspec.Struct, kw_only=True):
     translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
 
 
-class UpdateAudienceRequest(msgspec.Struct, kw_only=True):
+class UpdateAudienceRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for updating an audience. All fields are optional — only provided fields will be updated."""
 
     name: str | None = None
@@ -5966,7 +5866,7 @@ class UpdateAudienceRequest_(msgspec.Struct, kw_only=True):
     role_predicates: list[PredicateInput] | UnsetType | None = UNSET
 
 
-class UpdateCollectionRequest(msgspec.Struct, kw_only=True):
+class UpdateCollectionRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can update a collection"""
 
     description: str | None = None
@@ -5984,7 +5884,7 @@ class UpdateCollectionRequest_(msgspec.Struct, kw_only=True):
     translated_content: GroupTranslatedContentInput | UnsetType | None = UNSET
 
 
-class UpdateCompanyRequest(msgspec.Struct, kw_only=True):
+class UpdateCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can update a Company"""
 
     custom_attributes: dict[str, Any] | None = None
@@ -6008,7 +5908,7 @@ class UpdateCompanyRequest_(msgspec.Struct, kw_only=True):
     website: str | UnsetType | None = UNSET
 
 
-class UpdateContactRequest(msgspec.Struct, kw_only=True):
+class UpdateContactRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can update a contact"""
 
     avatar: str | None = None
@@ -6016,6 +5916,7 @@ class UpdateContactRequest(msgspec.Struct, kw_only=True):
     email: str | None = None
     email_verified: bool | None = None
     external_id: str | int | None = None
+    language_override: str | None = None
     last_seen_at: int | None = None
     name: str | None = None
     owner_id: str | int | None = None
@@ -6033,6 +5934,7 @@ class UpdateContactRequest_(msgspec.Struct, kw_only=True):
     email: str | UnsetType | None = UNSET
     email_verified: bool | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
+    language_override: str | UnsetType | None = UNSET
     last_seen_at: int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
     owner_id: str | int | UnsetType | None = UNSET
@@ -6042,94 +5944,7 @@ class UpdateContactRequest_(msgspec.Struct, kw_only=True):
     unsubscribed_from_emails: bool | UnsetType | None = UNSET
 
 
-class UpdateContactResponse(msgspec.Struct, kw_only=True):
-    """UpdateContactResponse"""
-
-    android_app_name: str | None = None
-    android_app_version: str | None = None
-    android_device: str | None = None
-    android_last_seen_at: int | None = None
-    android_os_version: str | None = None
-    android_sdk_version: str | None = None
-    avatar: UpdateContactResponseAvatar | None = None
-    browser: str | None = None
-    browser_language: str | None = None
-    browser_version: str | None = None
-    companies: ContactCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_domain: str | None = None
-    enabled_push_messaging: bool | None = None
-    external_id: str | int | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
-    ios_app_name: str | None = None
-    ios_app_version: str | None = None
-    ios_device: str | None = None
-    ios_last_seen_at: int | None = None
-    ios_os_version: str | None = None
-    ios_sdk_version: str | None = None
-    language_override: str | None = None
-    last_contacted_at: int | None = None
-    last_email_clicked_at: int | None = None
-    last_email_opened_at: int | None = None
-    last_replied_at: int | None = None
-    last_seen_at: int | None = None
-    location: ContactLocation | None = None
-    marked_email_as_spam: bool | None = None
-    merge_history: list[MergeHistoryItem | None] | None = None
-    name: str | None = None
-    notes: ContactNotes | None = None
-    opted_in_subscription_types: UpdateContactResponseOptedInSubscriptionTypes | None = None
-    opted_out_subscription_types: UpdateContactResponseOptedOutSubscriptionTypes | None = None
-    os: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    referrer: Any = None
-    role: str | None = None
-    signed_up_at: int | None = None
-    social_profiles: ContactSocialProfiles | None = None
-    tags: ContactTags | None = None
-    type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
-    utm_campaign: Any = None
-    utm_content: Any = None
-    utm_medium: Any = None
-    utm_source: Any = None
-    utm_term: Any = None
-    workspace_id: str | int | None = None
-
-
-class UpdateContactResponseAvatar(msgspec.Struct, kw_only=True):
-    """UpdateContactResponseAvatar"""
-
-    image_url: str | None = None
-    type: str | None = None
-
-
-class UpdateContactResponseOptedInSubscriptionTypes(msgspec.Struct, kw_only=True):
-    """UpdateContactResponseOptedInSubscriptionTypes"""
-
-    data: list[Any] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
-    type: str | None = None
-    url: str | None = None
-
-
-class UpdateContactResponseOptedOutSubscriptionTypes(msgspec.Struct, kw_only=True):
-    """UpdateContactResponseOptedOutSubscriptionTypes"""
-
-    data: list[Any] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
-    type: str | None = None
-    url: str | None = None
-
-
-class UpdateContentImportSourceRequest(msgspec.Struct, kw_only=True):
+class UpdateContentImportSourceRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can modify a Content Import Source of your Fin Content Library."""
 
     apply_audience_to_existing_content: bool | None = None
@@ -6149,7 +5964,7 @@ class UpdateContentImportSourceRequest_(msgspec.Struct, kw_only=True):
     url: str | UnsetType | None = UNSET
 
 
-class UpdateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True):
+class UpdateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload for renaming a list option on a conversation attribute."""
 
     label: str | None = None
@@ -6161,7 +5976,7 @@ class UpdateConversationAttributeOptionRequest_(msgspec.Struct, kw_only=True):
     label: str | UnsetType | None = UNSET
 
 
-class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True):
+class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload for updating a conversation attribute."""
 
     description: str | None = None
@@ -6172,7 +5987,7 @@ class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True):
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class UpdateConversationAttributeRequestReference(msgspec.Struct, kw_only=True):
+class UpdateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, dict=True):
     """(Relationship data type only) Reference configuration for related objects."""
 
     object_type_id: str | int | None = None
@@ -6197,11 +6012,13 @@ class UpdateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True)
     type: str | UnsetType | None = UNSET
 
 
-class UpdateConversationRequest(msgspec.Struct, kw_only=True):
+class UpdateConversationRequest(msgspec.Struct, kw_only=True, dict=True):
     """Payload of the request to update a conversation"""
 
+    admin_id: str | int | None = None
     company_id: str | int | None = None
     custom_attributes: dict[str, Any] | None = None
+    priority: str | None = None
     read: bool | None = None
     title: str | None = None
 
@@ -6209,13 +6026,15 @@ class UpdateConversationRequest(msgspec.Struct, kw_only=True):
 class UpdateConversationRequest_(msgspec.Struct, kw_only=True):
     """Payload of the request to update a conversation"""
 
+    admin_id: str | int | UnsetType | None = UNSET
     company_id: str | int | UnsetType | None = UNSET
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    priority: str | UnsetType | None = UNSET
     read: bool | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
 
 
-class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True):
+class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
     """Update Data Attribute Request"""
 
     archived: bool | None = None
@@ -6233,7 +6052,7 @@ class UpdateDataAttributeRequest_(msgspec.Struct, kw_only=True):
     options: Any | UnsetType | None = UNSET
 
 
-class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True):
+class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True, dict=True):
     """Update an existing data connector. All fields are optional — only provided fields will be updated."""
 
     audiences: list[str | None] | None = None
@@ -6253,7 +6072,7 @@ class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True):
     validate_missing_attributes: bool | None = None
 
 
-class UpdateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True):
+class UpdateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, dict=True):
     """UpdateDataConnectorRequestDataInputsItem"""
 
     default_value: str | None = None
@@ -6263,14 +6082,14 @@ class UpdateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class UpdateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True):
+class UpdateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, dict=True):
     """UpdateDataConnectorRequestHeadersItem"""
 
     name: str | None = None
     value: str | None = None
 
 
-class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True):
+class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, dict=True):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
     user: dict[str, Any] | None = None
@@ -6319,9 +6138,12 @@ class UpdateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     user: dict[str, Any] | UnsetType | None = UNSET
 
 
-class UpdateExternalPageRequest(msgspec.Struct, kw_only=True):
+class UpdateExternalPageRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can update an External Page in your Fin Content Library."""
 
+    ai_agent_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
     external_id: str | int | None = None
     fin_availability: bool | None = None
     html: str | None = None
@@ -6334,6 +6156,9 @@ class UpdateExternalPageRequest(msgspec.Struct, kw_only=True):
 class UpdateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """You can update an External Page in your Fin Content Library."""
 
+    ai_agent_availability: bool | UnsetType | None = UNSET
+    ai_copilot_availability: bool | UnsetType | None = UNSET
+    ai_sales_agent_availability: bool | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
     fin_availability: bool | UnsetType | None = UNSET
     html: str | UnsetType | None = UNSET
@@ -6343,7 +6168,7 @@ class UpdateExternalPageRequest_(msgspec.Struct, kw_only=True):
     url: str | UnsetType | None = UNSET
 
 
-class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True):
+class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can Update an Internal Article"""
 
     ai_chatbot_availability: bool | None = None
@@ -6353,6 +6178,7 @@ class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True):
     author_id: str | int | None = None
     body: str | None = None
     body_markdown: str | None = None
+    folder_id: str | int | None = None
     owner_id: str | int | None = None
     title: str | None = None
 
@@ -6367,11 +6193,12 @@ class UpdateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     author_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
     body_markdown: str | UnsetType | None = UNSET
+    folder_id: str | int | UnsetType | None = UNSET
     owner_id: str | int | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
 
 
-class UpdateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True):
+class UpdateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for updating an office hours exception. Only the provided fields are updated."""
 
     exception_date: str | None = None
@@ -6391,7 +6218,7 @@ class UpdateOfficeHoursExceptionRequest_(msgspec.Struct, kw_only=True):
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
 
 
-class UpdateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True):
+class UpdateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for updating an office hours schedule. Only the provided fields are updated."""
 
     name: str | None = None
@@ -6407,20 +6234,29 @@ class UpdateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     time_zone_name: str | UnsetType | None = UNSET
 
 
-class UpdateTicketRequest(msgspec.Struct, kw_only=True):
+class UpdateTicketRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can update a Ticket"""
 
     admin_id: str | int | None = None
     assignee_id: str | int | None = None
+    assignment: UpdateTicketRequestAssignment | None = None
     company_id: str | int | None = None
     is_shared: bool | None = None
     open: bool | None = None
     snoozed_until: int | None = None
+    state: str | None = None
     ticket_attributes: UpdateTicketRequestTicketAttributes | None = None
     ticket_state_id: str | int | None = None
 
 
-class UpdateTicketRequestTicketAttributes(msgspec.Struct, kw_only=True):
+class UpdateTicketRequestAssignment(msgspec.Struct, kw_only=True, dict=True):
+    """UpdateTicketRequestAssignment"""
+
+    admin_id: str | int | None = None
+    assignee_id: str | int | None = None
+
+
+class UpdateTicketRequestTicketAttributes(msgspec.Struct, kw_only=True, dict=True):
     """The attributes set on the ticket."""
 
     default_description_: str | None = msgspec.field(default=None, name="_default_description_")
@@ -6432,13 +6268,22 @@ class UpdateTicketRequest_(msgspec.Struct, kw_only=True):
 
     admin_id: str | int | UnsetType | None = UNSET
     assignee_id: str | int | UnsetType | None = UNSET
+    assignment: UpdateTicketRequest_Assignment | UnsetType | None = UNSET
     company_id: str | int | UnsetType | None = UNSET
     is_shared: bool | UnsetType | None = UNSET
     open: bool | UnsetType | None = UNSET
     skip_notifications: bool | UnsetType | None = UNSET
     snoozed_until: int | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
     ticket_attributes: UpdateTicketRequest_TicketAttributes | UnsetType | None = UNSET
     ticket_state_id: str | int | UnsetType | None = UNSET
+
+
+class UpdateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
+    """UpdateTicketRequest_Assignment"""
+
+    admin_id: str | int | UnsetType | None = UNSET
+    assignee_id: str | int | UnsetType | None = UNSET
 
 
 class UpdateTicketRequest_TicketAttributes(msgspec.Struct, kw_only=True):
@@ -6450,7 +6295,7 @@ class UpdateTicketRequest_TicketAttributes(msgspec.Struct, kw_only=True):
     default_title_: str | UnsetType | None = msgspec.field(default=UNSET, name="_default_title_")
 
 
-class UpdateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True):
+class UpdateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
     """You can update a Ticket Type Attribute"""
 
     allow_multiple_values: bool | None = None
@@ -6480,7 +6325,7 @@ class UpdateTicketTypeAttributeRequest_(msgspec.Struct, kw_only=True):
     visible_to_contacts: bool | UnsetType | None = UNSET
 
 
-class UpdateTicketTypeRequest(msgspec.Struct, kw_only=True):
+class UpdateTicketTypeRequest(msgspec.Struct, kw_only=True, dict=True):
     """The request payload for updating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
     archived: bool | None = None
@@ -6502,7 +6347,7 @@ class UpdateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     name: str | UnsetType | None = UNSET
 
 
-class UpdateVisitorRequest(msgspec.Struct, kw_only=True):
+class UpdateVisitorRequest(msgspec.Struct, kw_only=True, dict=True):
     """Update an existing visitor."""
 
     custom_attributes: dict[str, Any] | None = None
@@ -6520,7 +6365,7 @@ class UpdateVisitorRequest_(msgspec.Struct, kw_only=True):
     user_id: str | int | UnsetType | None = UNSET
 
 
-class Visitor(msgspec.Struct, kw_only=True):
+class Visitor(msgspec.Struct, kw_only=True, dict=True):
     """Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors."""
 
     anonymous: bool | None = None
@@ -6559,21 +6404,21 @@ class Visitor(msgspec.Struct, kw_only=True):
     utm_term: str | None = None
 
 
-class VisitorAvatar(msgspec.Struct, kw_only=True):
+class VisitorAvatar(msgspec.Struct, kw_only=True, dict=True):
     """VisitorAvatar"""
 
     image_url: str | None = None
     type: str | None = None
 
 
-class VisitorCompanies(msgspec.Struct, kw_only=True):
+class VisitorCompanies(msgspec.Struct, kw_only=True, dict=True):
     """VisitorCompanies"""
 
     companies: list[Company | None] | None = None
     type: str | None = None
 
 
-class VisitorDeletedObject(msgspec.Struct, kw_only=True):
+class VisitorDeletedObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
@@ -6581,7 +6426,7 @@ class VisitorDeletedObject(msgspec.Struct, kw_only=True):
     user_id: str | int | None = None
 
 
-class VisitorLocationData(msgspec.Struct, kw_only=True):
+class VisitorLocationData(msgspec.Struct, kw_only=True, dict=True):
     """VisitorLocationData"""
 
     city_name: str | None = None
@@ -6594,28 +6439,28 @@ class VisitorLocationData(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class VisitorSegments(msgspec.Struct, kw_only=True):
+class VisitorSegments(msgspec.Struct, kw_only=True, dict=True):
     """VisitorSegments"""
 
     segments: list[str | None] | None = None
     type: str | None = None
 
 
-class VisitorSocialProfiles(msgspec.Struct, kw_only=True):
+class VisitorSocialProfiles(msgspec.Struct, kw_only=True, dict=True):
     """VisitorSocialProfiles"""
 
     social_profiles: list[str | None] | None = None
     type: str | None = None
 
 
-class VisitorTags(msgspec.Struct, kw_only=True):
+class VisitorTags(msgspec.Struct, kw_only=True, dict=True):
     """VisitorTags"""
 
     tags: list[VisitorTagsTagsItem | None] | None = None
     type: str | None = None
 
 
-class VisitorTagsTagsItem(msgspec.Struct, kw_only=True):
+class VisitorTagsTagsItem(msgspec.Struct, kw_only=True, dict=True):
     """VisitorTagsTagsItem"""
 
     id: str | int | None = None
@@ -6623,7 +6468,7 @@ class VisitorTagsTagsItem(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class WhatsappMessageStatus(msgspec.Struct, kw_only=True):
+class WhatsappMessageStatus(msgspec.Struct, kw_only=True, dict=True):
     """The delivery status of a specific WhatsApp message."""
 
     conversation_id: str | int | None = None
@@ -6636,14 +6481,14 @@ class WhatsappMessageStatus(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class WhatsappMessageStatusError(msgspec.Struct, kw_only=True):
+class WhatsappMessageStatusError(msgspec.Struct, kw_only=True, dict=True):
     """Error details, present only when status is "failed"."""
 
     details: str | None = None
     message: str | None = None
 
 
-class WhatsappMessageStatusList(msgspec.Struct, kw_only=True):
+class WhatsappMessageStatusList(msgspec.Struct, kw_only=True, dict=True):
     """WhatsappMessageStatusList"""
 
     events: list[WhatsappMessageStatusListEventsItem | None] | None = None
@@ -6653,7 +6498,7 @@ class WhatsappMessageStatusList(msgspec.Struct, kw_only=True):
     type: str | None = None
 
 
-class WhatsappMessageStatusListEventsItem(msgspec.Struct, kw_only=True):
+class WhatsappMessageStatusListEventsItem(msgspec.Struct, kw_only=True, dict=True):
     """WhatsappMessageStatusListEventsItem"""
 
     conversation_id: str | int | None = None
@@ -6667,7 +6512,7 @@ class WhatsappMessageStatusListEventsItem(msgspec.Struct, kw_only=True):
     whatsapp_message_id: str | int | None = None
 
 
-class WorkflowExport(msgspec.Struct, kw_only=True):
+class WorkflowExport(msgspec.Struct, kw_only=True, dict=True):
     """A workflow export containing the complete workflow configuration."""
 
     app_id: str | int | None = None
@@ -6676,7 +6521,7 @@ class WorkflowExport(msgspec.Struct, kw_only=True):
     workflow: WorkflowExportWorkflow | None = None
 
 
-class WorkflowExportWorkflow(msgspec.Struct, kw_only=True):
+class WorkflowExportWorkflow(msgspec.Struct, kw_only=True, dict=True):
     """The workflow configuration."""
 
     attributes: list[dict[str, Any] | None] | None = None
@@ -6694,12 +6539,21 @@ class WorkflowExportWorkflow(msgspec.Struct, kw_only=True):
     updated_at: str | None = None
 
 
+# Earlier names of models that are one object (a contact is a Contact).
+CreateContactResponse = Contact
+CreateConversationResponse = Message
+MergeContactResponse = Contact
+ShowContactByExternalIdResponse = Contact
+ShowContactResponse = Contact
+UpdateContactResponse = Contact
+
 __all__ = [
     "ActivityLog",
     "ActivityLogEventTypeList",
     "ActivityLogList",
     "ActivityLogMetadata",
     "ActivityLogMetadataChangesValue",
+    "ActivityLogMetadataMessage",
     "ActivityLogMetadataTeam",
     "ActivityLogPerformedBy",
     "AddressableList",
@@ -6712,8 +6566,12 @@ __all__ = [
     "AdminRole",
     "AdminWithApp",
     "AdminWithAppAvatar",
+    "AdminWithAppRole",
     "AiAgent",
     "AiCallResponse",
+    "AiSubtopic",
+    "AiTopic",
+    "AiTopics",
     "App",
     "Article",
     "ArticleContent",
@@ -6786,6 +6644,8 @@ __all__ = [
     "ContactList",
     "ContactLocation",
     "ContactNotes",
+    "ContactOptedInSubscriptionTypes",
+    "ContactOptedOutSubscriptionTypes",
     "ContactReference",
     "ContactReplyBaseRequest",
     "ContactReplyBaseRequestReplyOptionsItem",
@@ -6917,7 +6777,6 @@ __all__ = [
     "CreateContactRequest",
     "CreateContactRequest_",
     "CreateContactResponse",
-    "CreateContactResponseAvatar",
     "CreateContentImportSourceRequest",
     "CreateContentImportSourceRequest_",
     "CreateConversationAttributeBooleanRequest",
@@ -6940,6 +6799,7 @@ __all__ = [
     "CreateConversationRequestFrom",
     "CreateConversationRequest_",
     "CreateConversationRequest_From",
+    "CreateConversationResponse",
     "CreateDataAttributeRequest",
     "CreateDataAttributeRequestOptionsItem",
     "CreateDataAttributeRequest_",
@@ -7060,6 +6920,8 @@ __all__ = [
     "EventDetailsAction",
     "EventDetailsAttribute",
     "EventDetailsEvent",
+    "EventDetailsSlaDefinition",
+    "EventDetailsSlaStatesValue",
     "EventDetailsValue",
     "EventDetailsWorkflow",
     "ExternalPage",
@@ -7111,7 +6973,6 @@ __all__ = [
     "MacroList",
     "ManageConversationRequest",
     "MergeContactResponse",
-    "MergeContactResponseAvatar",
     "MergeContactsRequest",
     "MergeContactsRequest_",
     "MergeConversationsRequest",
@@ -7119,6 +6980,7 @@ __all__ = [
     "MergeHistoryItem",
     "MergeHistoryList",
     "Message",
+    "MessageOwner",
     "Metadata",
     "MetadataQuickReplyOptionsItem",
     "MultipleFilterSearchRequest",
@@ -7188,9 +7050,7 @@ __all__ = [
     "SegmentList",
     "SetAwayAdminRequest",
     "ShowContactByExternalIdResponse",
-    "ShowContactByExternalIdResponseAvatar",
     "ShowContactResponse",
-    "ShowContactResponseAvatar",
     "SideConversationList",
     "SideConversationSummary",
     "SingleFilterSearchRequest",
@@ -7259,9 +7119,6 @@ __all__ = [
     "UpdateContactRequest",
     "UpdateContactRequest_",
     "UpdateContactResponse",
-    "UpdateContactResponseAvatar",
-    "UpdateContactResponseOptedInSubscriptionTypes",
-    "UpdateContactResponseOptedOutSubscriptionTypes",
     "UpdateContentImportSourceRequest",
     "UpdateContentImportSourceRequest_",
     "UpdateConversationAttributeOptionRequest",
@@ -7291,8 +7148,10 @@ __all__ = [
     "UpdateOfficeHoursScheduleRequest",
     "UpdateOfficeHoursScheduleRequest_",
     "UpdateTicketRequest",
+    "UpdateTicketRequestAssignment",
     "UpdateTicketRequestTicketAttributes",
     "UpdateTicketRequest_",
+    "UpdateTicketRequest_Assignment",
     "UpdateTicketRequest_TicketAttributes",
     "UpdateTicketTypeAttributeRequest",
     "UpdateTicketTypeAttributeRequest_",

@@ -33,6 +33,7 @@ class AiContentExternalPagesResource(BaseResource):
         title: str,
         ai_agent_availability: bool | UnsetType | None = UNSET,
         ai_copilot_availability: bool | UnsetType | None = UNSET,
+        ai_sales_agent_availability: bool | UnsetType | None = UNSET,
         url: str | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
@@ -56,6 +57,7 @@ class AiContentExternalPagesResource(BaseResource):
                     "title": title,
                     "ai_agent_availability": ai_agent_availability,
                     "ai_copilot_availability": ai_copilot_availability,
+                    "ai_sales_agent_availability": ai_sales_agent_availability,
                     "url": url,
                 },
                 extra_body=extra_body,
@@ -125,6 +127,9 @@ class AiContentExternalPagesResource(BaseResource):
         source_id: str | int,
         title: str,
         url: str,
+        ai_agent_availability: bool | UnsetType | None = UNSET,
+        ai_copilot_availability: bool | UnsetType | None = UNSET,
+        ai_sales_agent_availability: bool | UnsetType | None = UNSET,
         external_id: str | int | UnsetType | None = UNSET,
         fin_availability: bool | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
@@ -147,6 +152,9 @@ class AiContentExternalPagesResource(BaseResource):
                     "source_id": source_id,
                     "title": title,
                     "url": url,
+                    "ai_agent_availability": ai_agent_availability,
+                    "ai_copilot_availability": ai_copilot_availability,
+                    "ai_sales_agent_availability": ai_sales_agent_availability,
                     "external_id": external_id,
                     "fin_availability": fin_availability,
                 },
@@ -1051,7 +1059,9 @@ class ArticlesResource(BaseResource):
         body: str | UnsetType | None = UNSET,
         body_markdown: str | UnsetType | None = UNSET,
         description: str | UnsetType | None = UNSET,
+        folder_id: str | int | UnsetType | None = UNSET,
         parent_id: str | int | UnsetType | None = UNSET,
+        parent_ids: builtins.list[int] | UnsetType | None = UNSET,
         parent_type: str | UnsetType | None = UNSET,
         scheduled_publish_at: str | UnsetType | None = UNSET,
         scheduled_unpublish_at: str | UnsetType | None = UNSET,
@@ -1084,7 +1094,9 @@ class ArticlesResource(BaseResource):
                     "body": body,
                     "body_markdown": body_markdown,
                     "description": description,
+                    "folder_id": folder_id,
                     "parent_id": parent_id,
+                    "parent_ids": parent_ids,
                     "parent_type": parent_type,
                     "scheduled_publish_at": scheduled_publish_at,
                     "scheduled_unpublish_at": scheduled_unpublish_at,
@@ -1290,7 +1302,9 @@ class ArticlesResource(BaseResource):
         body: str | UnsetType | None = UNSET,
         body_markdown: str | UnsetType | None = UNSET,
         description: str | UnsetType | None = UNSET,
+        folder_id: str | int | UnsetType | None = UNSET,
         parent_id: str | int | UnsetType | None = UNSET,
+        parent_ids: builtins.list[int] | UnsetType | None = UNSET,
         parent_type: str | UnsetType | None = UNSET,
         scheduled_publish_at: str | UnsetType | None = UNSET,
         scheduled_unpublish_at: str | UnsetType | None = UNSET,
@@ -1323,7 +1337,9 @@ class ArticlesResource(BaseResource):
                     "body": body,
                     "body_markdown": body_markdown,
                     "description": description,
+                    "folder_id": folder_id,
                     "parent_id": parent_id,
+                    "parent_ids": parent_ids,
                     "parent_type": parent_type,
                     "scheduled_publish_at": scheduled_publish_at,
                     "scheduled_unpublish_at": scheduled_unpublish_at,
@@ -1348,7 +1364,9 @@ class ArticlesResource(BaseResource):
         body: str | UnsetType | None = UNSET,
         body_markdown: str | UnsetType | None = UNSET,
         description: str | UnsetType | None = UNSET,
+        folder_id: str | int | UnsetType | None = UNSET,
         parent_id: str | int | UnsetType | None = UNSET,
+        parent_ids: builtins.list[int] | UnsetType | None = UNSET,
         parent_type: str | UnsetType | None = UNSET,
         scheduled_publish_at: str | UnsetType | None = UNSET,
         scheduled_unpublish_at: str | UnsetType | None = UNSET,
@@ -1381,7 +1399,9 @@ class ArticlesResource(BaseResource):
                     "body": body,
                     "body_markdown": body_markdown,
                     "description": description,
+                    "folder_id": folder_id,
                     "parent_id": parent_id,
+                    "parent_ids": parent_ids,
                     "parent_type": parent_type,
                     "scheduled_publish_at": scheduled_publish_at,
                     "scheduled_unpublish_at": scheduled_unpublish_at,
@@ -1502,7 +1522,9 @@ class AwayStatusReasonsResource(BaseResource):
 
     def list(
         self, *, limit: int | None = None, options: RequestOptions | None = None
-    ) -> Paginator[m.AwayStatusReason, m.AwayStatusReasonList]:
+    ) -> Paginator[
+        m.AwayStatusReason, m.AwayStatusReasonList | builtins.list[m.AwayStatusReason | None]
+    ]:
         """List all away status reasons.
 
         ``GET /away_status_reasons``
@@ -2122,6 +2144,7 @@ class ContactsResource(BaseResource):
         email: str | UnsetType | None = UNSET,
         email_verified: bool | UnsetType | None = UNSET,
         external_id: str | int | UnsetType | None = UNSET,
+        language_override: str | UnsetType | None = UNSET,
         last_seen_at: int | UnsetType | None = UNSET,
         name: str | UnsetType | None = UNSET,
         owner_id: str | int | UnsetType | None = UNSET,
@@ -2131,7 +2154,7 @@ class ContactsResource(BaseResource):
         unsubscribed_from_emails: bool | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
-    ) -> m.CreateContactResponse:
+    ) -> m.Contact:
         """Create contact.
 
         ``POST /contacts``
@@ -2139,7 +2162,7 @@ class ContactsResource(BaseResource):
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
         return cast(
-            "m.CreateContactResponse",
+            "m.Contact",
             await self._call(
                 OPERATIONS["contacts.create"],
                 {},
@@ -2149,6 +2172,7 @@ class ContactsResource(BaseResource):
                     "email": email,
                     "email_verified": email_verified,
                     "external_id": external_id,
+                    "language_override": language_override,
                     "last_seen_at": last_seen_at,
                     "name": name,
                     "owner_id": owner_id,
@@ -2273,13 +2297,13 @@ class ContactsResource(BaseResource):
         *,
         include_merge_history: bool | None = None,
         options: RequestOptions | None = None,
-    ) -> m.ShowContactResponse:
+    ) -> m.Contact:
         """Get a contact.
 
         ``GET /contacts/{contact_id}``
         """
         return cast(
-            "m.ShowContactResponse",
+            "m.Contact",
             await self._call(
                 OPERATIONS["contacts.get"],
                 {"contact_id": contact_id},
@@ -2294,13 +2318,13 @@ class ContactsResource(BaseResource):
         *,
         include_merge_history: bool | None = None,
         options: RequestOptions | None = None,
-    ) -> m.ShowContactByExternalIdResponse:
+    ) -> m.Contact:
         """Get a contact by External ID.
 
         ``GET /contacts/find_by_external_id/{external_id}``
         """
         return cast(
-            "m.ShowContactByExternalIdResponse",
+            "m.Contact",
             await self._call(
                 OPERATIONS["contacts.get_by_external_id"],
                 {"external_id": external_id},
@@ -2482,7 +2506,7 @@ class ContactsResource(BaseResource):
         skip_duplicate_validation: bool | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
-    ) -> m.MergeContactResponse:
+    ) -> m.Contact:
         """Merge a lead and a user.
 
         ``POST /contacts/merge``
@@ -2490,7 +2514,7 @@ class ContactsResource(BaseResource):
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
         return cast(
-            "m.MergeContactResponse",
+            "m.Contact",
             await self._call(
                 OPERATIONS["contacts.merge"],
                 {},
@@ -2563,6 +2587,7 @@ class ContactsResource(BaseResource):
         email: str | UnsetType | None = UNSET,
         email_verified: bool | UnsetType | None = UNSET,
         external_id: str | int | UnsetType | None = UNSET,
+        language_override: str | UnsetType | None = UNSET,
         last_seen_at: int | UnsetType | None = UNSET,
         name: str | UnsetType | None = UNSET,
         owner_id: str | int | UnsetType | None = UNSET,
@@ -2572,7 +2597,7 @@ class ContactsResource(BaseResource):
         unsubscribed_from_emails: bool | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
-    ) -> m.UpdateContactResponse:
+    ) -> m.Contact:
         """Update a contact.
 
         ``PUT /contacts/{contact_id}``
@@ -2580,7 +2605,7 @@ class ContactsResource(BaseResource):
         ``extra_body`` adds fields the spec does not list; they are sent as given.
         """
         return cast(
-            "m.UpdateContactResponse",
+            "m.Contact",
             await self._call(
                 OPERATIONS["contacts.update"],
                 {"contact_id": contact_id},
@@ -2591,6 +2616,7 @@ class ContactsResource(BaseResource):
                     "email": email,
                     "email_verified": email_verified,
                     "external_id": external_id,
+                    "language_override": language_override,
                     "last_seen_at": last_seen_at,
                     "name": name,
                     "owner_id": owner_id,
@@ -3515,6 +3541,7 @@ class ConversationsResource(BaseResource):
         message_type: str | UnsetType | None = UNSET,
         reply_options: Any | UnsetType | None = UNSET,
         skip_notifications: bool | UnsetType | None = UNSET,
+        skip_unsnooze: bool | UnsetType | None = UNSET,
         type: str | UnsetType | None = UNSET,
         user_id: str | int | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
@@ -3542,6 +3569,7 @@ class ConversationsResource(BaseResource):
                     "message_type": message_type,
                     "reply_options": reply_options,
                     "skip_notifications": skip_notifications,
+                    "skip_unsnooze": skip_unsnooze,
                     "type": type,
                     "user_id": user_id,
                 },
@@ -3607,8 +3635,10 @@ class ConversationsResource(BaseResource):
         conversation_id: str | int,
         *,
         display_as: str | None = None,
+        admin_id: str | int | UnsetType | None = UNSET,
         company_id: str | int | UnsetType | None = UNSET,
         custom_attributes: dict[str, Any] | UnsetType | None = UNSET,
+        priority: str | UnsetType | None = UNSET,
         read: bool | UnsetType | None = UNSET,
         title: str | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
@@ -3627,8 +3657,10 @@ class ConversationsResource(BaseResource):
                 {"conversation_id": conversation_id},
                 query={"display_as": display_as},
                 body={
+                    "admin_id": admin_id,
                     "company_id": company_id,
                     "custom_attributes": custom_attributes,
+                    "priority": priority,
                     "read": read,
                     "title": title,
                 },
@@ -4618,6 +4650,7 @@ class InternalArticlesResource(BaseResource):
         audience_ids: builtins.list[int] | UnsetType | None = UNSET,
         body: str | UnsetType | None = UNSET,
         body_markdown: str | UnsetType | None = UNSET,
+        folder_id: str | int | UnsetType | None = UNSET,
         locale: str | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
@@ -4643,6 +4676,7 @@ class InternalArticlesResource(BaseResource):
                     "audience_ids": audience_ids,
                     "body": body,
                     "body_markdown": body_markdown,
+                    "folder_id": folder_id,
                     "locale": locale,
                 },
                 extra_body=extra_body,
@@ -4751,6 +4785,7 @@ class InternalArticlesResource(BaseResource):
         author_id: str | int | UnsetType | None = UNSET,
         body: str | UnsetType | None = UNSET,
         body_markdown: str | UnsetType | None = UNSET,
+        folder_id: str | int | UnsetType | None = UNSET,
         owner_id: str | int | UnsetType | None = UNSET,
         title: str | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
@@ -4775,6 +4810,7 @@ class InternalArticlesResource(BaseResource):
                     "author_id": author_id,
                     "body": body,
                     "body_markdown": body_markdown,
+                    "folder_id": folder_id,
                     "owner_id": owner_id,
                     "title": title,
                 },
@@ -5955,11 +5991,13 @@ class TicketsResource(BaseResource):
         *,
         admin_id: str | int | UnsetType | None = UNSET,
         assignee_id: str | int | UnsetType | None = UNSET,
+        assignment: m.UpdateTicketRequest_Assignment | dict[str, Any] | UnsetType | None = UNSET,
         company_id: str | int | UnsetType | None = UNSET,
         is_shared: bool | UnsetType | None = UNSET,
         open: bool | UnsetType | None = UNSET,
         skip_notifications: bool | UnsetType | None = UNSET,
         snoozed_until: int | UnsetType | None = UNSET,
+        state: str | UnsetType | None = UNSET,
         ticket_attributes: m.UpdateTicketRequest_TicketAttributes
         | dict[str, Any]
         | UnsetType
@@ -5982,11 +6020,13 @@ class TicketsResource(BaseResource):
                 body={
                     "admin_id": admin_id,
                     "assignee_id": assignee_id,
+                    "assignment": assignment,
                     "company_id": company_id,
                     "is_shared": is_shared,
                     "open": open,
                     "skip_notifications": skip_notifications,
                     "snoozed_until": snoozed_until,
+                    "state": state,
                     "ticket_attributes": ticket_attributes,
                     "ticket_state_id": ticket_state_id,
                 },

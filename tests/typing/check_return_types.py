@@ -24,3 +24,21 @@ async def typed_calls(client: Intercom) -> None:
     same: str | None = raw.parsed.email
     transcript: bytes = await client.data_export.download("job")
     del email, wrong, company, name, first, same, transcript
+
+
+def show(contact: models.Contact) -> str | None:
+    return contact.email
+
+
+async def one_contact_type(client: Intercom) -> None:
+    """Every call that answers a contact answers a ``Contact`` (issue 11)."""
+    show(await client.contacts.get("abc"))
+    show(await client.contacts.update("abc", name="x"))
+    show(await client.contacts.create(email="a@example.com"))
+    show(await client.contacts.merge(from_="a", into="b"))
+    async for listed in client.contacts.list():
+        show(listed)
+    async for found in client.contacts.search(
+        query={"field": "email", "operator": "=", "value": "a"}
+    ):
+        show(found)
