@@ -32,6 +32,7 @@ from ._sansio import (
     build_headers,
     encode_query,
     normalise_path,
+    parse_error_body,
     parse_rate_limit,
     render_path,
     request_id_of,
@@ -42,6 +43,7 @@ from .errors import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
+    DecodeError,
     EventLoopError,
     RateLimitWaitTooLong,
     status_error,
@@ -328,7 +330,21 @@ class Intercom(ResourcesMixin):
         raw_body: bool = False,
         empty_ok: bool = False,
     ) -> Any:
-        raw, attempts = await self._send(
+        def read(raw: RawResponse) -> Any:
+            if raw_body:
+                return raw.body
+            if raw.status == 204 or (empty_ok and (not raw.body or raw.body.isspace())):
+                return None
+            # An empty, non-JSON or cut-short 2xx body raises DecodeError here, inside the
+            # attempt, so that an idempotent request is fetched again instead of read as empty.
+            value = decode(raw.body, type)
+            if _ERROR_LIST in raw.body[:_ERROR_LIST_WINDOW] and parse_error_body(raw.body):
+                raise DecodeError(
+                    f"a {raw.status} answer whose body is an error.list", body=raw.body, type=type
+                )
+            return value
+
+        raw, value, attempts = await self._send(
             method,
             render_path(path, path_params) if path_params else path,
             query=encode_query(params),
@@ -336,13 +352,8 @@ class Intercom(ResourcesMixin):
             idempotent=idempotent,
             options=options,
             version=version,
+            read=read,
         )
-        if raw_body:
-            value: Any = raw.body
-        elif raw.status == 204 or (empty_ok and (not raw.body or raw.body.isspace())):
-            value = None
-        else:
-            value = decode(raw.body, type)
         capture = _raw_capture.get()
         if capture is not None:
             capture.append(
@@ -369,7 +380,8 @@ class Intercom(ResourcesMixin):
         idempotent: bool,
         options: RequestOptions | None,
         version: str | None = None,
-    ) -> tuple[RawResponse, int]:
+        read: Callable[[RawResponse], Any] = lambda raw: raw,
+    ) -> tuple[RawResponse, Any, int]:
         self._check_loop()
         if self._transport.closed:
             raise ClientClosedError("the Intercom client is closed; create a new one")
@@ -393,7 +405,7 @@ class Intercom(ResourcesMixin):
         attempts = 0
         in_flight = False
 
-        async def attempt() -> RawResponse:
+        async def attempt() -> tuple[RawResponse, Any]:
             nonlocal attempts, in_flight
             attempts += 1
             headers = build_headers(
@@ -451,10 +463,15 @@ class Intercom(ResourcesMixin):
                 if raw.status == 429:
                     error.paused_all = paused  # type: ignore[attr-defined]
                 raise error
-            return raw
+            try:
+                return raw, read(raw)
+            except DecodeError as error:
+                error.status = raw.status
+                logger.debug("%s %s -> %d with an unreadable body", method, path, raw.status)
+                raise
 
         try:
-            raw = await self._retry.run(
+            raw, value = await self._retry.run(
                 attempt,
                 idempotent=idempotent,
                 max_retries=max_retries,
@@ -470,7 +487,7 @@ class Intercom(ResourcesMixin):
                 request_sent=attempts > 0,
                 outcome_unknown=exc.interrupted and in_flight and not idempotent,
             ) from exc.last_error
-        return raw, attempts
+        return raw, value, attempts
 
     def _check_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -488,6 +505,10 @@ class Intercom(ResourcesMixin):
 
 
 _NO_OPTIONS = RequestOptions()
+
+# A 2xx body that is Intercom's error envelope is not the object it claims to be.
+_ERROR_LIST = b'"error.list"'
+_ERROR_LIST_WINDOW = 64
 
 
 def _require_seconds(name: str, value: float) -> None:

@@ -24,6 +24,7 @@ import backoff
 from .errors import (
     APIConnectionError,
     APIStatusError,
+    DecodeError,
     InternalServerError,
     RateLimitError,
     RateLimitWaitTooLong,
@@ -56,6 +57,10 @@ def is_retryable(error: BaseException, *, idempotent: bool) -> bool:
         return idempotent and error.status in RETRYABLE_5XX
     if isinstance(error, APIConnectionError):
         return idempotent or not error.request_sent
+    if isinstance(error, DecodeError):
+        # A 2xx whose body is empty, cut short or not the object (Intercom sends these now and
+        # then): the same request answers properly when sent again.
+        return idempotent and error.status is not None and 200 <= error.status < 300
     return False
 
 
@@ -147,7 +152,7 @@ class RetryPolicy:
         # Most calls succeed first time: they skip the backoff and deadline machinery entirely.
         try:
             return await attempt()
-        except (APIStatusError, APIConnectionError) as error:
+        except (APIStatusError, APIConnectionError, DecodeError) as error:
             if max_retries <= 0 or not is_retryable(error, idempotent=idempotent):
                 raise
             first_failure: BaseException = error
@@ -169,7 +174,7 @@ class RetryPolicy:
             try:
                 result: T = await self._runner(idempotent, max_retries)(replay)
                 return result
-            except (APIStatusError, APIConnectionError) as error:
+            except (APIStatusError, APIConnectionError, DecodeError) as error:
                 replay.last_error = error
                 raise
         raise DeadlineExceeded(replay.last_error, interrupted=replay.running)
@@ -198,7 +203,7 @@ class RetryPolicy:
 
         wrapped: Callable[..., Awaitable[Any]] = backoff.on_exception(
             _waits,
-            (APIStatusError, APIConnectionError),
+            (APIStatusError, APIConnectionError, DecodeError),
             max_tries=max_retries + 1,
             max_time=self.max_time,
             giveup=lambda error: not is_retryable(error, idempotent=idempotent),

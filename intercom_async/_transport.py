@@ -81,6 +81,11 @@ class Transport:
             # auto_decompress (the default) means gzip/deflate responses are accepted and
             # aiohttp advertises them in Accept-Encoding.
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
+            # aiohttp resends an idempotent request once, by itself, when a reused connection
+            # drops. Retries are the retry policy's alone (counted, bounded, and never for a
+            # scroll page, which Intercom would answer with the page after the lost one).
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
         return self._session
 
     async def send(

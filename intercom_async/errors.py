@@ -93,6 +93,9 @@ class DecodeError(IntercomError):
     shown as a short excerpt.
     """
 
+    status: int | None = None
+    """The HTTP status of the answer whose body this was (a 200 that is not a page, ...)."""
+
     def __init__(self, message: str, *, body: bytes, type: Any) -> None:
         self.body = body
         self.type = type

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
+import logging
 import time
 import weakref
 from collections import deque
@@ -28,10 +30,20 @@ from urllib.parse import parse_qsl, urlsplit
 from ._decode import link_items
 from ._operation import Operation
 from ._options import RequestOptions
-from .errors import APIStatusError, InternalServerError, PaginationError
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    DecodeError,
+    InternalServerError,
+    PaginationError,
+    RateLimitError,
+    RateLimitWaitTooLong,
+)
 
 if TYPE_CHECKING:
     from ._client import Intercom
+
+logger = logging.getLogger("intercom_async")
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
@@ -41,10 +53,21 @@ COMPANY_LIST_CAP = 10_000
 _CAPPED_PATHS = frozenset({"/companies", "/companies/list"})
 SCROLL_EXPIRY_SECONDS = 60.0
 MAX_SCROLL_RESTARTS = 5
+MAX_SCROLL_PAGE_429S = 10
+# Waiting for another scroll of the app to end: paced tries, 1 s doubling to 10 s, ~70 s in all
+# (a scroll expires after about a minute unused).
+SCROLL_EXISTS_WAIT = 70.0
+SCROLL_EXISTS_STEP = 1.0
+SCROLL_EXISTS_CAP = 10.0
 
 
 class ScrollRestartRequired(PaginationError):
-    """The scroll cannot continue (Intercom asked for a restart, or the scroll_param expired)."""
+    """The scroll cannot continue (Intercom asked for a restart, a page's answer was lost, or
+    the scroll_param expired); only a new scroll from the start can."""
+
+
+class ScrollExistsError(PaginationError):
+    """Another scroll stayed open for the app (``scroll_exists``) longer than we wait."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +173,15 @@ def page_request(
     return q, b
 
 
+def _is_scroll_exists(error: APIStatusError) -> bool:
+    if error.status != 400:
+        return False
+    return any(
+        (e.code or "") == "scroll_exists" or "scroll already exists" in (e.message or "").lower()
+        for e in error.errors
+    )
+
+
 def _is_scroll_restart(error: APIStatusError) -> bool:
     text = " ".join(f"{e.code or ''} {e.message or ''}" for e in error.errors).lower()
     if isinstance(error, InternalServerError):
@@ -201,7 +233,8 @@ class Paginator(Generic[ItemT, PageT]):
         self._per_page = per_page
         self._start = cursor
         self._limit = limit
-        self._prefetch = prefetch if self._style != "unpaginated" else 0
+        # Scroll pages are fetched strictly one after another: the position lives on the server.
+        self._prefetch = prefetch if self._style not in ("unpaginated", "scroll") else 0
         self._scroll_restart = scroll_restart
         self._options = options
         self.cursor: str | int | None = cursor
@@ -216,6 +249,8 @@ class Paginator(Generic[ItemT, PageT]):
         # already being finalized by asyncio.
         self._prefetching: set[asyncio.Task[Any]] = set()
         self._scroll_issued: dict[object, float] = {}
+        self._scroll_exists_since: float | None = None
+        self._scroll_exists_tries = 0
         self._decode_as: Any = op.response_type
 
     def __repr__(self) -> str:
@@ -297,14 +332,17 @@ class Paginator(Generic[ItemT, PageT]):
                 "companies; iterate client.companies.scroll() to get every company"
             )
         query, body = page_request(self._style, cursor, self._per_page, self._query, self._body)
-        raw = await self._client._execute_operation(
-            self._op,
-            self._path_params,
-            params=query,
-            json=body,
-            options=self._options,
-            decode_as=self._decode_as,
-        )
+        if self._style == "scroll" and cursor is not None:
+            raw = await self._scroll_page(query)
+        else:
+            raw = await self._client._execute_operation(
+                self._op,
+                self._path_params,
+                params=query,
+                json=body,
+                options=self._options,
+                decode_as=self._decode_as,
+            )
         self.pages_fetched += 1
         key = self._op.items_key or "data"
         # A few lists answer a top-level array rather than an object holding one.
@@ -315,6 +353,30 @@ class Paginator(Generic[ItemT, PageT]):
         if self._style == "scroll" and following is not None:
             self._scroll_issued[following] = time.monotonic()
         return Page(items=items, raw=raw, next_cursor=following, number=number)
+
+    async def _scroll_page(self, query: Mapping[str, Any]) -> Any:
+        """One page of an open scroll, never resent after an answer may have been lost.
+
+        Intercom keeps the scroll's position: resending the same ``scroll_param`` after a lost
+        answer returns the page after it, so the lost page's companies would be skipped. Only a
+        429 (not processed) is sent again; every other failure ends this scroll.
+        """
+        once = dataclasses.replace(self._options or RequestOptions(), max_retries=0)
+        for _ in range(MAX_SCROLL_PAGE_429S):
+            try:
+                return await self._client._execute_operation(
+                    self._op,
+                    self._path_params,
+                    params=query,
+                    json=None,
+                    options=once,
+                    decode_as=self._decode_as,
+                )
+            except RateLimitError as error:
+                if isinstance(error, RateLimitWaitTooLong):
+                    raise
+                last = error
+        raise last
 
     async def _pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
         # Inner generators are closed explicitly: leaving one to the garbage collector would
@@ -343,7 +405,8 @@ class Paginator(Generic[ItemT, PageT]):
             page = await self._fetch(start, 1)
             while True:
                 cursor = page.next_cursor
-                if cursor is not None:
+                if cursor is not None and self._style != "scroll":
+                    # (An unchanged scroll_param is normal: it names the scroll, not a page.)
                     if cursor in seen:
                         raise PaginationError(
                             f"{self._op.name}: the next-page cursor {cursor!r} does not advance; "
@@ -377,7 +440,7 @@ class Paginator(Generic[ItemT, PageT]):
         return task
 
     async def _scroll_pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
-        """Scroll with one scroll per client, restarting (and de-duplicating) when Intercom asks."""
+        """Scroll with one scroll per client; a lost page restarts the scroll (de-duplicated)."""
         seen_ids: set[object] = set()
         async with self._client._scroll_lock:
             start = self._start
@@ -390,16 +453,55 @@ class Paginator(Generic[ItemT, PageT]):
                             seen_ids.update(_get(i, "id") for i in fresh)
                             yield Page(fresh, page.raw, page.next_cursor, page.number)
                     return
+                except ScrollExistsError:
+                    raise
                 except APIStatusError as error:
-                    if not _is_scroll_restart(error):
+                    if _is_scroll_exists(error):
+                        await self._wait_for_other_scroll(error)
+                        start = None
+                        continue
+                    if not (_is_scroll_restart(error) or error.status >= 500):
                         raise
-                    if self._scroll_restart == "raise" or self.restarts >= MAX_SCROLL_RESTARTS:
-                        raise ScrollRestartRequired(
-                            f"Intercom asked to restart the scroll ({error}); "
-                            f"{len(seen_ids)} companies were already yielded"
-                        ) from error
-                    self.restarts += 1
+                    self._restart_or_raise(error, len(seen_ids))
                     start = None
+                except (APIConnectionError, DecodeError) as error:
+                    # The answer to a page was lost: its position on the server is gone.
+                    self._restart_or_raise(error, len(seen_ids))
+                    start = None
+
+    def _restart_or_raise(self, error: BaseException, yielded: int) -> None:
+        if self._scroll_restart == "raise" or self.restarts >= MAX_SCROLL_RESTARTS:
+            raise ScrollRestartRequired(
+                f"the scroll cannot continue ({type(error).__name__}: {error}); Intercom keeps "
+                "a scroll's position on its side, so a lost page cannot be asked for again. "
+                f"{yielded} companies were already yielded; scroll again from the start"
+            ) from error
+        self.restarts += 1
+        logger.info("restarting the companies scroll after %s", type(error).__name__)
+
+    async def _wait_for_other_scroll(self, error: APIStatusError) -> None:
+        """Another scroll is open for the app: wait, paced, until it ends or expires."""
+        now = time.monotonic()
+        if self._scroll_exists_since is None:
+            self._scroll_exists_since = now
+            self._scroll_exists_tries = 0
+        waited = now - self._scroll_exists_since
+        left = SCROLL_EXISTS_WAIT - waited
+        if left <= 0:
+            raise ScrollExistsError(
+                f"another companies scroll is open for this app (Intercom answered "
+                f"scroll_exists for {waited:.0f}s); it ends when its owner finishes or "
+                f"after about a minute unused. Wait for it, or run one scroll at a time"
+            ) from error
+        pause = min(SCROLL_EXISTS_STEP * 2**self._scroll_exists_tries, SCROLL_EXISTS_CAP, left)
+        self._scroll_exists_tries += 1
+        logger.info(
+            "another companies scroll is open for this app; trying again in %.1fs "
+            "(giving up in %.0fs)",
+            pause,
+            left,
+        )
+        await asyncio.sleep(pause)
 
     async def _items(self) -> AsyncGenerator[ItemT, None]:
         if self._limit == 0:
@@ -419,6 +521,7 @@ __all__ = [
     "COMPANY_LIST_CAP",
     "Page",
     "Paginator",
+    "ScrollExistsError",
     "ScrollRestartRequired",
     "next_cursor",
     "page_request",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import time
 from typing import Any
@@ -10,6 +11,10 @@ from typing import Any
 from aiohttp import web
 
 from .conftest import error_body
+
+# Fault kinds besides HTTP statuses: a 200 with an empty body, and one cut short.
+EMPTY_200 = -200
+TRUNCATED_200 = -201
 
 
 class ListServer:
@@ -54,6 +59,14 @@ class ListServer:
             }
             return web.json_response(
                 error_body("rate_limit_exceeded", "slow down"), status=429, headers=headers
+            )
+        if fault == EMPTY_200:
+            return web.Response(status=200, body=b"", content_type="application/json")
+        if fault == TRUNCATED_200:
+            # A whole response whose JSON ends early (Content-Length matches what is sent).
+            whole = json.dumps(await self._page(request)).encode()
+            return web.Response(
+                status=200, body=whole[: len(whole) // 2], content_type="application/json"
             )
         if fault is not None:
             return web.Response(status=fault, text="<html>unavailable</html>")

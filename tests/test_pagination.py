@@ -68,11 +68,17 @@ async def test_every_item_exactly_once_in_order_despite_429_and_503(style: str) 
         style, 5000, items_key=key, faults=faults, item_type=item_type, id_field=id_field
     )
     async with serve(server.handle) as url, make_client(url) as client:
-        ids = [getattr(item, id_field) async for item in paginator(client, style)]
-        assert client.stats.retries == len(faults)
+        stream = paginator(client, style)
+        ids = [getattr(item, id_field) async for item in stream]
+        if style == "scroll":
+            # A 503 on a scroll page restarts the scroll (resending its param could skip a
+            # page on real Intercom); the 429 is sent again; the restarts skip what was seen.
+            assert stream.restarts == 2
+        else:
+            assert client.stats.retries == len(faults)
     assert ids == [str(i) for i in range(5000)]
-    if style != "unpaginated":
-        assert server.requests == 34 + len(faults) + (1 if style == "scroll" else 0)
+    if style not in ("unpaginated", "scroll"):
+        assert server.requests == 34 + len(faults)
 
 
 async def test_pages_carry_metadata_and_a_resumable_cursor() -> None:

@@ -149,11 +149,13 @@ async def test_no_error_class_ever_shows_the_token(caplog: pytest.LogCaptureFixt
         contact_id = next(iter(fake.store.contacts))
         async with fake.client(timeout=0.2, max_retries=1) as client:
             fake.inject(latency=0.5, path="/me", times=2)
-            fake.inject(path="/contacts/{contact_id}", truncate=True, times=1)
+            fake.inject(path="/contacts/{contact_id}", truncate=True, times=2)
             fake.inject(500, path="/companies/scroll", times=4)
             await capture(client.admins.me)  # APITimeoutError
-            await capture(lambda: client.contacts.get(contact_id))  # DecodeError
+            await capture(lambda: client.contacts.get(contact_id))  # DecodeError (retried once)
             await capture(client.companies.scroll(scroll_restart="raise").to_list)
+            fake.inject(500, path="/companies/{company_id}", times=2)
+            await capture(lambda: client.companies.get(next(iter(fake.store.companies))))
             await capture(lambda: client.contacts.list(cursor="bad").to_list())  # 400
         await capture(client.admins.me)  # ClientClosedError
         async with Intercom(token=lambda: "", base_url=fake.base_url) as empty:
@@ -166,6 +168,7 @@ async def test_no_error_class_ever_shows_the_token(caplog: pytest.LogCaptureFixt
         "BadRequestError",
         "ClientClosedError",
         "ConfigurationError",
+        "ScrollRestartRequired",
     } <= kinds, kinds
     for exc in caught:
         for text in (str(exc), repr(exc), "".join(traceback.format_exception(exc))):
