@@ -19,6 +19,7 @@ from intercom_async._decode import decode
 from intercom_async.operations import OPERATIONS
 
 from ..spec_data import FILES, examples, operations, resolve_response
+from .test_examples import _MISSING, _leaves
 
 BY_ROUTE = {(op.method.lower(), op.path): op for op in OPERATIONS.values()}
 
@@ -62,20 +63,6 @@ def test_example_decodes_and_to_dict_gives_it_back(
     with caplog.at_level(logging.WARNING, logger="intercom_async"):
         decoded = decode(body, op.response_type)
     assert to_dict(decoded) == value
-
-
-def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, (*path, index))
-    elif value is not None:
-        yield path, value
-
-
-_MISSING = object()
 
 
 def _typed(obj: Any, path: tuple[Any, ...]) -> Any:
