@@ -72,12 +72,16 @@ class LocalRateBudget:
         # Set (and replaced) on every answer, so a waiter re-checks as soon as anything changed
         # (a probe answered, a new window) instead of sleeping out its planned wait.
         self._changed: anyio.Event | None = None
+        # Callers asleep in the gate on a real wait: while there are any, newcomers queue (FIFO).
+        self._sleepers = 0
 
     async def acquire(self, max_wait: float | None = None) -> int:
         """Wait for the pacing rules to allow a request; returns its ticket."""
-        # Fast path: nobody is waiting and nothing to wait for. Checking and granting without an
-        # await in between is atomic on the event loop.
-        if not self._gate.locked():
+        # Fast path: nothing to wait for and nobody sleeping on a wait. Checking and granting
+        # without an await in between is atomic on the event loop. (Not "nobody holds the gate":
+        # a caller merely passing through it would make every later one queue too, a convoy
+        # that never drains under load.)
+        if not self._sleepers:
             now = self._clock()
             wait = self.state.delay(now)
             if wait <= 0:
@@ -102,8 +106,12 @@ class LocalRateBudget:
         if self._changed is None:
             self._changed = anyio.Event()
         changed = self._changed
-        with anyio.move_on_after(wait):
-            await changed.wait()
+        self._sleepers += 1
+        try:
+            with anyio.move_on_after(wait):
+                await changed.wait()
+        finally:
+            self._sleepers -= 1
 
     async def record(self, ticket: int, snapshot: RateLimit | None, *, status: int) -> bool:
         """Fold in the answer to ``ticket``; True when a 429 paused every request."""

@@ -36,8 +36,6 @@ from .errors import (
     DecodeError,
     InternalServerError,
     PaginationError,
-    RateLimitError,
-    RateLimitWaitTooLong,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +51,6 @@ COMPANY_LIST_CAP = 10_000
 _CAPPED_PATHS = frozenset({"/companies", "/companies/list"})
 SCROLL_EXPIRY_SECONDS = 60.0
 MAX_SCROLL_RESTARTS = 5
-MAX_SCROLL_PAGE_429S = 10
 # Waiting for another scroll of the app to end: paced tries, 1 s doubling to 10 s, ~70 s in all
 # (a scroll expires after about a minute unused).
 SCROLL_EXISTS_WAIT = 70.0
@@ -249,6 +246,13 @@ class Paginator(Generic[ItemT, PageT]):
         # already being finalized by asyncio.
         self._prefetching: set[asyncio.Task[Any]] = set()
         self._scroll_issued: dict[object, float] = {}
+        # A page of an open scroll is not safe to resend: Intercom keeps the position, so the
+        # same scroll_param after a lost answer returns the page after it. Sent as a
+        # non-idempotent request, the retry rules resend it only after a 429 (not processed)
+        # or a connection that never reached the server; any other failure ends the scroll.
+        self._scroll_page_options = dataclasses.replace(
+            options or RequestOptions(), idempotent=False
+        )
         self._scroll_exists_since: float | None = None
         self._scroll_exists_tries = 0
         self._decode_as: Any = op.response_type
@@ -332,17 +336,16 @@ class Paginator(Generic[ItemT, PageT]):
                 "companies; iterate client.companies.scroll() to get every company"
             )
         query, body = page_request(self._style, cursor, self._per_page, self._query, self._body)
-        if self._style == "scroll" and cursor is not None:
-            raw = await self._scroll_page(query)
-        else:
-            raw = await self._client._execute_operation(
-                self._op,
-                self._path_params,
-                params=query,
-                json=body,
-                options=self._options,
-                decode_as=self._decode_as,
-            )
+        raw = await self._client._execute_operation(
+            self._op,
+            self._path_params,
+            params=query,
+            json=body,
+            options=self._scroll_page_options
+            if self._style == "scroll" and cursor
+            else self._options,
+            decode_as=self._decode_as,
+        )
         self.pages_fetched += 1
         key = self._op.items_key or "data"
         # A few lists answer a top-level array rather than an object holding one.
@@ -353,30 +356,6 @@ class Paginator(Generic[ItemT, PageT]):
         if self._style == "scroll" and following is not None:
             self._scroll_issued[following] = time.monotonic()
         return Page(items=items, raw=raw, next_cursor=following, number=number)
-
-    async def _scroll_page(self, query: Mapping[str, Any]) -> Any:
-        """One page of an open scroll, never resent after an answer may have been lost.
-
-        Intercom keeps the scroll's position: resending the same ``scroll_param`` after a lost
-        answer returns the page after it, so the lost page's companies would be skipped. Only a
-        429 (not processed) is sent again; every other failure ends this scroll.
-        """
-        once = dataclasses.replace(self._options or RequestOptions(), max_retries=0)
-        for _ in range(MAX_SCROLL_PAGE_429S):
-            try:
-                return await self._client._execute_operation(
-                    self._op,
-                    self._path_params,
-                    params=query,
-                    json=None,
-                    options=once,
-                    decode_as=self._decode_as,
-                )
-            except RateLimitError as error:
-                if isinstance(error, RateLimitWaitTooLong):
-                    raise
-                last = error
-        raise last
 
     async def _pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
         # Inner generators are closed explicitly: leaving one to the garbage collector would

@@ -183,3 +183,27 @@ async def test_client_ceiling_spaces_requests() -> None:
     # A burst of 5 is allowed, then one every 0.1 s: the 15th cannot come before ~1.0 s.
     assert arrivals[-1] - arrivals[0] >= 0.9
     assert client.stats.limiter_wait_seconds > 0
+
+
+async def test_a_free_window_is_granted_at_once_while_others_pass_the_gate() -> None:
+    # Found in review: after a cold start queued 49 callers on the gate, every later request
+    # saw the gate held and queued too — a convoy that never drained under load and doubled the
+    # CPU per point read. A request with nothing to wait for must not queue behind the gate.
+    from intercom_async import LocalRateBudget
+
+    budget = LocalRateBudget()
+    budget.state.answered = True  # past the cold start: nothing to wait for
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def pass_through() -> None:
+        async with budget._gate:
+            held.set()
+            await release.wait()
+
+    holder = asyncio.ensure_future(pass_through())
+    await held.wait()
+    with anyio.fail_after(1):
+        await budget.acquire()
+    release.set()
+    await holder

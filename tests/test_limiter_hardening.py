@@ -280,6 +280,22 @@ async def test_an_endless_body_stops_at_the_cap() -> None:
             await client.request("GET", "/contacts")
 
 
+async def test_a_declared_body_over_the_cap_is_refused_before_reading() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=b" " * (2 * 1024 * 1024), content_type="application/json")
+
+    async with (
+        serve(handler) as url,
+        make_client(url, max_retries=0, max_response_bytes=1024 * 1024) as client,
+    ):
+        with pytest.raises(ResponseTooLargeError, match="2,097,152"):
+            await client.request("GET", "/contacts")
+        # Under the cap, the same path reads the whole body.
+        client._transport.max_response_bytes = 4 * 1024 * 1024
+        with pytest.raises(DecodeError):  # all blanks: not JSON, but read in full
+            await client.request("GET", "/contacts", type=dict)
+
+
 async def test_a_redirect_on_a_create_is_an_error_and_not_followed() -> None:
     hits: list[str] = []
 
