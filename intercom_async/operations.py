@@ -27,6 +27,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "admins.list": Operation(
         name="admins.list",
@@ -46,6 +48,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("display_avatar",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "admins.list_activity_log_event_types": Operation(
         name="admins.list_activity_log_event_types",
@@ -65,6 +69,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "admins.list_activity_logs": Operation(
         name="admins.list_activity_logs",
@@ -84,6 +90,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("created_at_after", "created_at_before"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "admins.me": Operation(
         name="admins.me",
@@ -103,6 +111,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "admins.search_activity_logs": Operation(
         name="admins.search_activity_logs",
@@ -122,6 +132,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("created_at_after", "created_at_before", "event_types", "page", "per_page"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "admins.set_away": Operation(
         name="admins.set_away",
@@ -141,6 +153,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("away_mode_enabled", "away_mode_reassign", "away_status_reason_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.external_pages.create": Operation(
         name="ai_content.external_pages.create",
@@ -170,6 +184,8 @@ OPERATIONS: dict[str, Operation] = {
             "url",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.external_pages.delete": Operation(
         name="ai_content.external_pages.delete",
@@ -189,6 +205,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.external_pages.get": Operation(
         name="ai_content.external_pages.get",
@@ -208,6 +226,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.external_pages.list": Operation(
         name="ai_content.external_pages.list",
@@ -227,6 +247,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.external_pages.update": Operation(
         name="ai_content.external_pages.update",
@@ -257,6 +279,8 @@ OPERATIONS: dict[str, Operation] = {
             "fin_availability",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.import_sources.create": Operation(
         name="ai_content.import_sources.create",
@@ -276,6 +300,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("sync_behavior", "url", "audience_ids", "status"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.import_sources.delete": Operation(
         name="ai_content.import_sources.delete",
@@ -295,6 +321,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.import_sources.get": Operation(
         name="ai_content.import_sources.get",
@@ -314,6 +342,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.import_sources.list": Operation(
         name="ai_content.import_sources.list",
@@ -333,6 +363,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ai_content.import_sources.update": Operation(
         name="ai_content.import_sources.update",
@@ -358,6 +390,8 @@ OPERATIONS: dict[str, Operation] = {
             "status",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.attach_tag": Operation(
         name="articles.attach_tag",
@@ -377,6 +411,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("id", "admin_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.create": Operation(
         name="articles.create",
@@ -414,6 +450,8 @@ OPERATIONS: dict[str, Operation] = {
             "translated_content",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.delete": Operation(
         name="articles.delete",
@@ -433,6 +471,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.detach_tag": Operation(
         name="articles.detach_tag",
@@ -452,6 +492,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.get": Operation(
         name="articles.get",
@@ -471,6 +513,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.get_draft": Operation(
         name="articles.get_draft",
@@ -490,6 +534,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.get_version": Operation(
         name="articles.get_version",
@@ -509,6 +555,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("locale",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.list": Operation(
         name="articles.list",
@@ -528,6 +576,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.list_versions": Operation(
         name="articles.list_versions",
@@ -547,6 +597,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page", "locale"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.publish_draft": Operation(
         name="articles.publish_draft",
@@ -566,6 +618,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("locales",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.search": Operation(
         name="articles.search",
@@ -585,6 +639,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("phrase", "state", "help_center_id", "highlight"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.stage_draft": Operation(
         name="articles.stage_draft",
@@ -622,6 +678,8 @@ OPERATIONS: dict[str, Operation] = {
             "translated_content",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "articles.update": Operation(
         name="articles.update",
@@ -659,6 +717,8 @@ OPERATIONS: dict[str, Operation] = {
             "translated_content",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "audiences.create": Operation(
         name="audiences.create",
@@ -678,6 +738,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("name", "predicates", "role_predicates"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "audiences.delete": Operation(
         name="audiences.delete",
@@ -697,6 +759,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "audiences.get": Operation(
         name="audiences.get",
@@ -716,6 +780,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "audiences.list": Operation(
         name="audiences.list",
@@ -735,6 +801,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "audiences.update": Operation(
         name="audiences.update",
@@ -754,6 +822,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("name", "predicates", "role_predicates"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "away_status_reasons.list": Operation(
         name="away_status_reasons.list",
@@ -773,6 +843,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "brands.get": Operation(
         name="brands.get",
@@ -792,6 +864,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "brands.list": Operation(
         name="brands.list",
@@ -811,6 +885,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.get": Operation(
         name="calls.get",
@@ -830,6 +906,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.get_fin_voice": Operation(
         name="calls.get_fin_voice",
@@ -849,6 +927,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.get_fin_voice_by_external_id": Operation(
         name="calls.get_fin_voice_by_external_id",
@@ -868,6 +948,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.get_fin_voice_by_phone_number": Operation(
         name="calls.get_fin_voice_by_phone_number",
@@ -887,6 +969,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.get_recording": Operation(
         name="calls.get_recording",
@@ -906,6 +990,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.get_transcript": Operation(
         name="calls.get_transcript",
@@ -925,6 +1011,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="binary",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.list": Operation(
         name="calls.list",
@@ -944,6 +1032,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.list_fin_voice_by_conversation": Operation(
         name="calls.list_fin_voice_by_conversation",
@@ -963,6 +1053,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.register_fin_voice": Operation(
         name="calls.register_fin_voice",
@@ -982,6 +1074,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("call_id", "phone_number", "data", "source"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "calls.search": Operation(
         name="calls.search",
@@ -1001,6 +1095,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("conversation_ids",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.create_note": Operation(
         name="companies.create_note",
@@ -1020,6 +1116,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("body", "admin_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.create_or_update": Operation(
         name="companies.create_or_update",
@@ -1050,6 +1148,8 @@ OPERATIONS: dict[str, Operation] = {
             "website",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.delete": Operation(
         name="companies.delete",
@@ -1069,6 +1169,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.get": Operation(
         name="companies.get",
@@ -1088,6 +1190,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.list": Operation(
         name="companies.list",
@@ -1107,6 +1211,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page", "order"),
         body_params=(),
         response_kind="json",
+        max_items=10000,
+        beyond_max_items="companies.scroll",
     ),
     "companies.list_contacts": Operation(
         name="companies.list_contacts",
@@ -1126,6 +1232,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.list_notes": Operation(
         name="companies.list_notes",
@@ -1145,6 +1253,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.list_segments": Operation(
         name="companies.list_segments",
@@ -1164,6 +1274,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.retrieve": Operation(
         name="companies.retrieve",
@@ -1183,6 +1295,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("name", "company_id", "tag_id", "segment_id", "page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=10000,
+        beyond_max_items="companies.scroll",
     ),
     "companies.scroll": Operation(
         name="companies.scroll",
@@ -1202,6 +1316,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("scroll_param",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "companies.update": Operation(
         name="companies.update",
@@ -1229,6 +1345,8 @@ OPERATIONS: dict[str, Operation] = {
             "website",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.archive": Operation(
         name="contacts.archive",
@@ -1248,6 +1366,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.attach_company": Operation(
         name="contacts.attach_company",
@@ -1267,6 +1387,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("id",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.attach_subscription": Operation(
         name="contacts.attach_subscription",
@@ -1286,6 +1408,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("consent_type", "id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.attach_tag": Operation(
         name="contacts.attach_tag",
@@ -1305,6 +1429,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("id",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.block": Operation(
         name="contacts.block",
@@ -1324,6 +1450,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.create": Operation(
         name="contacts.create",
@@ -1357,6 +1485,8 @@ OPERATIONS: dict[str, Operation] = {
             "unsubscribed_from_emails",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.create_note": Operation(
         name="contacts.create_note",
@@ -1376,6 +1506,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("body", "admin_id", "contact_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.delete": Operation(
         name="contacts.delete",
@@ -1395,6 +1527,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.detach_company": Operation(
         name="contacts.detach_company",
@@ -1414,6 +1548,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.detach_subscription": Operation(
         name="contacts.detach_subscription",
@@ -1433,6 +1569,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.detach_tag": Operation(
         name="contacts.detach_tag",
@@ -1452,6 +1590,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.dismiss_banner": Operation(
         name="contacts.dismiss_banner",
@@ -1471,6 +1611,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.get": Operation(
         name="contacts.get",
@@ -1490,6 +1632,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_merge_history",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.get_by_external_id": Operation(
         name="contacts.get_by_external_id",
@@ -1509,6 +1653,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_merge_history",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list": Operation(
         name="contacts.list",
@@ -1528,6 +1674,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_merge_history", "page", "per_page", "starting_after"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_banners": Operation(
         name="contacts.list_banners",
@@ -1547,6 +1695,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_companies": Operation(
         name="contacts.list_companies",
@@ -1566,6 +1716,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_merge_history": Operation(
         name="contacts.list_merge_history",
@@ -1585,6 +1737,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("cursor", "per_page", "order"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_notes": Operation(
         name="contacts.list_notes",
@@ -1604,6 +1758,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_segments": Operation(
         name="contacts.list_segments",
@@ -1623,6 +1779,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_subscriptions": Operation(
         name="contacts.list_subscriptions",
@@ -1642,6 +1800,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.list_tags": Operation(
         name="contacts.list_tags",
@@ -1661,6 +1821,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.merge": Operation(
         name="contacts.merge",
@@ -1680,6 +1842,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_merge_history",),
         body_params=("from", "into", "skip_duplicate_validation"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.search": Operation(
         name="contacts.search",
@@ -1699,6 +1863,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_merge_history",),
         body_params=("query", "pagination", "sort"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.unarchive": Operation(
         name="contacts.unarchive",
@@ -1718,6 +1884,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "contacts.update": Operation(
         name="contacts.update",
@@ -1751,6 +1919,8 @@ OPERATIONS: dict[str, Operation] = {
             "unsubscribed_from_emails",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content.bulk_actions": Operation(
         name="content.bulk_actions",
@@ -1770,6 +1940,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("action", "content_ids", "audience", "availability", "tags"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content.search": Operation(
         name="content.search",
@@ -1810,6 +1982,8 @@ OPERATIONS: dict[str, Operation] = {
         ),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.attach_tag": Operation(
         name="content_snippets.attach_tag",
@@ -1829,6 +2003,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("id", "admin_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.create": Operation(
         name="content_snippets.create",
@@ -1857,6 +2033,8 @@ OPERATIONS: dict[str, Operation] = {
             "locale",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.delete": Operation(
         name="content_snippets.delete",
@@ -1876,6 +2054,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.detach_tag": Operation(
         name="content_snippets.detach_tag",
@@ -1895,6 +2075,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.get": Operation(
         name="content_snippets.get",
@@ -1914,6 +2096,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.list": Operation(
         name="content_snippets.list",
@@ -1933,6 +2117,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "content_snippets.update": Operation(
         name="content_snippets.update",
@@ -1961,6 +2147,8 @@ OPERATIONS: dict[str, Operation] = {
             "title",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.create": Operation(
         name="conversation_attributes.create",
@@ -1989,6 +2177,8 @@ OPERATIONS: dict[str, Operation] = {
             "visible_to_team_ids",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.create_option": Operation(
         name="conversation_attributes.create_option",
@@ -2008,6 +2198,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("label",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.delete": Operation(
         name="conversation_attributes.delete",
@@ -2027,6 +2219,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.delete_option": Operation(
         name="conversation_attributes.delete_option",
@@ -2046,6 +2240,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.get": Operation(
         name="conversation_attributes.get",
@@ -2065,6 +2261,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.list": Operation(
         name="conversation_attributes.list",
@@ -2084,6 +2282,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_archived",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.update": Operation(
         name="conversation_attributes.update",
@@ -2110,6 +2310,8 @@ OPERATIONS: dict[str, Operation] = {
             "visible_to_team_ids",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversation_attributes.update_option": Operation(
         name="conversation_attributes.update_option",
@@ -2129,6 +2331,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("label",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.attach_contact": Operation(
         name="conversations.attach_contact",
@@ -2148,6 +2352,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id", "customer"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.attach_tag": Operation(
         name="conversations.attach_tag",
@@ -2167,6 +2373,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id", "id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.convert_to_ticket": Operation(
         name="conversations.convert_to_ticket",
@@ -2186,6 +2394,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("ticket_type_id", "attributes", "ticket_state_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.create": Operation(
         name="conversations.create",
@@ -2205,6 +2415,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("body", "from", "attachment_urls", "brand_id", "created_at", "subject"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.delete": Operation(
         name="conversations.delete",
@@ -2224,6 +2436,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("retain_metrics",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.detach_contact": Operation(
         name="conversations.detach_contact",
@@ -2243,6 +2457,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id", "customer"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.detach_tag": Operation(
         name="conversations.detach_tag",
@@ -2262,6 +2478,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.get": Operation(
         name="conversations.get",
@@ -2281,6 +2499,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("display_as", "include_translations"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.list": Operation(
         name="conversations.list",
@@ -2300,6 +2520,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("per_page", "starting_after"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.list_deleted": Operation(
         name="conversations.list_deleted",
@@ -2319,6 +2541,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page", "order"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.list_handling_events": Operation(
         name="conversations.list_handling_events",
@@ -2338,6 +2562,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.list_side_conversations": Operation(
         name="conversations.list_side_conversations",
@@ -2357,6 +2583,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.manage": Operation(
         name="conversations.manage",
@@ -2376,6 +2604,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id", "assignee_id", "body", "message_type", "snoozed_until", "type"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.merge": Operation(
         name="conversations.merge",
@@ -2395,6 +2625,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("merge_into_conversation_id",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.redact": Operation(
         name="conversations.redact",
@@ -2414,6 +2646,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("conversation_id", "conversation_part_id", "source_id", "type"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.reply": Operation(
         name="conversations.reply",
@@ -2447,6 +2681,8 @@ OPERATIONS: dict[str, Operation] = {
             "user_id",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.run_assignment_rules": Operation(
         name="conversations.run_assignment_rules",
@@ -2466,6 +2702,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.search": Operation(
         name="conversations.search",
@@ -2485,6 +2723,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_monitors", "include_scorecards"),
         body_params=("query", "pagination"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "conversations.update": Operation(
         name="conversations.update",
@@ -2504,6 +2744,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("display_as",),
         body_params=("admin_id", "company_id", "custom_attributes", "priority", "read", "title"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_channel_events.notify_attribute_collected": Operation(
         name="custom_channel_events.notify_attribute_collected",
@@ -2523,6 +2765,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("attribute", "contact", "event_id", "external_conversation_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_channel_events.notify_new_conversation": Operation(
         name="custom_channel_events.notify_new_conversation",
@@ -2542,6 +2786,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("contact", "event_id", "external_conversation_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_channel_events.notify_new_message": Operation(
         name="custom_channel_events.notify_new_message",
@@ -2561,6 +2807,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("body", "contact", "event_id", "external_conversation_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_channel_events.notify_quick_reply_selected": Operation(
         name="custom_channel_events.notify_quick_reply_selected",
@@ -2580,6 +2828,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("contact", "event_id", "external_conversation_id", "quick_reply_option_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_object_instances.create_or_update": Operation(
         name="custom_object_instances.create_or_update",
@@ -2604,6 +2854,8 @@ OPERATIONS: dict[str, Operation] = {
             "external_updated_at",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_object_instances.delete": Operation(
         name="custom_object_instances.delete",
@@ -2623,6 +2875,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_object_instances.delete_by_external_id": Operation(
         name="custom_object_instances.delete_by_external_id",
@@ -2642,6 +2896,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("external_id",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_object_instances.get": Operation(
         name="custom_object_instances.get",
@@ -2661,6 +2917,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "custom_object_instances.list": Operation(
         name="custom_object_instances.list",
@@ -2686,6 +2944,8 @@ OPERATIONS: dict[str, Operation] = {
         ),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_attributes.create": Operation(
         name="data_attributes.create",
@@ -2713,6 +2973,8 @@ OPERATIONS: dict[str, Operation] = {
             "options",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_attributes.list": Operation(
         name="data_attributes.list",
@@ -2732,6 +2994,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("model", "include_archived"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_attributes.update": Operation(
         name="data_attributes.update",
@@ -2751,6 +3015,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("archived", "description", "messenger_writable", "options"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.create": Operation(
         name="data_connectors.create",
@@ -2785,6 +3051,8 @@ OPERATIONS: dict[str, Operation] = {
             "validate_missing_attributes",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.delete": Operation(
         name="data_connectors.delete",
@@ -2804,6 +3072,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.get": Operation(
         name="data_connectors.get",
@@ -2823,6 +3093,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("state_version",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.get_execution_result": Operation(
         name="data_connectors.get_execution_result",
@@ -2842,6 +3114,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.list": Operation(
         name="data_connectors.list",
@@ -2861,6 +3135,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("per_page", "starting_after"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.list_execution_results": Operation(
         name="data_connectors.list_execution_results",
@@ -2888,6 +3164,8 @@ OPERATIONS: dict[str, Operation] = {
         ),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_connectors.update": Operation(
         name="data_connectors.update",
@@ -2923,6 +3201,8 @@ OPERATIONS: dict[str, Operation] = {
             "validate_missing_attributes",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_export.cancel": Operation(
         name="data_export.cancel",
@@ -2942,6 +3222,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_export.create": Operation(
         name="data_export.create",
@@ -2961,6 +3243,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("created_at_after", "created_at_before"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_export.download": Operation(
         name="data_export.download",
@@ -2980,6 +3264,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="binary",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "data_export.get": Operation(
         name="data_export.get",
@@ -2999,6 +3285,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "emails.get": Operation(
         name="emails.get",
@@ -3018,6 +3306,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "emails.list": Operation(
         name="emails.list",
@@ -3037,6 +3327,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "events.create": Operation(
         name="events.create",
@@ -3056,6 +3348,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("created_at", "email", "event_name", "id", "metadata", "user_id"),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "events.create_summaries": Operation(
         name="events.create_summaries",
@@ -3075,6 +3369,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("event_summaries", "user_id"),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "events.list": Operation(
         name="events.list",
@@ -3094,6 +3390,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("filter", "type", "summary", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "fin_agent.reply": Operation(
         name="fin_agent.reply",
@@ -3113,6 +3411,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("conversation_id", "message", "user", "attachments"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "fin_agent.start": Operation(
         name="fin_agent.start",
@@ -3132,6 +3432,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("conversation_id", "message", "user", "attachments", "conversation_metadata"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "fin_agent.submit_csat": Operation(
         name="fin_agent.submit_csat",
@@ -3151,6 +3453,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("conversation_id", "rating", "remark"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.collections.create": Operation(
         name="help_center.collections.create",
@@ -3170,6 +3474,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("name", "description", "help_center_id", "parent_id", "translated_content"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.collections.delete": Operation(
         name="help_center.collections.delete",
@@ -3189,6 +3495,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.collections.get": Operation(
         name="help_center.collections.get",
@@ -3208,6 +3516,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.collections.list": Operation(
         name="help_center.collections.list",
@@ -3227,6 +3537,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.collections.update": Operation(
         name="help_center.collections.update",
@@ -3246,6 +3558,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("description", "name", "parent_id", "translated_content"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.get": Operation(
         name="help_center.get",
@@ -3265,6 +3579,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.list": Operation(
         name="help_center.list",
@@ -3284,6 +3600,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.redirects.create": Operation(
         name="help_center.redirects.create",
@@ -3303,6 +3621,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("from_url", "locale", "target_id", "target_type"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.redirects.delete": Operation(
         name="help_center.redirects.delete",
@@ -3322,6 +3642,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.redirects.get": Operation(
         name="help_center.redirects.get",
@@ -3341,6 +3663,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "help_center.redirects.list": Operation(
         name="help_center.redirects.list",
@@ -3360,6 +3684,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("page", "per_page"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.attach_tag": Operation(
         name="internal_articles.attach_tag",
@@ -3379,6 +3705,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("id", "admin_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.create": Operation(
         name="internal_articles.create",
@@ -3410,6 +3738,8 @@ OPERATIONS: dict[str, Operation] = {
             "locale",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.delete": Operation(
         name="internal_articles.delete",
@@ -3429,6 +3759,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.detach_tag": Operation(
         name="internal_articles.detach_tag",
@@ -3448,6 +3780,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.get": Operation(
         name="internal_articles.get",
@@ -3467,6 +3801,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.list": Operation(
         name="internal_articles.list",
@@ -3486,6 +3822,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.search": Operation(
         name="internal_articles.search",
@@ -3505,6 +3843,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("folder_id",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "internal_articles.update": Operation(
         name="internal_articles.update",
@@ -3535,6 +3875,8 @@ OPERATIONS: dict[str, Operation] = {
             "title",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ip_allowlist.get": Operation(
         name="ip_allowlist.get",
@@ -3554,6 +3896,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ip_allowlist.update": Operation(
         name="ip_allowlist.update",
@@ -3573,6 +3917,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("enabled", "ip_allowlist", "type"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "jobs.get_status": Operation(
         name="jobs.get_status",
@@ -3592,6 +3938,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "macros.get": Operation(
         name="macros.get",
@@ -3611,6 +3959,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "macros.list": Operation(
         name="macros.list",
@@ -3630,6 +3980,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("per_page", "starting_after", "updated_since"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "messages.create": Operation(
         name="messages.create",
@@ -3663,6 +4015,8 @@ OPERATIONS: dict[str, Operation] = {
             "to",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "messages.get_whatsapp_status": Operation(
         name="messages.get_whatsapp_status",
@@ -3682,6 +4036,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("message_id",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "messages.list_statuses": Operation(
         name="messages.list_statuses",
@@ -3701,6 +4057,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("ruleset_id", "per_page", "starting_after"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.feeds.get": Operation(
         name="news.feeds.get",
@@ -3720,6 +4078,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.feeds.list": Operation(
         name="news.feeds.list",
@@ -3739,6 +4099,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.feeds.list_items": Operation(
         name="news.feeds.list_items",
@@ -3758,6 +4120,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.items.create": Operation(
         name="news.items.create",
@@ -3786,6 +4150,8 @@ OPERATIONS: dict[str, Operation] = {
             "state",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.items.delete": Operation(
         name="news.items.delete",
@@ -3805,6 +4171,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.items.get": Operation(
         name="news.items.get",
@@ -3824,6 +4192,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.items.list": Operation(
         name="news.items.list",
@@ -3843,6 +4213,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "news.items.update": Operation(
         name="news.items.update",
@@ -3871,6 +4243,8 @@ OPERATIONS: dict[str, Operation] = {
             "state",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "notes.get": Operation(
         name="notes.get",
@@ -3890,6 +4264,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.create": Operation(
         name="office_hours.create",
@@ -3909,6 +4285,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("name", "time_intervals", "time_zone_name"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.delete": Operation(
         name="office_hours.delete",
@@ -3928,6 +4306,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.exceptions.create": Operation(
         name="office_hours.exceptions.create",
@@ -3953,6 +4333,8 @@ OPERATIONS: dict[str, Operation] = {
             "time_intervals",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.exceptions.delete": Operation(
         name="office_hours.exceptions.delete",
@@ -3972,6 +4354,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.exceptions.get": Operation(
         name="office_hours.exceptions.get",
@@ -3991,6 +4375,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.exceptions.list": Operation(
         name="office_hours.exceptions.list",
@@ -4010,6 +4396,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.exceptions.update": Operation(
         name="office_hours.exceptions.update",
@@ -4035,6 +4423,8 @@ OPERATIONS: dict[str, Operation] = {
             "time_intervals",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.get": Operation(
         name="office_hours.get",
@@ -4054,6 +4444,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.list": Operation(
         name="office_hours.list",
@@ -4073,6 +4465,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "office_hours.update": Operation(
         name="office_hours.update",
@@ -4092,6 +4486,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("name", "time_intervals", "time_zone_name"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "reporting_data_export.download": Operation(
         name="reporting_data_export.download",
@@ -4111,6 +4507,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("app_id", "job_identifier"),
         body_params=(),
         response_kind="binary",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "reporting_data_export.enqueue": Operation(
         name="reporting_data_export.enqueue",
@@ -4130,6 +4528,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("attribute_ids", "dataset_id", "end_time", "start_time"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "reporting_data_export.get_status": Operation(
         name="reporting_data_export.get_status",
@@ -4149,6 +4549,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("app_id", "client_id", "job_identifier"),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "reporting_data_export.list_datasets": Operation(
         name="reporting_data_export.list_datasets",
@@ -4168,6 +4570,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "segments.get": Operation(
         name="segments.get",
@@ -4187,6 +4591,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "segments.list": Operation(
         name="segments.list",
@@ -4206,6 +4612,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("include_count",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "subscription_types.list": Operation(
         name="subscription_types.list",
@@ -4225,6 +4633,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "switch.create_phone_redirect": Operation(
         name="switch.create_phone_redirect",
@@ -4244,6 +4654,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("phone", "custom_attributes"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tags.create": Operation(
         name="tags.create",
@@ -4263,6 +4675,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("companies", "id", "name", "users"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tags.delete": Operation(
         name="tags.delete",
@@ -4282,6 +4696,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="empty",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tags.get": Operation(
         name="tags.get",
@@ -4301,6 +4717,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tags.list": Operation(
         name="tags.list",
@@ -4320,6 +4738,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "teams.get": Operation(
         name="teams.get",
@@ -4339,6 +4759,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "teams.get_metrics": Operation(
         name="teams.get_metrics",
@@ -4358,6 +4780,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("idle_threshold",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "teams.list": Operation(
         name="teams.list",
@@ -4377,6 +4801,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_states.list": Operation(
         name="ticket_states.list",
@@ -4396,6 +4822,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_type_attributes.create": Operation(
         name="ticket_type_attributes.create",
@@ -4426,6 +4854,8 @@ OPERATIONS: dict[str, Operation] = {
             "visible_to_contacts",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_type_attributes.update": Operation(
         name="ticket_type_attributes.update",
@@ -4456,6 +4886,8 @@ OPERATIONS: dict[str, Operation] = {
             "visible_to_contacts",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_types.create": Operation(
         name="ticket_types.create",
@@ -4475,6 +4907,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("name", "category", "description", "icon", "is_internal"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_types.get": Operation(
         name="ticket_types.get",
@@ -4494,6 +4928,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_types.list": Operation(
         name="ticket_types.list",
@@ -4513,6 +4949,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "ticket_types.update": Operation(
         name="ticket_types.update",
@@ -4532,6 +4970,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("archived", "category", "description", "icon", "is_internal", "name"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.attach_tag": Operation(
         name="tickets.attach_tag",
@@ -4551,6 +4991,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id", "id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.change_type": Operation(
         name="tickets.change_type",
@@ -4570,6 +5012,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("ticket_state_id", "ticket_type_id", "ticket_attributes"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.create": Operation(
         name="tickets.create",
@@ -4598,6 +5042,8 @@ OPERATIONS: dict[str, Operation] = {
             "ticket_type_id",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.delete": Operation(
         name="tickets.delete",
@@ -4617,6 +5063,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.detach_tag": Operation(
         name="tickets.detach_tag",
@@ -4636,6 +5084,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("admin_id",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.enqueue_create": Operation(
         name="tickets.enqueue_create",
@@ -4664,6 +5114,8 @@ OPERATIONS: dict[str, Operation] = {
             "ticket_type_id",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.get": Operation(
         name="tickets.get",
@@ -4683,6 +5135,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.link_conversation": Operation(
         name="tickets.link_conversation",
@@ -4702,6 +5156,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("conversation_id",),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.reply": Operation(
         name="tickets.reply",
@@ -4735,6 +5191,8 @@ OPERATIONS: dict[str, Operation] = {
             "user_id",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.search": Operation(
         name="tickets.search",
@@ -4754,6 +5212,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("query", "pagination"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.unlink_conversation": Operation(
         name="tickets.unlink_conversation",
@@ -4773,6 +5233,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "tickets.update": Operation(
         name="tickets.update",
@@ -4804,6 +5266,8 @@ OPERATIONS: dict[str, Operation] = {
             "ticket_state_id",
         ),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "visitors.convert": Operation(
         name="visitors.convert",
@@ -4823,6 +5287,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("type", "user", "visitor"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "visitors.get": Operation(
         name="visitors.get",
@@ -4842,6 +5308,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=("user_id",),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "visitors.update": Operation(
         name="visitors.update",
@@ -4861,6 +5329,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=("custom_attributes", "id", "name", "user_id"),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
     "workflows.export": Operation(
         name="workflows.export",
@@ -4880,6 +5350,8 @@ OPERATIONS: dict[str, Operation] = {
         query_params=(),
         body_params=(),
         response_kind="json",
+        max_items=None,
+        beyond_max_items=None,
     ),
 }
 

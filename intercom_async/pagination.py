@@ -25,11 +25,12 @@ from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Generator,
 from contextlib import aclosing, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import parse_qsl, urlsplit
 
 from ._decode import link_items
 from ._operation import Operation
 from ._options import RequestOptions
+from ._paging import STYLES, items_of
+from ._paging import field as _get
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -46,9 +47,9 @@ logger = logging.getLogger("intercom_async")
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
 
-# GET /companies and POST /companies/list reach at most this many companies.
+# GET /companies and POST /companies/list reach at most this many companies (their
+# operations' ``max_items``; kept here for callers that imported it).
 COMPANY_LIST_CAP = 10_000
-_CAPPED_PATHS = frozenset({"/companies", "/companies/list"})
 SCROLL_EXPIRY_SECONDS = 60.0
 MAX_SCROLL_RESTARTS = 5
 # Waiting for another scroll of the app to end: paced tries, 1 s doubling to 10 s, ~70 s in all
@@ -88,17 +89,6 @@ class Page(Generic[ItemT, PageT]):
         return _get(self.raw, "pages")
 
 
-def _query_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-def _get(value: Any, name: str) -> Any:
-    """A field of a decoded model or of a raw dict (``as_dicts()`` pages)."""
-    if isinstance(value, dict):
-        return value.get(name)
-    return getattr(value, name, None)
-
-
 def _unseen(item: Any, seen_ids: set[object]) -> bool:
     key = _get(item, "id")
     return key is None or key not in seen_ids
@@ -106,30 +96,7 @@ def _unseen(item: Any, seen_ids: set[object]) -> bool:
 
 def next_cursor(style: str, raw: Any, cursor: str | int | None, items: int) -> str | int | None:
     """The cursor of the page after ``raw`` (None: ``raw`` is the last page). Pure."""
-    pages = _get(raw, "pages")
-    following = _get(pages, "next")
-    if style in ("cursor", "search"):
-        if isinstance(following, str):
-            return _query_of(following).get("starting_after") or None
-        return _get(following, "starting_after") or None
-    if style == "page":
-        current = _get(pages, "page") or (cursor if isinstance(cursor, int) else 1)
-        total = _get(pages, "total_pages")
-        if following or (total is not None and current < total):
-            return int(current) + 1
-        return None
-    if style == "top_level_page":
-        current = _get(raw, "page") or (cursor if isinstance(cursor, int) else 1)
-        total = _get(raw, "total_pages")
-        return int(current) + 1 if total is not None and current < total else None
-    if style == "scroll":
-        return (_get(raw, "scroll_param") or None) if items else None
-    if style == "next_cursor":
-        following_cursor = _get(raw, "next_cursor")
-        return following_cursor if following_cursor and _get(raw, "has_more") is not False else None
-    if style == "next_url":
-        return following if isinstance(following, str) and following else None
-    return None
+    return STYLES[style].next_after(raw, cursor, items)  # type: ignore[index]
 
 
 def page_request(
@@ -140,34 +107,7 @@ def page_request(
     body: Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Query and body that ask for the page at ``cursor``. Pure."""
-    q = dict(query)
-    b = dict(body) if body is not None else None
-    if style == "search":
-        b = b if b is not None else {}
-        paging: dict[str, Any] = {}
-        if per_page is not None:
-            paging["per_page"] = per_page
-        if cursor is not None:
-            paging["starting_after"] = cursor
-        if paging:
-            b["pagination"] = paging
-        return q, b
-    if per_page is not None and style != "scroll":
-        q["per_page"] = per_page
-    if cursor is None:
-        return q, b
-    if style == "cursor":
-        q["starting_after"] = cursor
-    elif style in ("page", "top_level_page"):
-        q["page"] = cursor
-    elif style == "scroll":
-        q["scroll_param"] = cursor
-    elif style == "next_cursor":
-        q["cursor"] = cursor
-    elif style == "next_url":
-        # Follow only the query of the next link: the path and host stay the operation's own.
-        q = {**q, **_query_of(str(cursor))}
-    return q, b
+    return STYLES[style].ask(cursor, per_page, query, body)  # type: ignore[index]
 
 
 def _is_scroll_exists(error: APIStatusError) -> bool:
@@ -224,6 +164,7 @@ class Paginator(Generic[ItemT, PageT]):
         self._client = client
         self._op = op
         self._style = op.pagination
+        self._shape = STYLES[op.pagination]
         self._path_params = path_params
         self._query = {k: v for k, v in (query or {}).items() if v is not None}
         self._body = body
@@ -231,7 +172,8 @@ class Paginator(Generic[ItemT, PageT]):
         self._start = cursor
         self._limit = limit
         # Scroll pages are fetched strictly one after another: the position lives on the server.
-        self._prefetch = prefetch if self._style not in ("unpaginated", "scroll") else 0
+        self._prefetch = prefetch if self._shape.prefetch else 0
+        self._page_size = per_page
         self._scroll_restart = scroll_restart
         self._options = options
         self.cursor: str | int | None = cursor
@@ -328,14 +270,11 @@ class Paginator(Generic[ItemT, PageT]):
                     f"expires it after about {SCROLL_EXPIRY_SECONDS:.0f}s: the consumer was too "
                     "slow. Process scroll pages faster (or collect them first) and scroll again"
                 )
-        capped = self._op.path in _CAPPED_PATHS and isinstance(cursor, int)
-        if capped and (int(cursor or 1) - 1) * (self._per_page or 15) >= COMPANY_LIST_CAP:
-            # Intercom serves nothing past the cap: say so instead of stopping silently.
-            raise PaginationError(
-                f"{self._op.method} {self._op.path} reaches at most {COMPANY_LIST_CAP:,} "
-                "companies; iterate client.companies.scroll() to get every company"
-            )
-        query, body = page_request(self._style, cursor, self._per_page, self._query, self._body)
+        cap = self._op.max_items
+        size = self._page_size or 0
+        if cap is not None and isinstance(cursor, int) and (cursor - 1) * size >= cap:
+            self._past_the_cap(cap)
+        query, body = self._shape.ask(cursor, self._per_page, self._query, self._body)
         raw = await self._client._execute_operation(
             self._op,
             self._path_params,
@@ -349,10 +288,13 @@ class Paginator(Generic[ItemT, PageT]):
         self.pages_fetched += 1
         key = self._op.items_key or "data"
         # A few lists answer a top-level array rather than an object holding one.
-        listed = raw if isinstance(raw, list) else (_get(raw, key) or [])
+        listed = items_of(raw, key)
         link_items(raw, key, listed)
         items = [item for item in listed if item is not None]
-        following = next_cursor(self._style, raw, cursor, len(items))
+        following = self._shape.next_after(raw, cursor, len(items))
+        if cap is not None:
+            size = _get(_get(raw, "pages"), "per_page")
+            self._page_size = size if isinstance(size, int) and size > 0 else self._page_size
         if self._style == "scroll" and following is not None:
             self._scroll_issued[following] = time.monotonic()
         return Page(items=items, raw=raw, next_cursor=following, number=number)
@@ -384,7 +326,7 @@ class Paginator(Generic[ItemT, PageT]):
             page = await self._fetch(start, 1)
             while True:
                 cursor = page.next_cursor
-                if cursor is not None and self._style != "scroll":
+                if cursor is not None and self._shape.cursor_advances:
                     # (An unchanged scroll_param is normal: it names the scroll, not a page.)
                     if cursor in seen:
                         raise PaginationError(
@@ -399,6 +341,10 @@ class Paginator(Generic[ItemT, PageT]):
                 yield page
                 self.cursor = cursor
                 if cursor is None:
+                    total, cap = page.total_count, self._op.max_items
+                    if cap is not None and total is not None and total > cap:
+                        # Intercom serves nothing past the cap: say so instead of ending silently.
+                        self._past_the_cap(cap)
                     return
                 page = (
                     await ahead.popleft() if ahead else await self._fetch(cursor, page.number + 1)
@@ -447,6 +393,13 @@ class Paginator(Generic[ItemT, PageT]):
                     # The answer to a page was lost: its position on the server is gone.
                     self._restart_or_raise(error, len(seen_ids))
                     start = None
+
+    def _past_the_cap(self, cap: int) -> None:
+        beyond = self._op.beyond_max_items
+        raise PaginationError(
+            f"{self._op.method} {self._op.path} reaches at most {cap:,} items"
+            + (f"; iterate client.{beyond}() to get every one" if beyond else "")
+        )
 
     def _restart_or_raise(self, error: BaseException, yielded: int) -> None:
         if self._scroll_restart == "raise" or self.restarts >= MAX_SCROLL_RESTARTS:

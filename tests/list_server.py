@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
+from intercom_async._paging import STYLES, PageContent
+
 from .conftest import error_body
 
 # Fault kinds besides HTTP statuses: a 200 with an empty body, and one cut short.
@@ -29,7 +31,10 @@ class ListServer:
         latency: float = 0.0,
         item_type: str = "contact",
         id_field: str = "id",
+        cap: int | None = None,
     ) -> None:
+        self.cap = cap
+        """Serve at most this many items (as GET /companies does), total_count still whole."""
         self.style = style
         self.total = total
         self.per_page = per_page
@@ -42,10 +47,6 @@ class ListServer:
         self.arrivals: list[tuple[int, float]] = []
         """(page index asked for, monotonic arrival time) of each served request."""
         self.in_flight = 0
-
-    def _slice(self, start: int) -> list[dict[str, Any]]:
-        end = min(start + self.per_page, self.total)
-        return [{"type": self.item_type, self.id_field: str(i)} for i in range(start, end)]
 
     async def handle(self, request: web.Request) -> web.Response:
         self.requests += 1
@@ -80,66 +81,51 @@ class ListServer:
         return web.json_response(body)
 
     async def _page(self, request: web.Request) -> dict[str, Any]:
-        q = request.query
-        style = self.style
-        if style == "search":
-            paging = (await request.json()).get("pagination") or {}
-            start = int(paging.get("starting_after") or 0)
-        elif style == "cursor":
-            start = int(q.get("starting_after") or 0)
-        elif style in ("page", "page_url", "top_level_page"):
-            start = (int(q.get("page") or 1) - 1) * self.per_page
-        elif style == "scroll":
-            start = int(q.get("scroll_param") or 0)
-        elif style == "next_cursor":
-            start = int(q.get("cursor") or 0)
-        elif style == "next_url":
-            start = int(q.get("next") or 0)
+        # "page" and "page_url" are the two variants of page numbers Intercom sends: total_pages
+        # without a next link, and a next link without total_pages.
+        style = "page" if self.style == "page_url" else self.style
+        shape = STYLES[style]  # type: ignore[index]
+        body = await request.json() if shape.in_body else None
+        asked, _size = shape.asked(request.query, body)
+        if style in ("page", "top_level_page"):
+            start = (int(asked or 1) - 1) * self.per_page
         else:
-            start = 0
+            start = int(asked or 0)
         index = start // self.per_page
         self.arrivals.append((index, time.monotonic()))
+        reachable = self.total if self.cap is None else min(self.cap, self.total)
         if style == "unpaginated":
-            everything = self._slice(0) + [
-                {"type": self.item_type, self.id_field: str(i)}
-                for i in range(self.per_page, self.total)
-            ]
-            return {"type": "list", self.items_key: everything}
-        items = self._slice(start)
-        end = start + len(items)
-        more = end < self.total
-        page_number = index + 1
-        total_pages = max(1, math.ceil(self.total / self.per_page))
-        body: dict[str, Any] = {"type": "list", self.items_key: items, "total_count": self.total}
-        if style in ("cursor", "search"):
-            body["pages"] = {
-                "type": "pages",
-                "per_page": self.per_page,
-                "next": {"starting_after": str(end)} if more else None,
-            }
-        elif style == "page":
-            body["pages"] = {
-                "type": "pages",
-                "page": page_number,
-                "per_page": self.per_page,
-                "total_pages": total_pages,
-            }
-        elif style == "page_url":
-            body["pages"] = {
-                "type": "pages",
-                "page": page_number,
-                "per_page": self.per_page,
-                "next": f"https://api.intercom.io/x?page={page_number + 1}" if more else None,
-            }
-        elif style == "top_level_page":
-            body.update(page=page_number, total_pages=total_pages)
-        elif style == "scroll":
-            body["scroll_param"] = str(end) if items else str(start)
-        elif style == "next_cursor":
-            body.update(next_cursor=str(end) if more else None, has_more=more)
-        elif style == "next_url":
-            body["pages"] = {
-                "type": "pages",
-                "next": f"https://api.intercom.io/events?next={end}&type=user" if more else None,
-            }
-        return body
+            items = [self._item(i) for i in range(self.total)]
+            end = reachable = self.total
+        else:
+            items = [self._item(i) for i in range(start, min(start + self.per_page, reachable))]
+            end = start + len(items)
+        more = end < reachable
+        following: str | None = None
+        if style == "scroll":
+            following = str(end) if items else str(start)
+        elif more and self.style == "page_url":
+            following = f"https://api.intercom.io/x?page={index + 2}"
+        elif more and style == "next_url":
+            following = f"https://api.intercom.io/events?next={end}&type=user"
+        elif more and style not in ("page", "top_level_page"):
+            following = str(end)
+        page = shape.render(
+            PageContent(
+                items=items,
+                following=following,
+                number=index + 1,
+                per_page=self.per_page,
+                total_count=self.total,
+                total_pages=max(1, math.ceil(reachable / self.per_page)),
+                items_key=self.items_key,
+            )
+        )
+        if self.style == "page":
+            del page["pages"]["next"]
+        elif self.style == "page_url":
+            del page["pages"]["total_pages"]
+        return page
+
+    def _item(self, index: int) -> dict[str, Any]:
+        return {"type": self.item_type, self.id_field: str(index)}

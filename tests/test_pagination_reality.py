@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from intercom_async import DecodeError
+from intercom_async._paging import STYLES, PageContent
 from intercom_async.pagination import ScrollRestartRequired
 from intercom_async.search import F
 
@@ -50,7 +51,7 @@ class IntercomScroll:
             self.in_flight -= 1
 
     def _answer(self, request: web.Request) -> web.Response:
-        param = request.query.get("scroll_param")
+        param, _size = STYLES["scroll"].asked(request.query, None)
         if param is None:
             if time.monotonic() < self.exists_until:
                 return web.json_response(
@@ -68,13 +69,7 @@ class IntercomScroll:
         following = param if self.constant else f"{param}.{end}"
         self.positions[following] = end
         self.pages_served += 1
-        body = {
-            "type": "list",
-            "data": data,
-            "pages": None,
-            "total_count": None,
-            "scroll_param": following,
-        }
+        body = STYLES["scroll"].render(PageContent(data, following))
         if self.drop_after_page == self.pages_served:
             self.drop_after_page = None
             assert request.transport is not None

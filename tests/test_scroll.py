@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 
 from intercom_async import pagination
+from intercom_async._paging import STYLES, PageContent
 from intercom_async.pagination import ScrollRestartRequired
 
 from .conftest import error_body, make_client, serve
@@ -26,7 +27,7 @@ class ScrollServer:
         self.starts = 0
 
     async def handle(self, request: web.Request) -> web.Response:
-        param = request.query.get("scroll_param")
+        param, _size = STYLES["scroll"].asked(request.query, None)
         if param is None:
             self.starts += 1
             self.active += 1
@@ -42,7 +43,7 @@ class ScrollServer:
         data = [{"type": "company", "id": str(i)} for i in range(start, end)]
         if not data:
             self.active -= 1
-        return web.json_response({"type": "list", "data": data, "scroll_param": str(end)})
+        return web.json_response(STYLES["scroll"].render(PageContent(data, str(end))))
 
 
 async def test_restart_after_intercom_asks_yields_each_company_once() -> None:

@@ -57,6 +57,13 @@ PAGINATION: dict[tuple[str, str], str] = {
     ("get", "/brands"): "unpaginated",
 }
 
+# Lists Intercom caps (it serves nothing past the cap), and the operation that reaches past it
+# (../shared/api-notes.md: "at most 10,000 companies reachable").
+MAX_ITEMS: dict[tuple[str, str], tuple[int, str]] = {
+    ("get", "/companies"): (10_000, "companies.scroll"),
+    ("post", "/companies/list"): (10_000, "companies.scroll"),
+}
+
 # Query or body parameters a paginator manages itself (the caller passes `cursor=` instead).
 PAGING_PARAMS = frozenset({"page", "starting_after", "scroll_param", "cursor", "pagination"})
 

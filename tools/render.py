@@ -60,7 +60,9 @@ def render_operations(ops: list[Op]) -> str:
             p for p in op.body_fields if not p.required
         ]
         out.append(f"        body_params={tuple(p.name for p in ordered)!r},\n")
-        out.append(f"        response_kind={op.response_kind!r},\n    ),\n")
+        out.append(f"        response_kind={op.response_kind!r},\n")
+        cap, beyond = overrides.MAX_ITEMS.get((op.method.lower(), op.path), (None, None))
+        out.append(f"        max_items={cap!r},\n        beyond_max_items={beyond!r},\n    ),\n")
     out.append('}\n\n__all__ = ["OPERATIONS", "Any", "Operation"]\n')
     return "".join(out)
 

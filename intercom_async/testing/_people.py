@@ -7,9 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
+from .._paging import STYLES, PageContent
 from ..search import QueryError
 from ._query import matcher, sort_key
-from ._registry import BadInput, cursor_page, find, handles, number_page, ok, per_page
+from ._registry import BadInput, cursor_page, find, handles, number_page, ok
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, not_found, now
 
 CONTACT_FIELDS = (
@@ -205,16 +206,8 @@ def _search(
     sort = sort_key(body.get("sort"))
     if sort is not None:
         found.sort(key=sort[0], reverse=sort[1])
-    paging = body.get("pagination") or {}
-    size = per_page(ctx, 50, paging)
     return cursor_page(
-        ctx,
-        f"search-{kind}",
-        found,
-        items_key=key,
-        list_type=list_type,
-        starting_after=paging.get("starting_after") or "",
-        size=size,
+        ctx, f"search-{kind}", found, items_key=key, list_type=list_type, style="search"
     )
 
 
@@ -451,7 +444,7 @@ def _company_list(ctx: Any) -> list[dict[str, Any]]:
 @handles("companies.retrieve", "companies.list")
 async def list_companies(ctx: Any) -> web.Response:
     # Intercom reaches at most 10,000 companies this way; scroll is the way past it.
-    return number_page(ctx, _company_list(ctx), cap=10_000)
+    return number_page(ctx, _company_list(ctx))
 
 
 @handles("companies.list_contacts")
@@ -491,7 +484,7 @@ async def scroll_companies(ctx: Any) -> web.Response:
     lives ``scroll_expiry`` seconds after its last use; a stale or expired param ends the scroll
     (it cannot resume, only restart)."""
     state = ctx.fake.scroll_state
-    param = ctx.query.get("scroll_param")
+    param, _size = STYLES["scroll"].asked(ctx.query, None)
     moment = time.monotonic()
     if param:
         if state.get("param") != param:
@@ -525,15 +518,7 @@ async def scroll_companies(ctx: Any) -> web.Response:
         state.update(param=following, used_at=moment)
     else:
         state.clear()
-    return ok(
-        {
-            "type": "list",
-            "data": chunk,
-            "pages": None,
-            "total_count": len(companies),
-            "scroll_param": following,
-        }
-    )
+    return ok(STYLES["scroll"].render(PageContent(chunk, following)))
 
 
 # -- tags and segments -------------------------------------------------------------------------

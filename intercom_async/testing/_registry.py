@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from aiohttp import web
 
+from .._paging import STYLES, PageContent, PaginationStyle
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, int_param, not_found
 
 if TYPE_CHECKING:
@@ -65,32 +66,32 @@ def cursor_page(
     items_key: str = "data",
     list_type: str = "list",
     default_per_page: int = 50,
-    starting_after: str | None = None,
-    size: int | None = None,
+    style: PaginationStyle = "cursor",
 ) -> web.Response:
-    """A cursor-paginated list (``pages.next.starting_after``), as GET /contacts answers."""
-    size = size or per_page(ctx, default_per_page)
-    cursor = starting_after if starting_after is not None else ctx.query.get("starting_after")
+    """A cursor-paginated list (``pages.next.starting_after``), as GET /contacts answers; with
+    ``style="search"`` the cursor and page size are read from the body's ``pagination``."""
+    shape = STYLES[style]
+    cursor, size_text = shape.asked(ctx.query, ctx.body)
+    size = per_page(ctx, default_per_page, {"per_page": size_text} if size_text else {})
     try:
         offset = decode_cursor(kind, cursor)
     except InvalidCursor:
         return error(400, "client_error", "Invalid starting_after param")
     chunk = list(records[offset : offset + size])
     more = offset + size < len(records)
-    following = {"page": offset // size + 2, "starting_after": encode_cursor(kind, offset + size)}
     return ok(
-        {
-            "type": list_type,
-            items_key: chunk,
-            "total_count": len(records),
-            "pages": {
-                "type": "pages",
-                "page": offset // size + 1,
-                "per_page": size,
-                "total_pages": max(1, math.ceil(len(records) / size)),
-                "next": following if more else None,
-            },
-        }
+        shape.render(
+            PageContent(
+                items=chunk,
+                following=encode_cursor(kind, offset + size) if more else None,
+                number=offset // size + 1,
+                per_page=size,
+                total_count=len(records),
+                total_pages=max(1, math.ceil(len(records) / size)),
+                items_key=items_key,
+                list_type=list_type,
+            )
+        )
     )
 
 
@@ -101,32 +102,34 @@ def number_page(
     items_key: str = "data",
     list_type: str = "list",
     default_per_page: int = 15,
-    cap: int | None = None,
 ) -> web.Response:
-    """A page-numbered list (``pages.page`` / ``total_pages`` / ``next`` URL)."""
+    """A page-numbered list (``pages.page`` / ``total_pages`` / ``next`` URL); an operation's
+    ``max_items`` caps what it reaches, as Intercom caps GET /companies."""
+    shape = STYLES["page"]
+    number, _size = shape.asked(ctx.query, None)
     size = per_page(ctx, default_per_page)
     try:
-        page = int_param(ctx.query.get("page"), 1, high=10**9)
+        page = int_param(number, 1, high=10**9)
     except ValueError:
         return error(400, "parameter_invalid", "page must be a positive integer")
+    cap = ctx.op.max_items
     reachable = records if cap is None else records[:cap]
     chunk = list(reachable[(page - 1) * size : page * size])
     total_pages = max(1, math.ceil(len(reachable) / size))
-    url = ctx.request.url
-    following = str(url.update_query(page=page + 1)) if page < total_pages else None
+    following = str(ctx.request.url.update_query(page=page + 1)) if page < total_pages else None
     return ok(
-        {
-            "type": list_type,
-            items_key: chunk,
-            "total_count": len(records),
-            "pages": {
-                "type": "pages",
-                "page": page,
-                "per_page": size,
-                "total_pages": total_pages,
-                "next": following,
-            },
-        }
+        shape.render(
+            PageContent(
+                items=chunk,
+                following=following,
+                number=page,
+                per_page=size,
+                total_count=len(records),
+                total_pages=total_pages,
+                items_key=items_key,
+                list_type=list_type,
+            )
+        )
     )
 
 
@@ -149,20 +152,9 @@ async def generic(ctx: Ctx) -> web.StreamResponse:
     if typing.get_origin(op.response_type) in (list, dict):
         return ok(_empty_value(op.response_type))
     if op.pagination:
-        body: dict[str, Any] = {"type": "list", op.items_key or "data": [], "total_count": 0}
-        if op.pagination == "scroll":
-            body["scroll_param"] = None
-        elif op.pagination == "top_level_page":
-            body.update(page=1, total_pages=1)
-        elif op.pagination != "unpaginated":
-            body["pages"] = {
-                "type": "pages",
-                "page": 1,
-                "per_page": 50,
-                "total_pages": 1,
-                "next": None,
-            }
-        return ok(body)
+        key = op.items_key or "data"
+        empty = PageContent(items=[], following=None, total_count=0, items_key=key)
+        return ok(STYLES[op.pagination].render(empty))
     fields = set(getattr(op.response_type, "__struct_fields__", ()))
     answer: dict[str, Any] = {}
     if ctx.params and "id" in fields:

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .._paging import STYLES, PageContent
 from ._people import _body
 from ._registry import handles, number_page, ok
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, not_found, now
@@ -150,21 +151,19 @@ async def list_events(ctx: Any) -> web.Response:
     field, value = who[0]
     field = "id" if field == "intercom_user_id" else field
     events = [e for e in ctx.store.events if e.get(field) == value]
+    shape = STYLES["next_url"]
     try:
-        offset = decode_cursor("events", query.get("next"))
+        offset = decode_cursor("events", shape.asked(query, None)[0])
     except InvalidCursor:
         return error(400, "client_error", "Invalid next param")
     size = 50
     chunk = events[offset : offset + size]
     more = offset + size < len(events)
     following = str(ctx.request.url.update_query(next=encode_cursor("events", offset + size)))
-    return ok(
-        {
-            "type": "event.list",
-            "events": chunk,
-            "pages": {"type": "pages", "next": following if more else None},
-        }
+    content = PageContent(
+        chunk, following if more else None, items_key="events", list_type="event.list"
     )
+    return ok(shape.render(content))
 
 
 def _article(ctx: Any) -> dict[str, Any] | None:
