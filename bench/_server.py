@@ -1,6 +1,6 @@
 """A cheap contact-list server for benchmarks, run in its own process.
 
-    python -m bench._server --per-page 150 --total 100000   # prints "PORT <n>" when ready
+    python -m bench._server --per-page 150 --total 100000 [--gzip]   # prints "PORT <n>"
 
 Pages are pre-encoded once, so the server spends almost nothing per request and the client's
 cost is what the benchmark sees.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import gzip
 import math
 import time
 from typing import Any
@@ -21,7 +23,11 @@ from intercom_async.testing import make_contacts
 
 
 def build_app(
-    total: int, per_page: int, latency: float, window: tuple[int, int] | None
+    total: int,
+    per_page: int,
+    latency: float,
+    window: tuple[int, int] | None,
+    gzipped: bool = False,
 ) -> web.Application:
     template = make_contacts(per_page * 4, seed=7, companies=50)
     bodies = [msgspec.json.encode(template[i * per_page : (i + 1) * per_page]) for i in range(4)]
@@ -49,11 +55,8 @@ def build_app(
         response.headers.update(headers)
         return response
 
-    async def contacts(request: web.Request) -> web.Response:
-        stats["served"] += 1
-        if latency:
-            await asyncio.sleep(latency)
-        page = int(request.query.get("starting_after") or 0)
+    @functools.cache
+    def page_body(page: int, compressed: bool) -> bytes:
         following = b'{"starting_after":"%d"}' % (page + 1) if page + 1 < pages else b"null"
         data = bodies[page % 4]
         if page == pages - 1 and total % per_page:
@@ -65,16 +68,33 @@ def build_app(
             + following
             + b"}}"
         )
-        return web.Response(body=body, content_type="application/json")
+        return gzip.compress(body, 6, mtime=0) if compressed else body
+
+    def answer(request: web.Request, make: Any) -> web.Response:
+        # Intercom gzips JSON for clients that accept it; bodies are compressed once and cached
+        # so the server's cost stays out of the client's measurement.
+        compressed = gzipped and "gzip" in request.headers.get("Accept-Encoding", "")
+        response = web.Response(body=make(compressed), content_type="application/json")
+        if compressed:
+            response.headers["Content-Encoding"] = "gzip"
+        return response
+
+    async def contacts(request: web.Request) -> web.Response:
+        stats["served"] += 1
+        if latency:
+            await asyncio.sleep(latency)
+        page = int(request.query.get("starting_after") or 0)
+        return answer(request, lambda compressed: page_body(page, compressed))
 
     async def contact(request: web.Request) -> web.Response:
         stats["served"] += 1
-        return web.Response(body=one, content_type="application/json")
+        return answer(request, lambda compressed: one_gzipped if compressed else one)
 
     async def server_stats(request: web.Request) -> web.Response:
-        return web.json_response(stats)
+        return web.json_response({**stats, "windows": {str(k): v for k, v in counts.items()}})
 
     one = msgspec.json.encode(template[0])
+    one_gzipped = gzip.compress(one, 6, mtime=0)
     app = web.Application(middlewares=[windows])
     app.router.add_get("/contacts", contacts)
     app.router.add_get("/contacts/{id}", contact)
@@ -88,11 +108,12 @@ def main() -> None:
     parser.add_argument("--per-page", type=int, default=150)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--window", type=str, default="", help="LIMIT/SECONDS rate windows")
+    parser.add_argument("--gzip", action="store_true", help="gzip bodies, as Intercom does")
     args = parser.parse_args()
     window = tuple(int(x) for x in args.window.split("/")) if args.window else None
 
     async def run() -> None:
-        app = build_app(args.total, args.per_page, args.latency, window)  # type: ignore[arg-type]
+        app = build_app(args.total, args.per_page, args.latency, window, args.gzip)  # type: ignore[arg-type]
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -13,7 +13,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeAlias, TypeVar, overload
 
@@ -40,6 +40,7 @@ from ._sansio import (
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, RawResponse, SecretHeader, Transport
 from .errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
@@ -47,6 +48,20 @@ from .errors import (
     EventLoopError,
     RateLimitWaitTooLong,
     status_error,
+)
+from .hooks import (
+    SENT_AT,
+    CallInfo,
+    Hooks,
+    LimiterWaitEvent,
+    LimiterWaitReason,
+    PageEvent,
+    RequestEvent,
+    RetryEvent,
+    ScrollRestartEvent,
+    current_hooks,
+    finish_request,
+    redact_query,
 )
 from .resources import ResourcesMixin
 
@@ -118,6 +133,8 @@ class Intercom(ResourcesMixin):
         max_rate_limit_wait: float | None = 60.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         follow_redirects: bool = False,
+        hooks: Iterable[object] = (),
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         source = token if token is not None else os.environ.get("INTERCOM_TOKEN")
         if source is None or source == "":
@@ -156,8 +173,19 @@ class Intercom(ResourcesMixin):
             if limiter is not None
             else RateLimiter(max_concurrency=max_concurrency, ceiling=rate_ceiling)
         )
+        hooks = tuple(hooks)
+        try:
+            self._hooks = Hooks(hooks) if hooks else None
+        except TypeError as exc:
+            raise ConfigurationError(str(exc)) from None
+        if trace_configs and session is not None:
+            raise ConfigurationError(
+                "trace_configs= applies to the session the client creates; with session=, "
+                "give the TraceConfigs to your own aiohttp.ClientSession"
+            )
         self._transport = Transport(
             session=session,
+            trace_configs=trace_configs,
             max_connections=self.limiter.max_concurrency,
             verify_ssl=verify_ssl,
             max_response_bytes=max_response_bytes,
@@ -168,6 +196,7 @@ class Intercom(ResourcesMixin):
         # lock, not anyio's: a scroll abandoned by `break` is closed by asyncio's finalizer in
         # another task, which must be able to release it.
         self._scroll_lock = asyncio.Lock()
+        self._header_cache: dict[tuple[str, str, bool], dict[str, str]] = {}
         self._init_resources()
 
     def __repr__(self) -> str:
@@ -313,6 +342,7 @@ class Intercom(ResourcesMixin):
             options=options,
             # Operations later versions dropped go out with the last version that had them.
             version=op.api_version if op.deprecated else None,
+            operation=op.name,
         )
 
     async def _execute(
@@ -329,6 +359,7 @@ class Intercom(ResourcesMixin):
         version: str | None = None,
         raw_body: bool = False,
         empty_ok: bool = False,
+        operation: str | None = None,
     ) -> Any:
         def read(raw: RawResponse) -> Any:
             if raw_body:
@@ -353,6 +384,8 @@ class Intercom(ResourcesMixin):
             options=options,
             version=version,
             read=read,
+            operation=operation,
+            template=path,
         )
         capture = _raw_capture.get()
         if capture is not None:
@@ -381,6 +414,8 @@ class Intercom(ResourcesMixin):
         options: RequestOptions | None,
         version: str | None = None,
         read: Callable[[RawResponse], Any] = lambda raw: raw,
+        operation: str | None = None,
+        template: str | None = None,
     ) -> tuple[RawResponse, Any, int]:
         self._check_loop()
         if self._transport.closed:
@@ -404,24 +439,30 @@ class Intercom(ResourcesMixin):
         )
         attempts = 0
         in_flight = False
+        hooks = self._hooks
+        shown_url = redact_query(url, query) if hooks is not None else url
 
         async def attempt() -> tuple[RawResponse, Any]:
             nonlocal attempts, in_flight
             attempts += 1
-            headers = build_headers(
-                await self._token.get(), api_version, has_body=body is not None, extra=opts.headers
-            )
-            headers["Authorization"] = SecretHeader(headers["Authorization"])
+            event: RequestEvent | None = None
+            headers = self._headers(await self._token.get(), api_version, body is not None, opts)
             left = deadline_at - time.monotonic()
             bound = left if wait_bound is None else min(wait_bound, left)
             try:
-                ticket = await self.limiter.acquire(max(bound, 0.0))
+                ticket = await self.limiter.acquire(
+                    max(bound, 0.0), report=None if hooks is None else self._report_wait
+                )
             except RateLimitWaitTooLong as exc:
                 raise RateLimitWaitTooLong(
                     wait=exc.wait, bound=exc.bound, method=method, path=path
                 ) from None
             status = CANCELLED
             snapshot = None
+            if hooks is not None:
+                event = RequestEvent(operation, method, template or path, shown_url, attempts)
+                hooks.emit("on_request", event)
+                event.state[SENT_AT] = time.monotonic()
             try:
                 try:
                     in_flight = True
@@ -433,8 +474,13 @@ class Intercom(ResourcesMixin):
                     in_flight = False
                     status = NO_RESPONSE
                     logger.debug("%s %s failed: %s (attempt %d)", method, path, exc, attempts)
-                    if exc.request_sent and not idempotent:
-                        raise exc.with_outcome_unknown() from exc
+                    failure = (
+                        exc.with_outcome_unknown() if exc.request_sent and not idempotent else exc
+                    )
+                    if event is not None:
+                        finish_request(hooks, event, None, failure)
+                    if failure is not exc:
+                        raise failure from exc
                     raise
                 status = raw.status
                 snapshot = parse_rate_limit(raw.headers, time.time())
@@ -462,14 +508,24 @@ class Intercom(ResourcesMixin):
                 )
                 if raw.status == 429:
                     error.paused_all = paused  # type: ignore[attr-defined]
+                if event is not None:
+                    finish_request(hooks, event, raw, error, snapshot)
                 raise error
             try:
-                return raw, read(raw)
+                value = read(raw)
             except DecodeError as error:
                 error.status = raw.status
                 logger.debug("%s %s -> %d with an unreadable body", method, path, raw.status)
+                if event is not None:
+                    finish_request(hooks, event, raw, error, snapshot)
                 raise
+            if event is not None:
+                finish_request(hooks, event, raw, None, snapshot)
+            return raw, value
 
+        running = None
+        if hooks is not None:
+            running = current_hooks.set((hooks, CallInfo(operation, method, template or path)))
         try:
             raw, value = await self._retry.run(
                 attempt,
@@ -487,7 +543,30 @@ class Intercom(ResourcesMixin):
                 request_sent=attempts > 0,
                 outcome_unknown=exc.interrupted and in_flight and not idempotent,
             ) from exc.last_error
+        finally:
+            if running is not None:
+                current_hooks.reset(running)
         return raw, value, attempts
+
+    def _headers(
+        self, token: str, version: str, has_body: bool, opts: RequestOptions
+    ) -> Mapping[str, str]:
+        if opts.headers:
+            headers = build_headers(token, version, has_body=has_body, extra=opts.headers)
+            headers["Authorization"] = SecretHeader(headers["Authorization"])
+            return headers
+        # The common headers are built once per token and version: aiohttp copies what it is
+        # given, so one dict serves every request (a few µs per point read, measured).
+        key = (token, version, has_body)
+        cached = self._header_cache.get(key)
+        if cached is None:
+            if len(self._header_cache) >= 8:  # a rotating token must not grow it
+                self._header_cache.clear()
+            cached = build_headers(token, version, has_body=has_body)
+            cached["Authorization"] = SecretHeader(cached["Authorization"])
+            # The key's token is masked too, so no repr of the cache shows it.
+            self._header_cache[(SecretHeader(token), version, has_body)] = cached
+        return cached
 
     def _check_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -500,8 +579,30 @@ class Intercom(ResourcesMixin):
             )
         self._loop = loop
 
-    def _count_retry(self, _attempt: int, _error: BaseException, _wait: float) -> None:
+    def _count_retry(self, attempt: int, error: BaseException, wait: float) -> None:
         self.limiter.stats.retries += 1
+        running = current_hooks.get()
+        if running is not None:
+            hooks, call = running
+            reason = (
+                str(error.status) if isinstance(error, APIStatusError) else type(error).__name__
+            )
+            hooks.emit(
+                "on_retry",
+                RetryEvent(call.operation, call.method, call.template, attempt, reason, wait),
+            )
+
+    def _report_wait(self, seconds: float, reason: LimiterWaitReason) -> None:
+        if self._hooks is not None:
+            self._hooks.emit("on_limiter_wait", LimiterWaitEvent(seconds, reason))
+
+    def _report_page(self, operation: str, number: int, items: int) -> None:
+        if self._hooks is not None:
+            self._hooks.emit("on_page", PageEvent(operation, number, items))
+
+    def _report_scroll_restart(self, operation: str, reason: str, restarts: int) -> None:
+        if self._hooks is not None:
+            self._hooks.emit("on_scroll_restart", ScrollRestartEvent(operation, reason, restarts))
 
 
 _NO_OPTIONS = RequestOptions()

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, overload
 import msgspec
 
 from .errors import DecodeError
+from .hooks import report_decode_warning
 
 logger = logging.getLogger("intercom_async")
 
@@ -29,10 +30,14 @@ _encoder = msgspec.json.Encoder()
 _any_decoder = msgspec.json.Decoder()
 
 # Where a decoded model keeps its source: the body bytes (a top-level object), the JSON value
-# itself (a webhook item), or (page body, items key, index) for an item of a page. Items point
-# at the body, not at the page model: a page -> item -> page cycle would keep every page alive
-# until the cyclic garbage collector ran (streaming memory grew 6x that way).
+# itself (a webhook item), or, for an item of a page, the page body with the items key and the
+# index beside it. Items point at the body, not at the page model: a page -> item -> page cycle
+# would keep every page alive until the cyclic garbage collector ran (streaming memory grew 6x
+# that way). An item's entries are all atomic (bytes, str, int), so CPython never tracks its
+# __dict__ for the garbage collector: a tuple there made each item one more object to walk.
 SOURCE = "__intercom_json__"
+SOURCE_KEY = "__intercom_json_key__"
+SOURCE_INDEX = "__intercom_json_index__"
 
 # Bodies decoded to plain JSON recently, so the items of a page share one decode. Keyed by
 # id(); the entry holds the body itself, so the id cannot be reused while it is cached.
@@ -82,8 +87,7 @@ def decode(body: bytes, type_: Any) -> Any:
         raise DecodeError(type(exc).__name__, body=body, type=target) from None
     if isinstance(value, list):
         # A top-level array: each element keeps its place in the body.
-        for index, element in enumerate(value):
-            keep_source(element, (body, None, index))
+        _link(body, None, value)
     else:
         keep_source(value, body)
     return value
@@ -100,12 +104,17 @@ def link_items(parent: Any, key: str, items: list[Any]) -> None:
     """Tie each item of ``parent.<key>`` to its place, so ``to_dict(item)`` finds its JSON."""
     namespace = getattr(parent, "__dict__", None)
     body = namespace.get(SOURCE) if namespace is not None else None
-    if not isinstance(body, bytes):
-        return
+    if isinstance(body, bytes):
+        _link(body, key, items)
+
+
+def _link(body: bytes, key: str | None, items: list[Any]) -> None:
     for index, item in enumerate(items):
         item_namespace = getattr(item, "__dict__", None)
         if item_namespace is not None and SOURCE not in item_namespace:
-            item_namespace[SOURCE] = (body, key, index)
+            item_namespace[SOURCE] = body
+            item_namespace[SOURCE_KEY] = key
+            item_namespace[SOURCE_INDEX] = index
 
 
 def _parse_path(path: str) -> list[str | int]:
@@ -123,6 +132,7 @@ def _parse_path(path: str) -> list[str | int]:
 def _warn_once(type_: Any, path: list[str | int], problem: str) -> None:
     field = ".".join(str(p) for p in path if not isinstance(p, int)) or "$"
     key = (_type_name(type_), field)
+    report_decode_warning(*key)
     if key in _warned:
         return
     _warned.add(key)
@@ -200,17 +210,16 @@ def _parse(body: bytes) -> Any:
 
 
 def _json_of(model: Any) -> Any:
-    namespace = getattr(model, "__dict__", None)
+    namespace: dict[str, Any] | None = getattr(model, "__dict__", None)
     source = namespace.get(SOURCE) if namespace is not None else None
-    if source is None:
-        return None
-    if isinstance(source, bytes):
-        return _parse(source)
-    if isinstance(source, tuple):
-        body, key, index = source
-        value = _parse(body)
-        return value[index] if key is None else value[key][index]
-    return source
+    if namespace is None or not isinstance(source, bytes):
+        return source
+    value = _parse(source)
+    index = namespace.get(SOURCE_INDEX)
+    if index is None:
+        return value
+    key = namespace.get(SOURCE_KEY)
+    return value[index] if key is None else value[key][index]
 
 
 def to_dict(value: Any) -> Any:

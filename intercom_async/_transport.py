@@ -8,7 +8,7 @@ server. Retries, pacing and decoding live elsewhere.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -55,8 +55,10 @@ class Transport:
         keepalive_timeout: float = 30.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         follow_redirects_to: str | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         self._session = session
+        self._trace_configs = list(trace_configs)
         self._owns_session = session is None
         self._max_connections = max_connections
         self._verify_ssl = verify_ssl
@@ -80,7 +82,11 @@ class Transport:
             )
             # auto_decompress (the default) means gzip/deflate responses are accepted and
             # aiohttp advertises them in Accept-Encoding.
-            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                raise_for_status=False,
+                trace_configs=self._trace_configs or None,
+            )
             # aiohttp resends an idempotent request once, by itself, when a reused connection
             # drops. Retries are the retry policy's alone (counted, bounded, and never for a
             # scroll page, which Intercom would answer with the page after the lost one).

@@ -22,7 +22,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Generator, Mapping
-from contextlib import aclosing, suppress
+from contextlib import aclosing, nullcontext, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -292,6 +292,7 @@ class Paginator(Generic[ItemT, PageT]):
         link_items(raw, key, listed)
         items = [item for item in listed if item is not None]
         following = self._shape.next_after(raw, cursor, len(items))
+        self._client._report_page(self._op.name, number, len(items))
         if cap is not None:
             size = _get(_get(raw, "pages"), "per_page")
             self._page_size = size if isinstance(size, int) and size > 0 else self._page_size
@@ -367,7 +368,10 @@ class Paginator(Generic[ItemT, PageT]):
     async def _scroll_pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
         """Scroll with one scroll per client; a lost page restarts the scroll (de-duplicated)."""
         seen_ids: set[object] = set()
-        async with self._client._scroll_lock:
+        # One scroll per app: the scrolls of this client take turns on a lock, and a budget
+        # shared across workers (RedisRateBudget) adds a lock across them.
+        shared = getattr(self._client.limiter.budget, "scroll_lock", None)
+        async with self._client._scroll_lock, shared() if shared else nullcontext():
             start = self._start
             while True:
                 try:
@@ -410,6 +414,7 @@ class Paginator(Generic[ItemT, PageT]):
             ) from error
         self.restarts += 1
         logger.info("restarting the companies scroll after %s", type(error).__name__)
+        self._client._report_scroll_restart(self._op.name, type(error).__name__, self.restarts)
 
     async def _wait_for_other_scroll(self, error: APIStatusError) -> None:
         """Another scroll is open for the app: wait, paced, until it ends or expires."""

@@ -115,3 +115,12 @@ async def test_webhook_receiver_verifies_and_dedupes() -> None:
         assert forged.status == 401
     assert len(seen) == 1 and seen[0][0] == "contact.user.created"
     assert seen[0][1].id == "c1"
+
+
+async def test_tracing_prints_a_span_per_request(capsys: Any) -> None:
+    totals = await load("tracing").main()
+    output = capsys.readouterr().out
+    assert output.count("span GET /contacts -> 200") == 3
+    assert output.count("span GET /contacts/{contact_id} -> 200") == 1
+    assert "streamed 300 contacts" in output
+    assert totals["http.client.request.duration"] == 4

@@ -11,13 +11,14 @@ Fixes the spec needs go in tools/overrides.py, never in the output.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from tools.models_gen import ModelBuilder, apply_merges, learn_from_examples, render_models
 from tools.naming import pascal
-from tools.operations_gen import collect_operations
+from tools.operations_gen import Op, collect_operations
 from tools.render import render_coverage, render_operations, render_reference, render_resources
 from tools.spec import ROOT, SPEC_FILES, TARGET_VERSION, load_overrides, load_spec, merged_schemas
 from tools.union import adopt_wrappers, apply_corrections, unite_versions
@@ -41,6 +42,20 @@ def ruff_format(path: Path, source: str) -> str:
     return result.stdout
 
 
+# Models handed out whole besides responses and list items: webhook items (intercom_async.webhooks).
+WEBHOOK_MODELS = frozenset({"Company", "Contact", "Conversation", "Ticket"})
+
+
+def whole_objects(ops: list[Op], builder: ModelBuilder) -> set[str]:
+    """The models a user can receive as a whole object: every member of a response type, every
+    list item type, every webhook item type."""
+    roots = set(WEBHOOK_MODELS)
+    for op in ops:
+        for annotation in (op.response_type, op.item_type):
+            roots.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation or ""))
+    return roots & set(builder.structs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
@@ -57,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         if builder.object_properties(schema) is not None:
             builder.struct_for(name, schema, False, pascal(name))
     ops = collect_operations(specs, builder)
+    roots = whole_objects(ops, builder)
     outputs = {
-        MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder, aliases)),
+        MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder, aliases, roots)),
         OPERATIONS_OUT: ruff_format(OPERATIONS_OUT, render_operations(ops)),
         RESOURCES_OUT: ruff_format(RESOURCES_OUT, render_resources(ops)),
         COVERAGE_OUT: render_coverage(ops),

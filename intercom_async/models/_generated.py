@@ -14,458 +14,460 @@ from ._common import Pages
 class ActivityLog(msgspec.Struct, kw_only=True, dict=True):
     """Activities performed by Admins."""
 
-    activity_description: str | None = None
-    activity_type: str | None = None
-    created_at: int | None = None
     id: str | int | None = None
-    metadata: dict[str, Any] | None = None
     performed_by: ActivityLogPerformedBy | None = None
+    metadata: dict[str, Any] | None = None
+    created_at: int | None = None
+    activity_type: str | None = None
+    activity_description: str | None = None
 
 
 class ActivityLogEventTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all activity log event types."""
 
-    event_types: list[str | None] | None = None
     type: str | None = None
+    event_types: list[str | None] | None = None
 
 
 class ActivityLogList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of activity logs."""
 
-    activity_logs: list[ActivityLog | None] | None = None
-    pages: Pages | None = None
     type: str | None = None
+    pages: Pages | None = None
+    activity_logs: list[ActivityLog | None] | None = None
 
 
-class ActivityLogMetadata(msgspec.Struct, kw_only=True, dict=True):
+class ActivityLogMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Additional data provided about Admin activity."""
 
+    before: dict[str, Any] | str | None = None
     after: dict[str, Any] | str | None = None
-    auto: bool | None = None
-    auto_changed: str | None = None
+    message: ActivityLogMetadataMessage | None = None
+    sign_in_method: str | None = None
+    external_id: str | int | None = None
     away_mode: bool | None = None
     away_status_reason: str | None = None
-    before: dict[str, Any] | str | None = None
-    changes: dict[str, ActivityLogMetadataChangesValue | None] | None = None
-    consent_id: str | int | None = None
-    conversation_assignment_limit: int | None = None
-    enabled: bool | None = None
-    expired_at: str | None = None
-    external_id: str | int | None = None
-    last_activity_at: int | None = None
-    message: ActivityLogMetadataMessage | None = None
-    mode: str | None = None
-    new_state: str | None = None
-    previous_state: str | None = None
     reassign_conversations: bool | None = None
-    setting_type: str | None = None
-    sign_in_method: str | None = None
     source: str | None = None
-    team: ActivityLogMetadataTeam | None = None
-    team_assignment_limit: int | None = None
-    threshold_minutes: int | None = None
-    ticket_assignment_limit: int | None = None
+    auto_changed: str | None = None
     update_by: int | None = None
     update_by_name: str | None = None
+    previous_state: str | None = None
+    new_state: str | None = None
+    threshold_minutes: int | None = None
+    last_activity_at: int | None = None
+    auto: bool | None = None
+    setting_type: str | None = None
+    changes: dict[str, ActivityLogMetadataChangesValue | None] | None = None
+    conversation_assignment_limit: int | None = None
+    ticket_assignment_limit: int | None = None
+    team: ActivityLogMetadataTeam | None = None
+    team_assignment_limit: int | None = None
+    enabled: bool | None = None
+    mode: str | None = None
+    consent_id: str | int | None = None
+    expired_at: str | None = None
 
 
-class ActivityLogMetadataChangesValue(msgspec.Struct, kw_only=True, dict=True):
+class ActivityLogMetadataChangesValue(msgspec.Struct, kw_only=True, gc=False):
     """ActivityLogMetadataChangesValue"""
 
-    after: Any = None
     before: Any = None
+    after: Any = None
 
 
-class ActivityLogMetadataMessage(msgspec.Struct, kw_only=True, dict=True):
+class ActivityLogMetadataMessage(msgspec.Struct, kw_only=True, gc=False):
     """ActivityLogMetadataMessage"""
 
     id: str | int | None = None
     title: str | None = None
 
 
-class ActivityLogMetadataTeam(msgspec.Struct, kw_only=True, dict=True):
+class ActivityLogMetadataTeam(msgspec.Struct, kw_only=True, gc=False):
     """Details about the team whose assignment limit was changed."""
 
     id: str | int | None = None
     name: str | None = None
 
 
-class ActivityLogPerformedBy(msgspec.Struct, kw_only=True, dict=True):
+class ActivityLogPerformedBy(msgspec.Struct, kw_only=True, gc=False):
     """Details about the Admin involved in the activity."""
 
-    email: str | None = None
-    id: str | int | None = None
-    ip: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    email: str | None = None
+    ip: str | None = None
 
 
-class AddressableList(msgspec.Struct, kw_only=True, dict=True):
+class AddressableList(msgspec.Struct, kw_only=True, gc=False):
     """A list used to access other resources from a parent model."""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
     url: str | None = None
 
 
 class Admin(msgspec.Struct, kw_only=True, dict=True):
     """Admins are teammate accounts that have access to a workspace."""
 
-    avatar: str | dict[str, Any] | None = None
+    type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
+    email: str | None = None
     away_mode_enabled: bool | None = None
     away_mode_reassign: bool | None = None
-    away_status_reason_id: int | str | None = None
-    email: str | None = None
     has_inbox_seat: bool | None = None
-    id: str | int | None = None
-    job_title: str | None = None
-    name: str | None = None
-    role: AdminRole | None = None
+    away_status_reason_id: int | str | None = None
     team_ids: list[str | int | None] | None = None
     team_priority_level: TeamPriorityLevel | None = None
-    type: str | None = None
+    job_title: str | None = None
+    avatar: str | dict[str, Any] | None = None
+    role: AdminRole | None = None
 
 
 class AdminList(msgspec.Struct, kw_only=True, dict=True):
     """A list of admins associated with a given workspace."""
 
-    admins: list[Admin | None] | None = None
     type: str | None = None
+    admins: list[Admin | None] | None = None
 
 
-class AdminPriorityLevel(msgspec.Struct, kw_only=True, dict=True):
+class AdminPriorityLevel(msgspec.Struct, kw_only=True, gc=False):
     """Admin priority levels for the team"""
 
     primary_admin_ids: list[str | int | None] | None = None
     secondary_admin_ids: list[str | int | None] | None = None
 
 
-class AdminReplyConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class AdminReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of an admin"""
 
-    admin_id: str | int | None = None
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
-    body: str | None = None
-    created_at: int | None = None
     message_type: str | None = None
+    type: str | None = None
+    body: str | None = None
+    admin_id: str | int | None = None
+    created_at: int | None = None
     reply_options: list[QuickReplyOption | None] | None = None
+    attachment_urls: list[str | None] | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
     skip_notifications: bool | None = None
     skip_unsnooze: bool | None = None
-    type: str | None = None
 
 
-class AdminReplyTicketRequest(msgspec.Struct, kw_only=True, dict=True):
+class AdminReplyTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of an admin"""
 
-    admin_id: str | int | None = None
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
-    body: str | None = None
-    created_at: int | None = None
-    cross_post: bool | None = None
     message_type: str | None = None
-    reply_options: list[AdminReplyTicketRequestReplyOptionsItem | None] | None = None
     type: str | None = None
+    body: str | None = None
+    admin_id: str | int | None = None
+    created_at: int | None = None
+    reply_options: list[AdminReplyTicketRequestReplyOptionsItem | None] | None = None
+    attachment_urls: list[str | None] | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    cross_post: bool | None = None
 
 
-class AdminReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class AdminReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class AdminRole(msgspec.Struct, kw_only=True, dict=True):
+class AdminRole(msgspec.Struct, kw_only=True, gc=False):
     """The role assigned to this admin. Only present if the admin has a role assigned."""
 
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
 
 
 class AdminWithApp(msgspec.Struct, kw_only=True, dict=True):
     """Admins are the teammate accounts that have access to a workspace"""
 
+    type: str | None = None
+    id: str | int | None = None
+    email: str | None = None
+    name: str | None = None
+    email_verified: bool | None = None
     app: App | None = None
     avatar: AdminWithAppAvatar | None = None
+    has_inbox_seat: bool | None = None
+    job_title: str | None = None
     away_mode_enabled: bool | None = None
     away_mode_reassign: bool | None = None
-    email: str | None = None
-    email_verified: bool | None = None
-    has_inbox_seat: bool | None = None
-    id: str | int | None = None
-    job_title: str | None = None
-    name: str | None = None
-    role: AdminWithAppRole | None = None
     team_ids: list[str | int | None] | None = None
-    type: str | None = None
+    role: AdminWithAppRole | None = None
 
 
-class AdminWithAppAvatar(msgspec.Struct, kw_only=True, dict=True):
+class AdminWithAppAvatar(msgspec.Struct, kw_only=True, gc=False):
     """This object represents the avatar associated with the admin."""
 
-    image_url: str | None = None
     type: str | None = None
+    image_url: str | None = None
 
 
-class AdminWithAppRole(msgspec.Struct, kw_only=True, dict=True):
+class AdminWithAppRole(msgspec.Struct, kw_only=True, gc=False):
     """The role assigned to this admin. Only present if the admin has a role assigned."""
 
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
 
 
-class AiAgent(msgspec.Struct, kw_only=True, dict=True):
+class AiAgent(msgspec.Struct, kw_only=True, gc=False):
     """Data related to AI Agent involvement in the conversation."""
 
-    content_sources: ContentSourcesList | None = None
-    created_at: int | None = None
+    source_type: str | None = None
+    source_title: str | None = None
     last_answer_type: str | None = None
+    resolution_state: str | None = None
     rating: int | None = None
     rating_remark: str | None = None
-    resolution_state: str | None = None
-    source_title: str | None = None
-    source_type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    content_sources: ContentSourcesList | None = None
 
 
 class AiCallResponse(msgspec.Struct, kw_only=True, dict=True):
     """Response containing information about a Fin Voice call"""
 
-    app_id: str | int | None = None
-    call_summary: str | None = None
-    call_transcript: list[dict[str, Any] | None] | None = None
-    external_call_id: str | int | None = None
     id: str | int | None = None
-    intent: list[dict[str, Any] | None] | None = None
-    intercom_call_id: str | int | None = None
-    intercom_conversation_id: str | int | None = None
-    status: str | None = None
+    app_id: str | int | None = None
     user_phone_number: str | None = None
+    status: str | None = None
+    intercom_call_id: str | int | None = None
+    external_call_id: str | int | None = None
+    intercom_conversation_id: str | int | None = None
+    call_transcript: list[dict[str, Any] | None] | None = None
+    call_summary: str | None = None
+    intent: list[dict[str, Any] | None] | None = None
 
 
-class AiSubtopic(msgspec.Struct, kw_only=True, dict=True):
+class AiSubtopic(msgspec.Struct, kw_only=True, gc=False):
     """An AI-generated subtopic under a topic."""
 
-    id: str | int | None = None
-    name: str | None = None
     type: str | None = None
+    name: str | None = None
+    id: str | int | None = None
 
 
-class AiTopic(msgspec.Struct, kw_only=True, dict=True):
+class AiTopic(msgspec.Struct, kw_only=True, gc=False):
     """An AI-generated topic assigned to the conversation."""
 
-    subtopics: list[AiSubtopic | None] | None = None
-    topic_name: str | None = None
     type: str | None = None
+    topic_name: str | None = None
+    subtopics: list[AiSubtopic | None] | None = None
 
 
-class AiTopics(msgspec.Struct, kw_only=True, dict=True):
+class AiTopics(msgspec.Struct, kw_only=True, gc=False):
     """AI-generated topics and subtopics for the conversation."""
 
-    topics: list[AiTopic | None] | None = None
     type: str | None = None
+    topics: list[AiTopic | None] | None = None
 
 
-class App(msgspec.Struct, kw_only=True, dict=True):
+class App(msgspec.Struct, kw_only=True, gc=False):
     """App is a workspace on Intercom"""
 
-    created_at: int | None = None
-    id_code: str | None = None
-    identity_verification: bool | None = None
-    name: str | None = None
-    region: str | None = None
-    secure: bool | None = None
-    timezone: str | None = None
     type: str | None = None
+    id_code: str | None = None
+    name: str | None = None
+    created_at: int | None = None
+    secure: bool | None = None
+    identity_verification: bool | None = None
+    timezone: str | None = None
+    region: str | None = None
 
 
 class Article(msgspec.Struct, kw_only=True, dict=True):
     """The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone."""
 
-    ai_chatbot_availability: bool | None = None
-    ai_copilot_availability: bool | None = None
-    ai_sales_agent_availability: bool | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
-    created_at: int | None = None
-    created_by_id: str | int | None = None
-    default_locale: str | None = None
-    description: str | None = None
-    draft_updated_at: int | None = None
-    exclude_from_article_suggestions: bool | None = None
-    folder_id: str | int | None = None
-    has_unpublished_changes: bool | None = None
-    help_center_audience: str | None = None
     id: str | int | None = None
-    parent_id: str | int | None = None
+    type: str | None = None
+    workspace_id: str | int | None = None
     parent_ids: list[str | int | None] | None = None
-    parent_type: str | None = None
-    scheduled_publish_at: int | None = None
-    scheduled_unpublish_at: int | None = None
-    state: str | None = None
     statistics: ArticleStatistics | None = None
     tags: Tags | None = None
     title: str | None = None
-    translated_content: ArticleTranslatedContent | None = None
-    type: str | None = None
+    description: str | None = None
+    body: str | None = None
+    author_id: str | int | None = None
+    state: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
-    updated_by_id: str | int | None = None
     url: str | None = None
-    workspace_id: str | int | None = None
-
-
-class ArticleContent(msgspec.Struct, kw_only=True, dict=True):
-    """The Content of an Article."""
-
+    body_markdown: str | None = None
+    has_unpublished_changes: bool | None = None
+    draft_updated_at: int | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
+    parent_id: str | int | None = None
+    parent_type: str | None = None
+    created_by_id: str | int | None = None
+    updated_by_id: str | int | None = None
+    exclude_from_article_suggestions: bool | None = None
+    help_center_audience: str | None = None
+    scheduled_publish_at: int | None = None
+    scheduled_unpublish_at: int | None = None
+    default_locale: str | None = None
+    translated_content: ArticleTranslatedContent | None = None
+    folder_id: str | int | None = None
+
+
+class ArticleContent(msgspec.Struct, kw_only=True, gc=False):
+    """The Content of an Article."""
+
+    title: str | None = None
+    description: str | None = None
     body: str | None = None
+    author_id: str | int | None = None
+    state: str | None = None
+    type: str | None = None
     body_markdown: str | None = None
     created_at: int | None = None
-    created_by_id: str | int | None = None
-    description: str | None = None
-    draft_updated_at: int | None = None
-    has_unpublished_changes: bool | None = None
-    state: str | None = None
-    title: str | None = None
-    type: str | None = None
     updated_at: int | None = None
-    updated_by_id: str | int | None = None
+    has_unpublished_changes: bool | None = None
+    draft_updated_at: int | None = None
     url: str | None = None
+    audience_ids: list[str | int | None] | None = None
+    ai_chatbot_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
+    created_by_id: str | int | None = None
+    updated_by_id: str | int | None = None
 
 
 class ArticleContentInput(msgspec.Struct, kw_only=True):
     """The Content of an Article."""
 
+    title: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    author_id: str | int | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    updated_at: int | UnsetType | None = UNSET
+    has_unpublished_changes: bool | UnsetType | None = UNSET
+    draft_updated_at: int | UnsetType | None = UNSET
+    url: str | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    author_id: str | int | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
     created_by_id: str | int | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    draft_updated_at: int | UnsetType | None = UNSET
-    has_unpublished_changes: bool | UnsetType | None = UNSET
-    state: str | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
-    updated_at: int | UnsetType | None = UNSET
     updated_by_id: str | int | UnsetType | None = UNSET
-    url: str | UnsetType | None = UNSET
 
 
 class ArticleList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of articles for the App."""
 
-    data: list[ArticleListItem | None] | None = None
+    type: str | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
+    data: list[ArticleListItem | None] | None = None
 
 
 class ArticleListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your articles when you list them."""
 
+    id: str | int | None = None
+    type: str | None = None
+    workspace_id: str | int | None = None
+    parent_ids: list[str | int | None] | None = None
+    tags: Tags | None = None
+    title: str | None = None
+    description: str | None = None
+    body: str | None = None
+    author_id: str | int | None = None
+    state: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    url: str | None = None
+    parent_id: str | int | None = None
+    parent_type: str | None = None
+    body_markdown: str | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
-    created_at: int | None = None
-    created_by_id: str | int | None = None
-    default_locale: str | None = None
-    description: str | None = None
-    draft_updated_at: int | None = None
-    exclude_from_article_suggestions: bool | None = None
-    folder_id: str | int | None = None
     has_unpublished_changes: bool | None = None
+    draft_updated_at: int | None = None
+    created_by_id: str | int | None = None
+    updated_by_id: str | int | None = None
+    exclude_from_article_suggestions: bool | None = None
     help_center_audience: str | None = None
-    id: str | int | None = None
-    parent_id: str | int | None = None
-    parent_ids: list[str | int | None] | None = None
-    parent_type: str | None = None
     scheduled_publish_at: int | None = None
     scheduled_unpublish_at: int | None = None
-    state: str | None = None
-    tags: Tags | None = None
-    title: str | None = None
+    default_locale: str | None = None
     translated_content: ArticleTranslatedContent | None = None
-    type: str | None = None
-    updated_at: int | None = None
-    updated_by_id: str | int | None = None
-    url: str | None = None
-    workspace_id: str | int | None = None
+    folder_id: str | int | None = None
 
 
-class ArticleSearchHighlights(msgspec.Struct, kw_only=True, dict=True):
+class ArticleSearchHighlights(msgspec.Struct, kw_only=True, gc=False):
     """The highlighted results of an Article search. In the examples provided my search query is always "my query"."""
 
     article_id: str | int | None = None
+    highlighted_title: list[ArticleSearchHighlightsHighlightedTitleItem | None] | None = None
     highlighted_summary: (
         list[list[ArticleSearchHighlightsHighlightedSummaryItemItem | None] | None] | None
     ) = None
-    highlighted_title: list[ArticleSearchHighlightsHighlightedTitleItem | None] | None = None
 
 
-class ArticleSearchHighlightsHighlightedSummaryItemItem(msgspec.Struct, kw_only=True, dict=True):
+class ArticleSearchHighlightsHighlightedSummaryItemItem(msgspec.Struct, kw_only=True, gc=False):
     """An instance of highlighted summary text."""
 
-    text: str | None = None
     type: str | None = None
+    text: str | None = None
 
 
-class ArticleSearchHighlightsHighlightedTitleItem(msgspec.Struct, kw_only=True, dict=True):
+class ArticleSearchHighlightsHighlightedTitleItem(msgspec.Struct, kw_only=True, gc=False):
     """A highlighted article title."""
 
-    text: str | None = None
     type: str | None = None
+    text: str | None = None
 
 
 class ArticleSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """The results of an Article search"""
 
+    type: str | None = None
+    total_count: int | None = None
     data: ArticleSearchResponseData | None = None
     pages: Pages | None = None
-    total_count: int | None = None
-    type: str | None = None
 
 
-class ArticleSearchResponseData(msgspec.Struct, kw_only=True, dict=True):
+class ArticleSearchResponseData(msgspec.Struct, kw_only=True, gc=False):
     """An object containing the results of the search."""
 
     articles: list[Article | None] | None = None
     highlights: list[ArticleSearchHighlights | None] | None = None
 
 
-class ArticleStatistics(msgspec.Struct, kw_only=True, dict=True):
+class ArticleStatistics(msgspec.Struct, kw_only=True, gc=False):
     """The statistics of an article."""
 
-    conversations: int | None = None
-    conversions: int | None = None
-    fin_involvements: int | None = None
-    fin_resolution_rate: float | None = None
-    fin_resolutions: int | None = None
-    happy_reaction_percentage: float | None = None
-    neutral_reaction_percentage: float | None = None
-    reactions: int | None = None
-    sad_reaction_percentage: float | None = None
     type: str | None = None
     views: int | None = None
+    conversations: int | None = None
+    reactions: int | None = None
+    happy_reaction_percentage: float | None = None
+    neutral_reaction_percentage: float | None = None
+    sad_reaction_percentage: float | None = None
+    conversions: int | None = None
+    fin_involvements: int | None = None
+    fin_resolutions: int | None = None
+    fin_resolution_rate: float | None = None
 
 
-class ArticleTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
+class ArticleTranslatedContent(msgspec.Struct, kw_only=True, gc=False):
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
 
+    fr: ArticleContent | None = None
+    type: str | None = None
     ar: ArticleContent | None = None
     bg: ArticleContent | None = None
     bs: ArticleContent | None = None
@@ -478,7 +480,6 @@ class ArticleTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
     es: ArticleContent | None = None
     et: ArticleContent | None = None
     fi: ArticleContent | None = None
-    fr: ArticleContent | None = None
     he: ArticleContent | None = None
     hr: ArticleContent | None = None
     hu: ArticleContent | None = None
@@ -493,15 +494,14 @@ class ArticleTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
     nl: ArticleContent | None = None
     pl: ArticleContent | None = None
     pt: ArticleContent | None = None
-    pt_BR: ArticleContent | None = msgspec.field(default=None, name="pt-BR")
     ro: ArticleContent | None = None
     ru: ArticleContent | None = None
     sl: ArticleContent | None = None
     sr: ArticleContent | None = None
     sv: ArticleContent | None = None
     tr: ArticleContent | None = None
-    type: str | None = None
     vi: ArticleContent | None = None
+    pt_BR: ArticleContent | None = msgspec.field(default=None, name="pt-BR")
     zh_CN: ArticleContent | None = msgspec.field(default=None, name="zh-CN")
     zh_TW: ArticleContent | None = msgspec.field(default=None, name="zh-TW")
 
@@ -509,6 +509,8 @@ class ArticleTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
 class ArticleTranslatedContentInput(msgspec.Struct, kw_only=True):
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
 
+    fr: ArticleContentInput | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
     ar: ArticleContentInput | UnsetType | None = UNSET
     bg: ArticleContentInput | UnsetType | None = UNSET
     bs: ArticleContentInput | UnsetType | None = UNSET
@@ -521,7 +523,6 @@ class ArticleTranslatedContentInput(msgspec.Struct, kw_only=True):
     es: ArticleContentInput | UnsetType | None = UNSET
     et: ArticleContentInput | UnsetType | None = UNSET
     fi: ArticleContentInput | UnsetType | None = UNSET
-    fr: ArticleContentInput | UnsetType | None = UNSET
     he: ArticleContentInput | UnsetType | None = UNSET
     hr: ArticleContentInput | UnsetType | None = UNSET
     hu: ArticleContentInput | UnsetType | None = UNSET
@@ -536,15 +537,14 @@ class ArticleTranslatedContentInput(msgspec.Struct, kw_only=True):
     nl: ArticleContentInput | UnsetType | None = UNSET
     pl: ArticleContentInput | UnsetType | None = UNSET
     pt: ArticleContentInput | UnsetType | None = UNSET
-    pt_BR: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="pt-BR")
     ro: ArticleContentInput | UnsetType | None = UNSET
     ru: ArticleContentInput | UnsetType | None = UNSET
     sl: ArticleContentInput | UnsetType | None = UNSET
     sr: ArticleContentInput | UnsetType | None = UNSET
     sv: ArticleContentInput | UnsetType | None = UNSET
     tr: ArticleContentInput | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
     vi: ArticleContentInput | UnsetType | None = UNSET
+    pt_BR: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="pt-BR")
     zh_CN: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-CN")
     zh_TW: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-TW")
 
@@ -552,55 +552,55 @@ class ArticleTranslatedContentInput(msgspec.Struct, kw_only=True):
 class ArticleVersion(msgspec.Struct, kw_only=True, dict=True):
     """A historical version of an article, including its content."""
 
+    type: str | None = None
+    id: str | int | None = None
     article_id: str | int | None = None
-    author_id: str | int | None = None
+    title: str | None = None
+    description: str | None = None
     body: str | None = None
     body_markdown: str | None = None
-    created_at: int | None = None
+    author_id: str | int | None = None
     created_by_id: str | int | None = None
     created_via: str | None = None
-    description: str | None = None
     from_version_id: str | int | None = None
-    id: str | int | None = None
     state: str | None = None
-    title: str | None = None
-    type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class ArticleVersionList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of versions of an article."""
 
-    data: list[ArticleVersionSummary | None] | None = None
+    type: str | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
+    data: list[ArticleVersionSummary | None] | None = None
 
 
 class ArticleVersionSummary(msgspec.Struct, kw_only=True, dict=True):
     """A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its body and body_markdown."""
 
+    type: str | None = None
+    id: str | int | None = None
     article_id: str | int | None = None
+    title: str | None = None
+    description: str | None = None
     author_id: str | int | None = None
-    created_at: int | None = None
     created_by_id: str | int | None = None
     created_via: str | None = None
-    description: str | None = None
     from_version_id: str | int | None = None
-    id: str | int | None = None
     state: str | None = None
-    title: str | None = None
-    type: str | None = None
+    created_at: int | None = None
 
 
-class AssignConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class AssignConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to assign a conversation"""
 
+    message_type: str | None = None
+    type: str | None = None
     admin_id: str | int | None = None
     assignee_id: str | int | None = None
     body: str | None = None
-    message_type: str | None = None
-    type: str | None = None
 
 
 class AttachContactToACompanyRequest(msgspec.Struct, kw_only=True):
@@ -609,28 +609,28 @@ class AttachContactToACompanyRequest(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class AttachContactToConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class AttachContactToConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to assign a conversation"""
 
     admin_id: str | int | None = None
     customer: AttachContactToConversationRequestCustomer | None = None
 
 
-class AttachContactToConversationRequestCustomer(msgspec.Struct, kw_only=True, dict=True):
+class AttachContactToConversationRequestCustomer(msgspec.Struct, kw_only=True, gc=False):
     """AttachContactToConversationRequestCustomer"""
 
-    customer: AttachContactToConversationRequestCustomerCustomer | None = None
-    email: str | None = None
     intercom_user_id: str | int | None = None
+    customer: AttachContactToConversationRequestCustomerCustomer | None = None
     user_id: str | int | None = None
+    email: str | None = None
 
 
-class AttachContactToConversationRequestCustomerCustomer(msgspec.Struct, kw_only=True, dict=True):
+class AttachContactToConversationRequestCustomerCustomer(msgspec.Struct, kw_only=True, gc=False):
     """AttachContactToConversationRequestCustomerCustomer"""
 
-    email: str | None = None
     intercom_user_id: str | int | None = None
     user_id: str | int | None = None
+    email: str | None = None
 
 
 class AttachContactToConversationRequest_(msgspec.Struct, kw_only=True):
@@ -643,32 +643,32 @@ class AttachContactToConversationRequest_(msgspec.Struct, kw_only=True):
 class AttachContactToConversationRequest_Customer(msgspec.Struct, kw_only=True):
     """AttachContactToConversationRequest_Customer"""
 
-    customer: AttachContactToConversationRequest_CustomerCustomer | UnsetType | None = UNSET
-    email: str | UnsetType | None = UNSET
     intercom_user_id: str | int | UnsetType | None = UNSET
+    customer: AttachContactToConversationRequest_CustomerCustomer | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
 class AttachContactToConversationRequest_CustomerCustomer(msgspec.Struct, kw_only=True):
     """AttachContactToConversationRequest_CustomerCustomer"""
 
-    email: str | UnsetType | None = UNSET
     intercom_user_id: str | int | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
 class AttachSubscriptionTypeToContactRequest(msgspec.Struct, kw_only=True):
     """AttachSubscriptionTypeToContactRequest"""
 
-    consent_type: str | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    consent_type: str | UnsetType | None = UNSET
 
 
 class AttachTagToArticleRequest(msgspec.Struct, kw_only=True):
     """AttachTagToArticleRequest"""
 
-    admin_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
 class AttachTagToContactRequest(msgspec.Struct, kw_only=True):
@@ -680,102 +680,102 @@ class AttachTagToContactRequest(msgspec.Struct, kw_only=True):
 class AttachTagToContentSnippetRequest(msgspec.Struct, kw_only=True):
     """AttachTagToContentSnippetRequest"""
 
-    admin_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
 class AttachTagToConversationRequest(msgspec.Struct, kw_only=True):
     """AttachTagToConversationRequest"""
 
-    admin_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
 class AttachTagToInternalArticleRequest(msgspec.Struct, kw_only=True):
     """AttachTagToInternalArticleRequest"""
 
-    admin_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
 class AttachTagToTicketRequest(msgspec.Struct, kw_only=True):
     """AttachTagToTicketRequest"""
 
-    admin_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
 class Audience(msgspec.Struct, kw_only=True, dict=True):
     """An audience represents a group of contacts that can be targeted by Fin."""
 
-    created_at: int | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
     predicates: list[Predicate | None] | None = None
     role_predicates: list[Predicate | None] | None = None
-    type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class AudienceList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of audience objects."""
 
+    type: str | None = None
     data: list[Audience | None] | None = None
+    total_count: int | None = None
     page: int | None = None
     per_page: int | None = None
-    total_count: int | None = None
     total_pages: int | None = None
-    type: str | None = None
 
 
 class AwayStatusReason(msgspec.Struct, kw_only=True, dict=True):
     """AwayStatusReason"""
 
-    created_at: int | None = None
-    deleted: bool | None = None
-    emoji: str | None = None
+    type: str | None = None
     id: str | int | None = None
     label: str | None = None
+    emoji: str | None = None
     order: int | None = None
-    type: str | None = None
+    deleted: bool | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class AwayStatusReasonList(msgspec.Struct, kw_only=True, dict=True):
     """A list of away status reasons."""
 
-    data: list[AwayStatusReason | None] | None = None
     type: str | None = None
+    data: list[AwayStatusReason | None] | None = None
 
 
 class Banner(msgspec.Struct, kw_only=True, dict=True):
     """A banner the contact currently matches, with the content and view identifier needed to display and dismiss it."""
 
-    action: BannerAction | None = None
-    body: str | None = None
-    client_targeting: list[dict[str, Any] | None] | None = None
-    created_at: int | None = None
+    type: str | None = None
     id: str | int | None = None
+    view_id: str | int | None = None
+    title: str | None = None
+    body: str | None = None
+    style: str | None = None
     position: str | None = None
     show_dismiss_button: bool | None = None
-    style: str | None = None
-    title: str | None = None
-    type: str | None = None
-    view_id: str | int | None = None
+    action: BannerAction | None = None
+    client_targeting: list[dict[str, Any] | None] | None = None
+    created_at: int | None = None
 
 
-class BannerAction(msgspec.Struct, kw_only=True, dict=True):
+class BannerAction(msgspec.Struct, kw_only=True, gc=False):
     """The action a contact can take on the banner, or null when the banner has no action. The fields present depend on type: url (label, target), reaction (reaction_set), email_collector, or product_tour (tour_id, tour_url)."""
 
+    type: str | None = None
     label: str | None = None
-    reaction_set: list[BannerActionReactionSetItem | None] | None = None
     target: str | None = None
+    reaction_set: list[BannerActionReactionSetItem | None] | None = None
     tour_id: str | int | None = None
     tour_url: str | None = None
-    type: str | None = None
 
 
-class BannerActionReactionSetItem(msgspec.Struct, kw_only=True, dict=True):
+class BannerActionReactionSetItem(msgspec.Struct, kw_only=True, gc=False):
     """BannerActionReactionSetItem"""
 
     index: int | None = None
@@ -785,170 +785,170 @@ class BannerActionReactionSetItem(msgspec.Struct, kw_only=True, dict=True):
 class BannerDismiss(msgspec.Struct, kw_only=True, dict=True):
     """The result of dismissing a banner for a contact."""
 
-    dismissed: bool | None = None
     type: str | None = None
     view_id: str | int | None = None
+    dismissed: bool | None = None
 
 
 class BannerList(msgspec.Struct, kw_only=True, dict=True):
     """A list of banners a contact currently matches."""
 
-    data: list[Banner | None] | None = None
     type: str | None = None
+    data: list[Banner | None] | None = None
 
 
 class Brand(msgspec.Struct, kw_only=True, dict=True):
     """Represents a branding configuration for the workspace"""
 
-    created_at: int | None = None
-    default_address_settings_id: str | int | None = None
-    help_center_id: str | int | None = None
-    id: str | int | None = None
-    is_default: bool | None = None
-    name: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
+    is_default: bool | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    help_center_id: str | int | None = None
+    default_address_settings_id: str | int | None = None
 
 
 class BrandList(msgspec.Struct, kw_only=True, dict=True):
     """A list of brands"""
 
-    data: list[Brand | None] | None = None
     type: str | None = None
+    data: list[Brand | None] | None = None
 
 
 class Call(msgspec.Struct, kw_only=True, dict=True):
     """Represents a phone call in Intercom"""
 
-    admin_id: str | int | None = None
-    answered_at: str | int | None = None
-    call_type: str | None = None
-    contact_id: str | int | None = None
+    type: str | None = None
+    id: str | int | None = None
     conversation_id: str | int | None = None
-    created_at: str | int | None = None
-    direction: str | None = None
-    duration: int | None = None
+    admin_id: str | int | None = None
+    contact_id: str | int | None = None
+    state: str | None = None
+    initiated_at: str | int | None = None
+    answered_at: str | int | None = None
     ended_at: str | int | None = None
+    created_at: str | int | None = None
+    updated_at: str | int | None = None
+    recording_url: str | None = None
+    transcription_url: str | None = None
+    call_type: str | None = None
+    direction: str | None = None
     ended_reason: str | None = None
+    phone: str | None = None
     fin_recording_url: str | None = None
     fin_transcription_url: str | None = None
-    hold_time: int | None = None
-    id: str | int | None = None
-    initiated_at: str | int | None = None
-    phone: str | None = None
-    queue_time: int | None = None
-    recording_url: str | None = None
-    state: str | None = None
+    duration: int | None = None
     talk_time: int | None = None
-    transcription_url: str | None = None
-    type: str | None = None
-    updated_at: str | int | None = None
+    queue_time: int | None = None
+    hold_time: int | None = None
 
 
 class CallList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of calls."""
 
-    data: list[Call | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Call | None] | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
 
 
-class ChangeTicketTypeRequest(msgspec.Struct, kw_only=True, dict=True):
+class ChangeTicketTypeRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can change the type of a Ticket"""
 
-    ticket_attributes: dict[str, Any] | None = None
-    ticket_state_id: str | int | None = None
     ticket_type_id: str | int | None = None
+    ticket_state_id: str | int | None = None
+    ticket_attributes: dict[str, Any] | None = None
 
 
 class ChangeTicketTypeRequest_(msgspec.Struct, kw_only=True):
     """You can change the type of a Ticket"""
 
-    ticket_attributes: dict[str, Any] | UnsetType | None = UNSET
-    ticket_state_id: str | int | UnsetType | None = UNSET
     ticket_type_id: str | int | UnsetType | None = UNSET
+    ticket_state_id: str | int | UnsetType | None = UNSET
+    ticket_attributes: dict[str, Any] | UnsetType | None = UNSET
 
 
-class CloseConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class CloseConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to close a conversation"""
 
-    admin_id: str | int | None = None
-    body: str | None = None
     message_type: str | None = None
     type: str | None = None
+    admin_id: str | int | None = None
+    body: str | None = None
 
 
 class Collection(msgspec.Struct, kw_only=True, dict=True):
     """Collections are top level containers for Articles within the Help Center."""
 
-    created_at: int | None = None
-    default_locale: str | None = None
-    description: str | None = None
-    help_center_id: str | int | None = None
-    icon: str | None = None
     id: str | int | None = None
-    name: str | None = None
-    order: int | None = None
-    parent_id: str | int | None = None
-    translated_content: GroupTranslatedContent | None = None
-    type: str | None = None
-    updated_at: int | None = None
-    url: str | None = None
     workspace_id: str | int | None = None
+    name: str | None = None
+    url: str | None = None
+    order: int | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    description: str | None = None
+    icon: str | None = None
+    parent_id: str | int | None = None
+    help_center_id: str | int | None = None
+    type: str | None = None
+    default_locale: str | None = None
+    translated_content: GroupTranslatedContent | None = None
 
 
 class CollectionList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of Collections for the App."""
 
-    data: list[Collection | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Collection | None] | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
 
 
 class Company(msgspec.Struct, kw_only=True, dict=True):
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
 
-    app_id: str | int | None = None
-    company_id: str | int | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    id: str | int | None = None
-    industry: str | None = None
-    last_request_at: int | None = None
-    monthly_spend: int | None = None
-    name: str | None = None
-    notes: CompanyNotes | None = None
-    plan: CompanyPlan | None = None
-    remote_created_at: int | None = None
-    segments: CompanySegments | None = None
-    session_count: int | None = None
-    size: int | None = None
-    tags: CompanyTags | None = None
     type: str | None = None
+    company_id: str | int | None = None
+    id: str | int | None = None
+    app_id: str | int | None = None
+    name: str | None = None
+    remote_created_at: int | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    monthly_spend: int | None = None
+    session_count: int | None = None
     user_count: int | None = None
+    tags: CompanyTags | None = None
+    segments: CompanySegments | None = None
+    plan: CompanyPlan | None = None
+    custom_attributes: dict[str, Any] | None = None
+    notes: CompanyNotes | None = None
+    last_request_at: int | None = None
+    size: int | None = None
     website: str | None = None
+    industry: str | None = None
 
 
 class CompanyAttachedContacts(msgspec.Struct, kw_only=True, dict=True):
     """A list of Contact Objects"""
 
-    data: list[Contact | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Contact | None] | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
 
 
 class CompanyAttachedSegments(msgspec.Struct, kw_only=True, dict=True):
     """A list of Segment Objects"""
 
-    data: list[Segment | None] | None = None
     type: str | None = None
+    data: list[Segment | None] | None = None
 
 
-class CompanyData(msgspec.Struct, kw_only=True, dict=True):
+class CompanyData(msgspec.Struct, kw_only=True, gc=False):
     """An object containing data about the companies that a contact is associated with."""
 
     id: str | int | None = None
@@ -959,365 +959,365 @@ class CompanyData(msgspec.Struct, kw_only=True, dict=True):
 class CompanyList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of companies for the App."""
 
+    type: str | None = None
     data: list[Company | None] | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
 
 
-class CompanyNote(msgspec.Struct, kw_only=True, dict=True):
+class CompanyNote(msgspec.Struct, kw_only=True, gc=False):
     """Notes allow you to annotate and comment on companies."""
 
+    type: str | None = None
+    id: str | int | None = None
+    created_at: int | None = None
+    company: CompanyNoteCompany | None = None
     author: Admin | None = None
     body: str | None = None
-    company: CompanyNoteCompany | None = None
-    created_at: int | None = None
-    id: str | int | None = None
-    type: str | None = None
 
 
-class CompanyNoteCompany(msgspec.Struct, kw_only=True, dict=True):
+class CompanyNoteCompany(msgspec.Struct, kw_only=True, gc=False):
     """Represents the company that the note was created about."""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
-class CompanyNotes(msgspec.Struct, kw_only=True, dict=True):
+class CompanyNotes(msgspec.Struct, kw_only=True, gc=False):
     """The list of notes associated with the company"""
 
+    type: str | None = None
     data: list[Any] | None = None
+    url: str | None = None
+    total_count: int | None = None
     has_more: bool | None = None
     notes: list[CompanyNote | None] | None = None
-    total_count: int | None = None
-    type: str | None = None
-    url: str | None = None
 
 
-class CompanyPlan(msgspec.Struct, kw_only=True, dict=True):
+class CompanyPlan(msgspec.Struct, kw_only=True, gc=False):
     """CompanyPlan"""
 
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
 
 
 class CompanyScroll(msgspec.Struct, kw_only=True, dict=True):
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
 
+    type: str | None = None
     data: list[Company | None] | None = None
     pages: Pages | None = None
-    scroll_param: str | None = None
     total_count: int | None = None
-    type: str | None = None
+    scroll_param: str | None = None
 
 
-class CompanySegments(msgspec.Struct, kw_only=True, dict=True):
+class CompanySegments(msgspec.Struct, kw_only=True, gc=False):
     """The list of segments associated with the company"""
 
-    segments: list[Segment | None] | None = None
     type: str | None = None
+    segments: list[Segment | None] | None = None
 
 
-class CompanyTags(msgspec.Struct, kw_only=True, dict=True):
+class CompanyTags(msgspec.Struct, kw_only=True, gc=False):
     """The list of tags associated with the company"""
 
-    tags: list[TagBasic | None] | None = None
     type: str | None = None
+    tags: list[TagBasic | None] | None = None
 
 
 class Contact(msgspec.Struct, kw_only=True, dict=True):
     """Contacts represent your leads and users in Intercom."""
 
+    type: str | None = None
+    id: str | int | None = None
+    workspace_id: str | int | None = None
+    external_id: str | int | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    avatar: ContactAvatar | str | None = None
+    owner_id: str | int | None = None
+    social_profiles: ContactSocialProfiles | None = None
+    has_hard_bounced: bool | None = None
+    marked_email_as_spam: bool | None = None
+    unsubscribed_from_emails: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    signed_up_at: int | None = None
+    last_seen_at: int | None = None
+    last_replied_at: int | None = None
+    last_contacted_at: int | None = None
+    last_email_opened_at: int | None = None
+    last_email_clicked_at: int | None = None
+    language_override: str | None = None
+    browser: str | None = None
+    browser_version: str | None = None
+    browser_language: str | None = None
+    os: str | None = None
+    location: ContactLocation | None = None
     android_app_name: str | None = None
     android_app_version: str | None = None
     android_device: str | None = None
-    android_last_seen_at: int | None = None
     android_os_version: str | None = None
     android_sdk_version: str | None = None
-    avatar: ContactAvatar | str | None = None
-    browser: str | None = None
-    browser_language: str | None = None
-    browser_version: str | None = None
-    companies: ContactCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_domain: str | None = None
-    enabled_push_messaging: bool | None = None
-    external_id: str | int | None = None
-    formatted_phone: str | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
+    android_last_seen_at: int | None = None
     ios_app_name: str | None = None
     ios_app_version: str | None = None
     ios_device: str | None = None
-    ios_last_seen_at: int | None = None
     ios_os_version: str | None = None
     ios_sdk_version: str | None = None
-    language_override: str | None = None
-    last_contacted_at: int | None = None
-    last_email_clicked_at: int | None = None
-    last_email_opened_at: int | None = None
-    last_replied_at: int | None = None
-    last_seen_at: int | None = None
-    location: ContactLocation | None = None
-    marked_email_as_spam: bool | None = None
-    merge_history: list[MergeHistoryItem | None] | None = None
-    name: str | None = None
-    notes: ContactNotes | None = None
-    opted_in_subscription_types: ContactOptedInSubscriptionTypes | None = None
-    opted_out_subscription_types: ContactOptedOutSubscriptionTypes | None = None
-    os: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    referrer: Any = None
-    role: str | None = None
-    signed_up_at: int | None = None
-    social_profiles: ContactSocialProfiles | None = None
+    ios_last_seen_at: int | None = None
+    custom_attributes: dict[str, Any] | None = None
     tags: ContactTags | None = None
-    type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
+    notes: ContactNotes | None = None
+    companies: ContactCompanies | None = None
+    opted_out_subscription_types: ContactOptedOutSubscriptionTypes | None = None
+    opted_in_subscription_types: ContactOptedInSubscriptionTypes | None = None
     utm_campaign: Any = None
     utm_content: Any = None
     utm_medium: Any = None
     utm_source: Any = None
     utm_term: Any = None
-    workspace_id: str | int | None = None
+    referrer: Any = None
+    enabled_push_messaging: bool | None = None
+    formatted_phone: str | None = None
+    email_domain: str | None = None
+    merge_history: list[MergeHistoryItem | None] | None = None
 
 
 class ContactArchived(msgspec.Struct, kw_only=True, dict=True):
     """archived contact object"""
 
-    archived: bool | None = None
-    external_id: str | int | None = None
     id: str | int | None = None
-    role: str | None = None
+    external_id: str | int | None = None
     type: str | None = None
+    archived: bool | None = None
+    role: str | None = None
 
 
 class ContactAttachedCompanies(msgspec.Struct, kw_only=True, dict=True):
     """A list of Company Objects"""
 
-    companies: list[Company | None] | None = None
+    type: str | None = None
     data: list[Any] | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
+    companies: list[Company | None] | None = None
 
 
-class ContactAvatar(msgspec.Struct, kw_only=True, dict=True):
+class ContactAvatar(msgspec.Struct, kw_only=True, gc=False):
     """ContactAvatar"""
 
-    image_url: str | None = None
     type: str | None = None
+    image_url: str | None = None
 
 
 class ContactBlocked(msgspec.Struct, kw_only=True, dict=True):
     """blocked contact object"""
 
-    blocked: bool | None = None
-    external_id: str | int | None = None
-    id: str | int | None = None
-    role: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    external_id: str | int | None = None
+    role: str | None = None
+    blocked: bool | None = None
 
 
-class ContactCompanies(msgspec.Struct, kw_only=True, dict=True):
+class ContactCompanies(msgspec.Struct, kw_only=True, gc=False):
     """An object with metadata about companies attached to a contact . Up to 10 will be displayed here."""
 
-    data: list[CompanyData | None] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[CompanyData | None] | None = None
     url: str | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
 class ContactDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted contact object"""
 
-    deleted: bool | None = None
-    external_id: str | int | None = None
     id: str | int | None = None
-    role: str | None = None
+    external_id: str | int | None = None
     type: str | None = None
+    deleted: bool | None = None
+    role: str | None = None
 
 
 class ContactList(msgspec.Struct, kw_only=True, dict=True):
     """Contacts are your users in Intercom."""
 
-    data: list[Contact | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Contact | None] | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
 
 
-class ContactLocation(msgspec.Struct, kw_only=True, dict=True):
+class ContactLocation(msgspec.Struct, kw_only=True, gc=False):
     """An object containing location meta data about a Intercom contact."""
 
-    city: str | None = None
-    continent_code: Any = None
-    country: str | None = None
-    country_code: Any = None
-    region: str | None = None
     type: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    country_code: Any = None
+    continent_code: Any = None
 
 
-class ContactNotes(msgspec.Struct, kw_only=True, dict=True):
+class ContactNotes(msgspec.Struct, kw_only=True, gc=False):
     """An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here."""
 
-    data: list[AddressableList | None] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[AddressableList | None] | None = None
     url: str | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
-class ContactOptedInSubscriptionTypes(msgspec.Struct, kw_only=True, dict=True):
+class ContactOptedInSubscriptionTypes(msgspec.Struct, kw_only=True, gc=False):
     """ContactOptedInSubscriptionTypes"""
 
-    data: list[Any] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Any] | None = None
     url: str | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
-class ContactOptedOutSubscriptionTypes(msgspec.Struct, kw_only=True, dict=True):
+class ContactOptedOutSubscriptionTypes(msgspec.Struct, kw_only=True, gc=False):
     """ContactOptedOutSubscriptionTypes"""
 
-    data: list[Any] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Any] | None = None
     url: str | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
-class ContactReference(msgspec.Struct, kw_only=True, dict=True):
+class ContactReference(msgspec.Struct, kw_only=True, gc=False):
     """reference to contact object"""
 
-    external_id: str | int | None = None
-    id: str | int | None = None
-    role: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    external_id: str | int | None = None
+    role: str | None = None
 
 
-class ContactReplyBaseRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyBaseRequest(msgspec.Struct, kw_only=True, gc=False):
     """Contact Reply Base Object"""
 
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyBaseRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
 
 
-class ContactReplyBaseRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyBaseRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Contact Reply One of: contact_reply_intercom_user_id_request, contact_reply_email_request, contact_reply_user_id_request."""
 
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    email: str | None = None
-    intercom_user_id: str | int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyConversationRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
+    intercom_user_id: str | int | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    email: str | None = None
     user_id: str | int | None = None
 
 
-class ContactReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyEmailRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyEmailRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of a contact using their email"""
 
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    email: str | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyEmailRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
+    email: str | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
 
 
-class ContactReplyEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of a contact using their intercom_user_id"""
 
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    intercom_user_id: str | int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyIntercomUserIdRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
+    intercom_user_id: str | int | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
 
 
-class ContactReplyIntercomUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyIntercomUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of a contact using their email"""
 
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    email: str | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyTicketEmailRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
+    email: str | None = None
 
 
-class ContactReplyTicketEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of a contact using their intercom_user_id"""
 
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    intercom_user_id: str | int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyTicketIntercomUserIdRequestReplyOptionsItem | None] | None = (
         None
     )
-    type: str | None = None
+    intercom_user_id: str | int | None = None
 
 
 class ContactReplyTicketIntercomUserIdRequestReplyOptionsItem(
-    msgspec.Struct, kw_only=True, dict=True
+    msgspec.Struct, kw_only=True, gc=False
 ):
     """Quick Reply Option"""
 
@@ -1325,83 +1325,83 @@ class ContactReplyTicketIntercomUserIdRequestReplyOptionsItem(
     uuid: str | None = None
 
 
-class ContactReplyTicketRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """Contact Reply on ticket One of: contact_reply_ticket_intercom_user_id_request, contact_reply_ticket_user_id_request, contact_reply_ticket_email_request."""
 
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    email: str | None = None
-    intercom_user_id: str | int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyTicketRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
+    intercom_user_id: str | int | None = None
     user_id: str | int | None = None
+    email: str | None = None
 
 
-class ContactReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of a contact using their user_id"""
 
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyTicketUserIdRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
     user_id: str | int | None = None
 
 
-class ContactReplyTicketUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyTicketUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of a contact using their user_id"""
 
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[ContactReplyUserIdRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
     user_id: str | int | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
 
 
-class ContactReplyUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContactReplyUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class ContactSearchRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContactSearchRequest(msgspec.Struct, kw_only=True, gc=False):
     """Search for contacts using Intercom's Search API."""
 
-    pagination: StartingAfterPaging | None = None
     query: ContactSearchRequestQuery | None = None
     sort: ContactSearchRequestSort | None = None
+    pagination: StartingAfterPaging | None = None
 
 
-class ContactSearchRequestQuery(msgspec.Struct, kw_only=True, dict=True):
+class ContactSearchRequestQuery(msgspec.Struct, kw_only=True, gc=False):
     """One of: single_filter_search_request, multiple_filter_search_request."""
 
-    field: str | None = None
     operator: str | None = None
     value: Any = None
+    field: str | None = None
 
 
-class ContactSearchRequestSort(msgspec.Struct, kw_only=True, dict=True):
+class ContactSearchRequestSort(msgspec.Struct, kw_only=True, gc=False):
     """An optional object to sort the results by."""
 
     field: str | None = None
@@ -1411,17 +1411,17 @@ class ContactSearchRequestSort(msgspec.Struct, kw_only=True, dict=True):
 class ContactSearchRequest_(msgspec.Struct, kw_only=True):
     """Search for contacts using Intercom's Search API."""
 
-    pagination: StartingAfterPagingInput | UnsetType | None = UNSET
     query: ContactSearchRequest_Query | UnsetType | None = UNSET
     sort: ContactSearchRequest_Sort | UnsetType | None = UNSET
+    pagination: StartingAfterPagingInput | UnsetType | None = UNSET
 
 
 class ContactSearchRequest_Query(msgspec.Struct, kw_only=True):
     """One of: single_filter_search_request, multiple_filter_search_request."""
 
-    field: str | UnsetType | None = UNSET
     operator: str | UnsetType | None = UNSET
     value: Any | UnsetType | None = UNSET
+    field: str | UnsetType | None = UNSET
 
 
 class ContactSearchRequest_Sort(msgspec.Struct, kw_only=True):
@@ -1434,65 +1434,65 @@ class ContactSearchRequest_Sort(msgspec.Struct, kw_only=True):
 class ContactSegments(msgspec.Struct, kw_only=True, dict=True):
     """A list of segments objects attached to a specific contact."""
 
-    data: list[Segment | None] | None = None
     type: str | None = None
+    data: list[Segment | None] | None = None
 
 
-class ContactSocialProfiles(msgspec.Struct, kw_only=True, dict=True):
+class ContactSocialProfiles(msgspec.Struct, kw_only=True, gc=False):
     """An object containing social profiles that a contact has."""
 
-    data: list[SocialProfile | None] | None = None
     type: str | None = None
+    data: list[SocialProfile | None] | None = None
 
 
-class ContactSubscriptionTypes(msgspec.Struct, kw_only=True, dict=True):
+class ContactSubscriptionTypes(msgspec.Struct, kw_only=True, gc=False):
     """An object containing Subscription Types meta data about the SubscriptionTypes that a contact has."""
 
     data: list[AddressableList | None] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     url: str | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
-class ContactTags(msgspec.Struct, kw_only=True, dict=True):
+class ContactTags(msgspec.Struct, kw_only=True, gc=False):
     """An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here."""
 
-    data: list[AddressableList | None] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[AddressableList | None] | None = None
     url: str | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
 class ContactUnarchived(msgspec.Struct, kw_only=True, dict=True):
     """unarchived contact object"""
 
-    archived: bool | None = None
-    external_id: str | int | None = None
     id: str | int | None = None
-    role: str | None = None
+    external_id: str | int | None = None
     type: str | None = None
+    archived: bool | None = None
+    role: str | None = None
 
 
-class ContentBulkActionRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContentBulkActionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Content Bulk Action Request Payload"""
 
     action: str | None = None
-    audience: ContentBulkActionRequestAudience | None = None
-    availability: ContentBulkActionRequestAvailability | None = None
     content_ids: list[ContentBulkActionRequestContentIdsItem | None] | None = None
+    availability: ContentBulkActionRequestAvailability | None = None
+    audience: ContentBulkActionRequestAudience | None = None
     tags: ContentBulkActionRequestTags | None = None
 
 
-class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True, dict=True):
+class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True, gc=False):
     """Required when action is set_audience. Manages segment membership."""
 
     add_segment_ids: list[str | int | None] | None = None
-    remove_all: bool | None = None
     remove_segment_ids: list[str | int | None] | None = None
+    remove_all: bool | None = None
 
 
-class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True, dict=True):
+class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True, gc=False):
     """Required when action is set_availability. Each field is optional — only the properties present in the request are toggled."""
 
     ai_agent: bool | None = None
@@ -1500,14 +1500,14 @@ class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True, dict=Tr
     sales_agent: bool | None = None
 
 
-class ContentBulkActionRequestContentIdsItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentBulkActionRequestContentIdsItem(msgspec.Struct, kw_only=True, gc=False):
     """ContentBulkActionRequestContentIdsItem"""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
-class ContentBulkActionRequestTags(msgspec.Struct, kw_only=True, dict=True):
+class ContentBulkActionRequestTags(msgspec.Struct, kw_only=True, gc=False):
     """Required when action is update_tags. Applies and/or removes existing tags."""
 
     add_tag_ids: list[str | int | None] | None = None
@@ -1518,9 +1518,9 @@ class ContentBulkActionRequest_(msgspec.Struct, kw_only=True):
     """Content Bulk Action Request Payload"""
 
     action: str | UnsetType | None = UNSET
-    audience: ContentBulkActionRequest_Audience | UnsetType | None = UNSET
-    availability: ContentBulkActionRequest_Availability | UnsetType | None = UNSET
     content_ids: list[ContentBulkActionRequest_ContentIdsItem] | UnsetType | None = UNSET
+    availability: ContentBulkActionRequest_Availability | UnsetType | None = UNSET
+    audience: ContentBulkActionRequest_Audience | UnsetType | None = UNSET
     tags: ContentBulkActionRequest_Tags | UnsetType | None = UNSET
 
 
@@ -1528,8 +1528,8 @@ class ContentBulkActionRequest_Audience(msgspec.Struct, kw_only=True):
     """Required when action is set_audience. Manages segment membership."""
 
     add_segment_ids: list[int] | UnsetType | None = UNSET
-    remove_all: bool | UnsetType | None = UNSET
     remove_segment_ids: list[int] | UnsetType | None = UNSET
+    remove_all: bool | UnsetType | None = UNSET
 
 
 class ContentBulkActionRequest_Availability(msgspec.Struct, kw_only=True):
@@ -1543,8 +1543,8 @@ class ContentBulkActionRequest_Availability(msgspec.Struct, kw_only=True):
 class ContentBulkActionRequest_ContentIdsItem(msgspec.Struct, kw_only=True):
     """ContentBulkActionRequest_ContentIdsItem"""
 
-    id: str | int | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
 
 
 class ContentBulkActionRequest_Tags(msgspec.Struct, kw_only=True):
@@ -1557,22 +1557,22 @@ class ContentBulkActionRequest_Tags(msgspec.Struct, kw_only=True):
 class ContentBulkActionResponse(msgspec.Struct, kw_only=True, dict=True):
     """Phase 1 envelope returned immediately after the request is enqueued. A future Preview release will replace this with a polling-friendly job resource that surfaces progress and per-item results (updated, unchanged, skipped, failed)."""
 
-    status: str | None = None
     type: str | None = None
+    status: str | None = None
 
 
 class ContentImportSource(msgspec.Struct, kw_only=True, dict=True):
     """An external source for External Pages that you add to your Fin Content Library."""
 
-    audience_ids: list[str | int | None] | None = None
-    created_at: int | None = None
     id: str | int | None = None
+    type: str | None = None
     last_synced_at: int | None = None
     status: str | None = None
-    sync_behavior: str | None = None
-    type: str | None = None
-    updated_at: int | None = None
     url: str | None = None
+    sync_behavior: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    audience_ids: list[str | int | None] | None = None
 
 
 class ContentImportSourcesList(msgspec.Struct, kw_only=True, dict=True):
@@ -1584,227 +1584,227 @@ class ContentImportSourcesList(msgspec.Struct, kw_only=True, dict=True):
     type: str | None = None
 
 
-class ContentSearchArticleContentItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentSearchArticleContentItem(msgspec.Struct, kw_only=True, gc=False):
     """A single locale variant of a help center article returned from Knowledge Hub search."""
 
-    id: str | int | None = None
-    locale: str | None = None
-    title: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    title: str | None = None
+    locale: str | None = None
 
 
-class ContentSearchArticleItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentSearchArticleItem(msgspec.Struct, kw_only=True, gc=False):
     """A help center article result from Knowledge Hub search, with one nested article_content entry per locale."""
 
-    contents: list[ContentSearchArticleContentItem | None] | None = None
+    type: str | None = None
     id: str | int | None = None
     title: str | None = None
-    type: str | None = None
+    contents: list[ContentSearchArticleContentItem | None] | None = None
 
 
-class ContentSearchDefaultItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentSearchDefaultItem(msgspec.Struct, kw_only=True, gc=False):
     """The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles."""
 
+    type: str | None = None
     id: str | int | None = None
     title: str | None = None
-    type: str | None = None
 
 
 class ContentSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of Knowledge Hub content results matching a search query."""
 
-    data: list[ContentSearchResult | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
+    data: list[ContentSearchResult | None] | None = None
 
 
 class ContentSearchResult(msgspec.Struct, kw_only=True, dict=True):
     """A single search result. The type field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles. One of: content_search_default_item, content_search_article_item."""
 
-    contents: list[ContentSearchArticleContentItem | None] | None = None
+    type: str | None = None
     id: str | int | None = None
     title: str | None = None
-    type: str | None = None
+    contents: list[ContentSearchArticleContentItem | None] | None = None
 
 
 class ContentSnippet(msgspec.Struct, kw_only=True, dict=True):
     """A content snippet is a reusable piece of content for your AI agent and Copilot."""
 
-    ai_chatbot_availability: bool | None = None
-    ai_copilot_availability: bool | None = None
-    ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
+    type: str | None = None
+    id: str | int | None = None
+    title: str | None = None
+    locale: str | None = None
+    json_blocks: list[ContentSnippetJsonBlocksItem | None] | None = None
     body_markdown: str | None = None
     chatbot_availability: int | None = None
     copilot_availability: int | None = None
-    created_at: int | None = None
-    id: str | int | None = None
-    json_blocks: list[ContentSnippetJsonBlocksItem | None] | None = None
-    locale: str | None = None
-    title: str | None = None
-    type: str | None = None
-    updated_at: int | None = None
-
-
-class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True, dict=True):
-    """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content — they are mutually exclusive."""
-
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
     audience_ids: list[str | int | None] | None = None
-    body_markdown: str | None = None
+
+
+class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True, gc=False):
+    """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content — they are mutually exclusive."""
+
+    title: str | None = None
     json_blocks: list[ContentSnippetCreateRequestJsonBlocksItem | None] | None = None
     locale: str | None = None
-    title: str | None = None
+    audience_ids: list[str | int | None] | None = None
+    body_markdown: str | None = None
+    ai_chatbot_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
 
-class ContentSnippetCreateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentSnippetCreateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, gc=False):
     """ContentSnippetCreateRequestJsonBlocksItem"""
 
-    text: str | None = None
     type: str | None = None
+    text: str | None = None
 
 
 class ContentSnippetCreateRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content — they are mutually exclusive."""
 
+    title: str | UnsetType | None = UNSET
+    json_blocks: list[ContentSnippetCreateRequest_JsonBlocksItem] | UnsetType | None = UNSET
+    locale: str | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
-    json_blocks: list[ContentSnippetCreateRequest_JsonBlocksItem] | UnsetType | None = UNSET
-    locale: str | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
 
 
 class ContentSnippetCreateRequest_JsonBlocksItem(msgspec.Struct, kw_only=True):
     """ContentSnippetCreateRequest_JsonBlocksItem"""
 
-    text: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    text: str | UnsetType | None = UNSET
 
 
-class ContentSnippetJsonBlocksItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentSnippetJsonBlocksItem(msgspec.Struct, kw_only=True, gc=False):
     """ContentSnippetJsonBlocksItem"""
 
-    text: str | None = None
     type: str | None = None
+    text: str | None = None
 
 
 class ContentSnippetList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of content snippets."""
 
+    type: str | None = None
     data: list[ContentSnippet | None] | None = None
+    total_count: int | None = None
     page: int | None = None
     per_page: int | None = None
-    total_count: int | None = None
     total_pages: int | None = None
-    type: str | None = None
 
 
-class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True, dict=True):
+class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating a content snippet. All fields are optional — only provided fields will be updated."""
 
+    title: str | None = None
+    json_blocks: list[ContentSnippetUpdateRequestJsonBlocksItem | None] | None = None
+    audience_ids: list[str | int | None] | None = None
+    body_markdown: str | None = None
+    locale: str | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    body_markdown: str | None = None
-    json_blocks: list[ContentSnippetUpdateRequestJsonBlocksItem | None] | None = None
-    locale: str | None = None
-    title: str | None = None
 
 
-class ContentSnippetUpdateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, dict=True):
+class ContentSnippetUpdateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, gc=False):
     """ContentSnippetUpdateRequestJsonBlocksItem"""
 
-    text: str | None = None
     type: str | None = None
+    text: str | None = None
 
 
 class ContentSnippetUpdateRequest_(msgspec.Struct, kw_only=True):
     """The request payload for updating a content snippet. All fields are optional — only provided fields will be updated."""
 
+    title: str | UnsetType | None = UNSET
+    json_blocks: list[ContentSnippetUpdateRequest_JsonBlocksItem] | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
+    locale: str | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
-    json_blocks: list[ContentSnippetUpdateRequest_JsonBlocksItem] | UnsetType | None = UNSET
-    locale: str | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
 
 
 class ContentSnippetUpdateRequest_JsonBlocksItem(msgspec.Struct, kw_only=True):
     """ContentSnippetUpdateRequest_JsonBlocksItem"""
 
-    text: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    text: str | UnsetType | None = UNSET
 
 
-class ContentSource(msgspec.Struct, kw_only=True, dict=True):
+class ContentSource(msgspec.Struct, kw_only=True, gc=False):
     """The content source used by AI Agent in the conversation."""
 
     content_type: str | None = None
-    locale: str | None = None
-    title: str | None = None
     url: str | None = None
+    title: str | None = None
+    locale: str | None = None
 
 
-class ContentSourcesList(msgspec.Struct, kw_only=True, dict=True):
+class ContentSourcesList(msgspec.Struct, kw_only=True, gc=False):
     """Content Source List"""
 
-    content_sources: list[ContentSource | None] | None = None
-    total_count: int | None = None
     type: str | None = None
+    total_count: int | None = None
+    content_sources: list[ContentSource | None] | None = None
 
 
 class Conversation(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
+    type: str | None = None
+    id: str | int | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    waiting_since: int | None = None
+    snoozed_until: int | None = None
+    source: ConversationSource | None = None
+    contacts: ConversationContacts | None = None
+    first_contact_reply: ConversationFirstContactReply | None = None
     admin_assignee_id: str | int | None = None
+    team_assignee_id: str | int | None = None
+    open: bool | None = None
+    state: str | None = None
+    read: bool | None = None
+    tags: Tags | None = None
+    priority: str | None = None
+    sla_applied: SlaApplied | None = None
+    statistics: ConversationStatistics | None = None
+    conversation_rating: ConversationRating | None = None
+    teammates: ConversationTeammates | None = None
+    title: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    topics: dict[str, Any] | None = None
+    ticket: Any = None
+    linked_objects: LinkedObjectList | None = None
     ai_agent: AiAgent | None = None
     ai_agent_participated: bool | None = None
+    conversation_parts: ConversationParts | None = None
+    customers: list[Any] | None = None
     ai_topics: AiTopics | None = None
     channel: ConversationChannel | None = None
     company: Company | None = None
-    contacts: ConversationContacts | None = None
-    conversation_parts: ConversationParts | None = None
-    conversation_rating: ConversationRating | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    customers: list[Any] | None = None
-    external_references: list[ConversationExternalReference | None] | None = None
-    first_contact_reply: ConversationFirstContactReply | None = None
-    id: str | int | None = None
-    linked_objects: LinkedObjectList | None = None
-    monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
-    open: bool | None = None
-    priority: str | None = None
-    read: bool | None = None
-    sales_agent: SalesAgent | None = None
     sales_agent_participated: bool | None = None
+    sales_agent: SalesAgent | None = None
+    external_references: list[ConversationExternalReference | None] | None = None
+    monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
     scorecards: list[ConversationScorecard | None] | None = None
-    sla_applied: SlaApplied | None = None
-    snoozed_until: int | None = None
-    source: ConversationSource | None = None
-    state: str | None = None
-    statistics: ConversationStatistics | None = None
-    tags: Tags | None = None
-    team_assignee_id: str | int | None = None
-    teammates: ConversationTeammates | None = None
-    ticket: Any = None
-    title: str | None = None
-    topics: dict[str, Any] | None = None
-    type: str | None = None
-    updated_at: int | None = None
-    waiting_since: int | None = None
 
 
-class ConversationAttachmentFiles(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttachmentFiles(msgspec.Struct, kw_only=True, gc=False):
     """Properties of the attachment files in a conversation part"""
 
     content_type: str | None = None
@@ -1823,294 +1823,294 @@ class ConversationAttachmentFilesInput(msgspec.Struct, kw_only=True):
 class ConversationAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attributes represent custom metadata fields for conversations. They support type-specific properties: strings (multiline), lists (options), and relationships (reference). One of: conversation_attribute_string_type, conversation_attribute_integer_type, conversation_attribute_list_type, conversation_attribute_decimal_type, conversation_attribute_boolean_type, conversation_attribute_datetime_type, conversation_attribute_relationship_type, conversation_attribute_files_type."""
 
-    admin_id: str | int | None = None
+    type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
+    required: bool | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
     archived: bool | None = None
     created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
-    id: str | int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
     multiline: bool | None = None
-    name: str | None = None
     options: list[ConversationAttributeOption | None] | None = None
     reference: ConversationAttributeReference | None = None
-    required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
-    visible_to_team_ids: list[str | int | None] | None = None
 
 
-class ConversationAttributeBase(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeBase(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute Base"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
 
 
-class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Boolean)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
 
 
-class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Datetime)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
 
 
-class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Decimal)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
 
 
-class ConversationAttributeFilesType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeFilesType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Files)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
 
 
-class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Integer)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
 
 
 class ConversationAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all conversation attributes belonging to a workspace."""
 
-    data: list[ConversationAttribute | None] | None = None
     type: str | None = None
+    data: list[ConversationAttribute | None] | None = None
 
 
-class ConversationAttributeListType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeListType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (List)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    options: list[ConversationAttributeOption | None] | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
+    options: list[ConversationAttributeOption | None] | None = None
 
 
-class ConversationAttributeOption(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeOption(msgspec.Struct, kw_only=True, gc=False):
     """A single option on a list-type conversation attribute."""
 
-    archived: bool | None = None
     id: str | int | None = None
     label: str | None = None
+    archived: bool | None = None
 
 
-class ConversationAttributeReference(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeReference(msgspec.Struct, kw_only=True, gc=False):
     """Reference configuration for related objects."""
 
-    object_type_id: str | int | None = None
     type: str | None = None
+    object_type_id: str | int | None = None
 
 
-class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Relationship)"""
 
-    admin_id: str | int | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    reference: ConversationAttributeRelationshipTypeReference | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    admin_id: str | int | None = None
+    reference: ConversationAttributeRelationshipTypeReference | None = None
 
 
-class ConversationAttributeRelationshipTypeReference(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeRelationshipTypeReference(msgspec.Struct, kw_only=True, gc=False):
     """Reference configuration for related objects."""
 
-    object_type_id: str | int | None = None
     type: str | None = None
+    object_type_id: str | int | None = None
 
 
-class ConversationAttributeStringType(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeStringType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (String)"""
 
-    admin_id: str | int | None = None
+    type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
+    required: bool | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
     archived: bool | None = None
     created_at: int | None = None
-    data_type: str | None = None
-    description: str | None = None
-    id: str | int | None = None
-    multiline: bool | None = None
-    name: str | None = None
-    required: bool | None = None
-    type: str | None = None
     updated_at: int | None = None
-    visible_to_team_ids: list[str | int | None] | None = None
+    admin_id: str | int | None = None
+    multiline: bool | None = None
 
 
-class ConversationAttributeUpdatedByAdmin(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByAdmin(msgspec.Struct, kw_only=True, gc=False):
     """Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type <code>conversation_attribute_updated_by_admin</code>."""
 
     attribute: ConversationAttributeUpdatedByAdminAttribute | None = None
     value: ConversationAttributeUpdatedByAdminValue | None = None
 
 
-class ConversationAttributeUpdatedByAdminAttribute(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByAdminAttribute(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByAdminAttribute"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByAdminValue(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByAdminValue(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByAdminValue"""
 
     name: str | None = None
     previous: str | None = None
 
 
-class ConversationAttributeUpdatedByUser(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByUser(msgspec.Struct, kw_only=True, gc=False):
     """Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type <code>conversation_attribute_updated_by_user</code>."""
 
     attribute: ConversationAttributeUpdatedByUserAttribute | None = None
     value: ConversationAttributeUpdatedByUserValue | None = None
 
 
-class ConversationAttributeUpdatedByUserAttribute(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByUserAttribute(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByUserAttribute"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByUserValue(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByUserValue(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByUserValue"""
 
     name: str | None = None
     previous: str | None = None
 
 
-class ConversationAttributeUpdatedByWorkflow(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type <code>conversation_attribute_updated_by_workflow</code>."""
 
+    workflow: ConversationAttributeUpdatedByWorkflowWorkflow | None = None
     attribute: ConversationAttributeUpdatedByWorkflowAttribute | None = None
     value: ConversationAttributeUpdatedByWorkflowValue | None = None
-    workflow: ConversationAttributeUpdatedByWorkflowWorkflow | None = None
 
 
-class ConversationAttributeUpdatedByWorkflowAttribute(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByWorkflowAttribute(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByWorkflowAttribute"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByWorkflowValue(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByWorkflowValue(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByWorkflowValue"""
 
     name: str | None = None
 
 
-class ConversationAttributeUpdatedByWorkflowWorkflow(msgspec.Struct, kw_only=True, dict=True):
+class ConversationAttributeUpdatedByWorkflowWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByWorkflowWorkflow"""
 
     name: str | None = None
 
 
-class ConversationChannel(msgspec.Struct, kw_only=True, dict=True):
+class ConversationChannel(msgspec.Struct, kw_only=True, gc=False):
     """The channel through which a conversation was originally initiated and its current channel."""
 
-    current: str | None = None
     initial: str | None = None
+    current: str | None = None
 
 
-class ConversationContacts(msgspec.Struct, kw_only=True, dict=True):
+class ConversationContacts(msgspec.Struct, kw_only=True, gc=False):
     """The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature."""
 
-    contacts: list[ContactReference | None] | None = None
     type: str | None = None
+    contacts: list[ContactReference | None] | None = None
 
 
 class ConversationDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted conversation object"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
-class ConversationExternalReference(msgspec.Struct, kw_only=True, dict=True):
+class ConversationExternalReference(msgspec.Struct, kw_only=True, gc=False):
     """A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces."""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
-class ConversationFirstContactReply(msgspec.Struct, kw_only=True, dict=True):
+class ConversationFirstContactReply(msgspec.Struct, kw_only=True, gc=False):
     """An object containing information on the first users message. For a contact initiated message this will represent the users original message."""
 
     created_at: int | None = None
@@ -2121,283 +2121,283 @@ class ConversationFirstContactReply(msgspec.Struct, kw_only=True, dict=True):
 class ConversationList(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
-    conversations: list[ConversationListItem | None] | None = None
+    type: str | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
+    conversations: list[ConversationListItem | None] | None = None
 
 
 class ConversationListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your conversations when you list or search them."""
 
+    type: str | None = None
+    id: str | int | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    waiting_since: int | None = None
+    snoozed_until: int | None = None
+    source: ConversationSource | None = None
+    contacts: ConversationContacts | None = None
+    first_contact_reply: ConversationFirstContactReply | None = None
     admin_assignee_id: str | int | None = None
+    team_assignee_id: str | int | None = None
+    open: bool | None = None
+    state: str | None = None
+    read: bool | None = None
+    tags: Tags | None = None
+    priority: str | None = None
+    sla_applied: SlaApplied | None = None
+    statistics: ConversationStatistics | None = None
+    conversation_rating: ConversationRating | None = None
+    teammates: ConversationTeammates | None = None
+    title: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    topics: dict[str, Any] | None = None
+    ticket: Any = None
+    linked_objects: LinkedObjectList | None = None
     ai_agent: AiAgent | None = None
     ai_agent_participated: bool | None = None
     ai_topics: Any = None
     channel: ConversationChannel | None = None
-    company: Company | None = None
-    contacts: ConversationContacts | None = None
-    conversation_rating: ConversationRating | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    external_references: list[ConversationExternalReference | None] | None = None
-    first_contact_reply: ConversationFirstContactReply | None = None
-    id: str | int | None = None
-    linked_objects: LinkedObjectList | None = None
     monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
-    open: bool | None = None
-    priority: str | None = None
-    read: bool | None = None
-    sales_agent: SalesAgent | None = None
-    sales_agent_participated: bool | None = None
     scorecards: list[ConversationScorecard | None] | None = None
-    sla_applied: SlaApplied | None = None
-    snoozed_until: int | None = None
-    source: ConversationSource | None = None
-    state: str | None = None
-    statistics: ConversationStatistics | None = None
-    tags: Tags | None = None
-    team_assignee_id: str | int | None = None
-    teammates: ConversationTeammates | None = None
-    ticket: Any = None
-    title: str | None = None
-    topics: dict[str, Any] | None = None
-    type: str | None = None
-    updated_at: int | None = None
-    waiting_since: int | None = None
+    company: Company | None = None
+    sales_agent_participated: bool | None = None
+    sales_agent: SalesAgent | None = None
+    external_references: list[ConversationExternalReference | None] | None = None
 
 
-class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True, dict=True):
+class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True, gc=False):
     """A QA monitor evaluation that flagged this conversation. Returned in the monitor_evaluations array on conversation responses when include_monitors=true is passed."""
 
-    evaluated_at: int | None = None
-    explanation: str | None = None
     monitor_id: str | int | None = None
     monitor_name: str | None = None
     monitor_type: str | None = None
     result: str | None = None
+    explanation: str | None = None
+    evaluated_at: int | None = None
 
 
-class ConversationPart(msgspec.Struct, kw_only=True, dict=True):
+class ConversationPart(msgspec.Struct, kw_only=True, gc=False):
     """A Conversation Part represents a message in the conversation."""
 
-    app_package_code: str | None = None
-    assigned_to: Reference | None = None
-    attachments: list[PartAttachment | None] | None = None
-    author: ConversationPartAuthor | None = None
+    type: str | None = None
+    id: str | int | None = None
+    part_type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    email_message_metadata: EmailMessageMetadata | None = None
-    event_details: EventDetails | None = None
-    external_id: str | int | None = None
-    id: str | int | None = None
-    metadata: dict[str, Any] | None = None
+    updated_at: int | None = None
     notified_at: int | None = None
-    part_type: str | None = None
+    assigned_to: Reference | None = None
+    author: ConversationPartAuthor | None = None
+    attachments: list[PartAttachment | None] | None = None
+    external_id: str | int | None = None
     redacted: bool | None = None
+    email_message_metadata: EmailMessageMetadata | None = None
     state: str | None = None
     tags: list[TagBasic | None] | None = None
+    event_details: EventDetails | None = None
+    app_package_code: str | None = None
+    metadata: dict[str, Any] | None = None
     translations: dict[str, str | None] | None = None
-    type: str | None = None
-    updated_at: int | None = None
 
 
-class ConversationPartAuthor(msgspec.Struct, kw_only=True, dict=True):
+class ConversationPartAuthor(msgspec.Struct, kw_only=True, gc=False):
     """The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams."""
 
+    type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
     email: str | None = None
     from_ai_agent: bool | None = None
-    id: str | int | None = None
     is_ai_answer: bool | None = None
-    name: str | None = None
-    type: str | None = None
 
 
-class ConversationPartMetadata(msgspec.Struct, kw_only=True, dict=True):
+class ConversationPartMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Metadata for a conversation part"""
 
     quick_reply_options: list[ConversationPartMetadataQuickReplyOptionsItem | None] | None = None
     quick_reply_uuid: str | None = None
 
 
-class ConversationPartMetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ConversationPartMetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """ConversationPartMetadataQuickReplyOptionsItem"""
 
     text: str | None = None
-    translations: dict[str, Any] | None = None
     uuid: str | None = None
+    translations: dict[str, Any] | None = None
 
 
-class ConversationParts(msgspec.Struct, kw_only=True, dict=True):
+class ConversationParts(msgspec.Struct, kw_only=True, gc=False):
     """A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations."""
 
+    type: str | None = None
     conversation_parts: list[ConversationPart | None] | None = None
     total_count: int | None = None
-    type: str | None = None
 
 
-class ConversationRating(msgspec.Struct, kw_only=True, dict=True):
+class ConversationRating(msgspec.Struct, kw_only=True, gc=False):
     """The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation."""
 
-    contact: ContactReference | None = None
-    created_at: int | None = None
     rating: int | None = None
     remark: str | None = None
-    teammate: Reference | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    contact: ContactReference | None = None
+    teammate: Reference | None = None
 
 
-class ConversationResponseTime(msgspec.Struct, kw_only=True, dict=True):
+class ConversationResponseTime(msgspec.Struct, kw_only=True, gc=False):
     """Details of first response time of assigned team in seconds."""
 
-    response_time: int | None = None
     team_id: str | int | None = None
     team_name: str | None = None
+    response_time: int | None = None
 
 
-class ConversationScorecard(msgspec.Struct, kw_only=True, dict=True):
+class ConversationScorecard(msgspec.Struct, kw_only=True, gc=False):
     """A QA scorecard result for this conversation. Returned in the scorecards array on conversation responses when include_scorecards=true is passed."""
 
+    scorecard_id: str | int | None = None
+    scorecard_version_id: str | int | None = None
+    name: str | None = None
+    scorecard_type: str | None = None
+    passed: bool | None = None
+    score: float | None = None
     ai_score: float | None = None
     evaluated_at: int | None = None
-    evaluators: list[ConversationScorecardEvaluator | None] | None = None
-    name: str | None = None
-    passed: bool | None = None
     reviewed_teammate: ConversationScorecardReviewedTeammate | None = None
-    score: float | None = None
-    scorecard_id: str | int | None = None
-    scorecard_type: str | None = None
-    scorecard_version_id: str | int | None = None
+    evaluators: list[ConversationScorecardEvaluator | None] | None = None
 
 
-class ConversationScorecardEvaluator(msgspec.Struct, kw_only=True, dict=True):
+class ConversationScorecardEvaluator(msgspec.Struct, kw_only=True, gc=False):
     """A single evaluator within a scorecard, including its result for this conversation."""
 
     evaluator_id: str | int | None = None
     result: ConversationScorecardEvaluatorResult | None = None
 
 
-class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True, dict=True):
+class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True, gc=False):
     """The outcome of a single evaluator within a scorecard."""
 
-    other_text: str | None = None
-    reason_ids: list[str | int | None] | None = None
-    reasoning: str | None = None
-    source: str | None = None
     value: str | None = None
+    source: str | None = None
+    reasoning: str | None = None
+    reason_ids: list[str | int | None] | None = None
+    other_text: str | None = None
 
 
-class ConversationScorecardReviewedTeammate(msgspec.Struct, kw_only=True, dict=True):
+class ConversationScorecardReviewedTeammate(msgspec.Struct, kw_only=True, gc=False):
     """The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard."""
 
-    admin_id: str | int | None = None
     type: str | None = None
+    admin_id: str | int | None = None
 
 
-class ConversationSource(msgspec.Struct, kw_only=True, dict=True):
+class ConversationSource(msgspec.Struct, kw_only=True, gc=False):
     """The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated."""
 
-    attachments: list[PartAttachment | None] | None = None
-    author: ConversationSourceAuthor | None = None
-    body: str | None = None
-    delivered_as: str | None = None
-    email_message_metadata: SourceEmailMessageMetadata | None = None
-    id: str | int | None = None
-    recipients: list[ConversationSourceRecipientsItem | None] | None = None
-    redacted: bool | None = None
-    reply_to: list[ConversationSourceReplyToItem | None] | None = None
-    subject: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    delivered_as: str | None = None
+    subject: str | None = None
+    body: str | None = None
+    author: ConversationSourceAuthor | None = None
+    attachments: list[PartAttachment | None] | None = None
     url: str | None = None
+    redacted: bool | None = None
+    recipients: list[ConversationSourceRecipientsItem | None] | None = None
+    reply_to: list[ConversationSourceReplyToItem | None] | None = None
+    email_message_metadata: SourceEmailMessageMetadata | None = None
 
 
-class ConversationSourceAuthor(msgspec.Struct, kw_only=True, dict=True):
+class ConversationSourceAuthor(msgspec.Struct, kw_only=True, gc=False):
     """The author who started the conversation. Can be a Contact, Admin, or Bot."""
 
-    email: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
+    email: str | None = None
 
 
-class ConversationSourceRecipientsItem(msgspec.Struct, kw_only=True, dict=True):
+class ConversationSourceRecipientsItem(msgspec.Struct, kw_only=True, gc=False):
     """ConversationSourceRecipientsItem"""
 
-    drop_reason: str | None = None
-    email: str | None = None
     type: str | None = None
+    email: str | None = None
+    drop_reason: str | None = None
 
 
-class ConversationSourceReplyToItem(msgspec.Struct, kw_only=True, dict=True):
+class ConversationSourceReplyToItem(msgspec.Struct, kw_only=True, gc=False):
     """ConversationSourceReplyToItem"""
 
     email: str | None = None
     name: str | None = None
 
 
-class ConversationStatistics(msgspec.Struct, kw_only=True, dict=True):
+class ConversationStatistics(msgspec.Struct, kw_only=True, gc=False):
     """A Statistics object containing all information required for reporting, with timestamps and calculated metrics."""
 
-    adjusted_handling_time: int | None = None
+    type: str | None = None
+    time_to_assignment: int | None = None
+    time_to_admin_reply: int | None = None
+    time_to_first_close: int | None = None
+    time_to_last_close: int | None = None
+    median_time_to_reply: int | None = None
+    first_contact_reply_at: int | None = None
+    first_assignment_at: int | None = None
+    first_admin_reply_at: int | None = None
+    first_close_at: int | None = None
+    last_assignment_at: int | None = None
+    last_assignment_admin_reply_at: int | None = None
+    last_contact_reply_at: int | None = None
+    last_admin_reply_at: int | None = None
+    last_close_at: int | None = None
+    last_closed_by_id: str | int | None = None
+    count_reopens: int | None = None
+    count_assignments: int | None = None
+    count_conversation_parts: int | None = None
     assigned_team_first_response_time: list[ConversationResponseTime | None] | None = None
     assigned_team_first_response_time_in_office_hours: (
         list[ConversationResponseTime | None] | None
     ) = None
-    count_assignments: int | None = None
-    count_conversation_parts: int | None = None
-    count_reopens: int | None = None
-    first_admin_reply_at: int | None = None
-    first_assignment_at: int | None = None
-    first_close_at: int | None = None
-    first_contact_reply_at: int | None = None
     handling_time: int | None = None
-    last_admin_reply_at: int | None = None
-    last_assignment_admin_reply_at: int | None = None
-    last_assignment_at: int | None = None
-    last_close_at: int | None = None
-    last_closed_by_id: str | int | None = None
-    last_contact_reply_at: int | None = None
-    median_time_to_reply: int | None = None
-    time_to_admin_reply: int | None = None
-    time_to_assignment: int | None = None
-    time_to_first_close: int | None = None
-    time_to_last_close: int | None = None
-    type: str | None = None
+    adjusted_handling_time: int | None = None
 
 
-class ConversationTeammates(msgspec.Struct, kw_only=True, dict=True):
+class ConversationTeammates(msgspec.Struct, kw_only=True, gc=False):
     """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
 
-    admins: list[Any] | None = None
-    teammates: list[Reference | None] | None = None
     type: str | None = None
+    teammates: list[Reference | None] | None = None
+    admins: list[Any] | None = None
 
 
-class ConvertConversationToTicketRequest(msgspec.Struct, kw_only=True, dict=True):
+class ConvertConversationToTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can convert a Conversation to a Ticket"""
 
-    attributes: dict[str, Any] | None = None
-    ticket_state_id: str | int | None = None
     ticket_type_id: str | int | None = None
+    ticket_state_id: str | int | None = None
+    attributes: dict[str, Any] | None = None
 
 
 class ConvertConversationToTicketRequest_(msgspec.Struct, kw_only=True):
     """You can convert a Conversation to a Ticket"""
 
-    attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
-    ticket_state_id: str | int | UnsetType | None = UNSET
     ticket_type_id: str | int | UnsetType | None = UNSET
+    ticket_state_id: str | int | UnsetType | None = UNSET
+    attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
 
 
-class ConvertVisitorRequest(msgspec.Struct, kw_only=True, dict=True):
+class ConvertVisitorRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
-    type: str | None = None
-    user: ConvertVisitorRequestUser | None = None
     visitor: ConvertVisitorRequestVisitor | None = None
+    user: ConvertVisitorRequestUser | None = None
+    type: str | None = None
 
 
-class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True, dict=True):
+class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True, gc=False):
     """The unique identifiers retained after converting or merging."""
 
     email: str | None = None
@@ -2405,20 +2405,20 @@ class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True, dict=True):
     user_id: str | int | None = None
 
 
-class ConvertVisitorRequestVisitor(msgspec.Struct, kw_only=True, dict=True):
+class ConvertVisitorRequestVisitor(msgspec.Struct, kw_only=True, gc=False):
     """The unique identifiers to convert a single Visitor."""
 
-    email: str | None = None
-    id: str | int | None = None
     user_id: str | int | None = None
+    id: str | int | None = None
+    email: str | None = None
 
 
 class ConvertVisitorRequest_(msgspec.Struct, kw_only=True):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
-    type: str | UnsetType | None = UNSET
-    user: ConvertVisitorRequest_User | UnsetType | None = UNSET
     visitor: ConvertVisitorRequest_Visitor | UnsetType | None = UNSET
+    user: ConvertVisitorRequest_User | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
 
 
 class ConvertVisitorRequest_User(msgspec.Struct, kw_only=True):
@@ -2432,56 +2432,56 @@ class ConvertVisitorRequest_User(msgspec.Struct, kw_only=True):
 class ConvertVisitorRequest_Visitor(msgspec.Struct, kw_only=True):
     """The unique identifiers to convert a single Visitor."""
 
-    email: str | UnsetType | None = UNSET
-    id: str | int | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
-class CreateArticleRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an Article"""
 
+    title: str | None = None
+    description: str | None = None
+    body: str | None = None
+    author_id: str | int | None = None
+    state: str | None = None
+    parent_id: str | int | None = None
+    parent_type: str | None = None
+    translated_content: ArticleTranslatedContent | None = None
+    body_markdown: str | None = None
+    audience_ids: list[str | int | None] | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
-    description: str | None = None
-    folder_id: str | int | None = None
-    parent_id: str | int | None = None
-    parent_ids: list[str | int | None] | None = None
-    parent_type: str | None = None
     scheduled_publish_at: str | None = None
     scheduled_unpublish_at: str | None = None
-    state: str | None = None
-    title: str | None = None
-    translated_content: ArticleTranslatedContent | None = None
+    parent_ids: list[str | int | None] | None = None
+    folder_id: str | int | None = None
 
 
 class CreateArticleRequest_(msgspec.Struct, kw_only=True):
     """You can create an Article"""
 
+    title: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    author_id: str | int | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
+    parent_id: str | int | UnsetType | None = UNSET
+    parent_type: str | UnsetType | None = UNSET
+    translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    author_id: str | int | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    folder_id: str | int | UnsetType | None = UNSET
-    parent_id: str | int | UnsetType | None = UNSET
-    parent_ids: list[int] | UnsetType | None = UNSET
-    parent_type: str | UnsetType | None = UNSET
     scheduled_publish_at: str | UnsetType | None = UNSET
     scheduled_unpublish_at: str | UnsetType | None = UNSET
-    state: str | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
-    translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
+    parent_ids: list[int] | UnsetType | None = UNSET
+    folder_id: str | int | UnsetType | None = UNSET
 
 
-class CreateAudienceRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateAudienceRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating an audience."""
 
     name: str | None = None
@@ -2497,149 +2497,149 @@ class CreateAudienceRequest_(msgspec.Struct, kw_only=True):
     role_predicates: list[PredicateInput] | UnsetType | None = UNSET
 
 
-class CreateCollectionRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateCollectionRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a collection"""
 
-    description: str | None = None
-    help_center_id: str | int | None = None
     name: str | None = None
-    parent_id: str | int | None = None
+    description: str | None = None
     translated_content: GroupTranslatedContent | None = None
+    parent_id: str | int | None = None
+    help_center_id: str | int | None = None
 
 
 class CreateCollectionRequest_(msgspec.Struct, kw_only=True):
     """You can create a collection"""
 
-    description: str | UnsetType | None = UNSET
-    help_center_id: str | int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    parent_id: str | int | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
     translated_content: GroupTranslatedContentInput | UnsetType | None = UNSET
+    parent_id: str | int | UnsetType | None = UNSET
+    help_center_id: str | int | UnsetType | None = UNSET
 
 
 class CreateCompanyNoteRequest(msgspec.Struct, kw_only=True):
     """CreateCompanyNoteRequest"""
 
-    admin_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
-class CreateContactRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateContactRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload to create a contact"""
 
-    avatar: str | None = None
-    custom_attributes: dict[str, Any] | None = None
-    email: str | None = None
-    email_verified: bool | None = None
-    external_id: str | int | None = None
-    language_override: str | None = None
-    last_seen_at: int | None = None
-    name: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
     role: str | None = None
+    external_id: str | int | None = None
+    email_verified: bool | None = None
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    avatar: str | None = None
     signed_up_at: int | None = None
+    last_seen_at: int | None = None
+    owner_id: str | int | None = None
     unsubscribed_from_emails: bool | None = None
+    custom_attributes: dict[str, Any] | None = None
+    language_override: str | None = None
 
 
 class CreateContactRequest_(msgspec.Struct, kw_only=True):
     """One of: create_contact_request."""
 
-    avatar: str | UnsetType | None = UNSET
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     email: str | UnsetType | None = UNSET
-    email_verified: bool | UnsetType | None = UNSET
-    external_id: str | int | UnsetType | None = UNSET
-    language_override: str | UnsetType | None = UNSET
-    last_seen_at: int | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
-    owner_id: str | int | UnsetType | None = UNSET
-    phone: str | UnsetType | None = UNSET
     role: str | UnsetType | None = UNSET
+    external_id: str | int | UnsetType | None = UNSET
+    email_verified: bool | UnsetType | None = UNSET
+    phone: str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    avatar: str | UnsetType | None = UNSET
     signed_up_at: int | UnsetType | None = UNSET
+    last_seen_at: int | UnsetType | None = UNSET
+    owner_id: str | int | UnsetType | None = UNSET
     unsubscribed_from_emails: bool | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    language_override: str | UnsetType | None = UNSET
 
 
-class CreateContentImportSourceRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateContentImportSourceRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can add an Content Import Source to your Fin Content Library."""
 
-    audience_ids: int | list[int | None] | None = None
-    status: str | None = None
     sync_behavior: str | None = None
     url: str | None = None
+    status: str | None = None
+    audience_ids: int | list[int | None] | None = None
 
 
 class CreateContentImportSourceRequest_(msgspec.Struct, kw_only=True):
     """You can add an Content Import Source to your Fin Content Library."""
 
-    audience_ids: int | list[int] | UnsetType | None = UNSET
-    status: str | UnsetType | None = UNSET
     sync_behavior: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    status: str | UnsetType | None = UNSET
+    audience_ids: int | list[int] | UnsetType | None = UNSET
 
 
-class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Boolean)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Datetime)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Decimal)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Files)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Integer)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (List)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
-    options: list[CreateConversationAttributeOptionRequest | None] | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    options: list[CreateConversationAttributeOptionRequest | None] | None = None
 
 
-class CreateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for adding a new option to a list-type conversation attribute."""
 
     label: str | None = None
@@ -2651,138 +2651,138 @@ class CreateConversationAttributeOptionRequest_(msgspec.Struct, kw_only=True):
     label: str | UnsetType | None = UNSET
 
 
-class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Relationship)"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
-    reference: CreateConversationAttributeRelationshipRequestReference | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    reference: CreateConversationAttributeRelationshipRequestReference | None = None
 
 
 class CreateConversationAttributeRelationshipRequestReference(
-    msgspec.Struct, kw_only=True, dict=True
+    msgspec.Struct, kw_only=True, gc=False
 ):
     """Reference configuration for related objects."""
 
-    object_type_id: str | int | None = None
     type: str | None = None
+    object_type_id: str | int | None = None
 
 
-class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for creating a new conversation attribute. One of: create_conversation_attribute_string_request, create_conversation_attribute_integer_request, create_conversation_attribute_list_request, create_conversation_attribute_decimal_request, create_conversation_attribute_boolean_request, create_conversation_attribute_datetime_request, create_conversation_attribute_relationship_request, create_conversation_attribute_files_request."""
 
+    name: str | None = None
     data_type: str | None = None
     description: str | None = None
+    required: bool | None = None
+    visible_to_team_ids: list[str | int | None] | None = None
     multiline: bool | None = None
-    name: str | None = None
     options: list[CreateConversationAttributeOptionRequest | None] | None = None
     reference: CreateConversationAttributeRequestReference | None = None
-    required: bool | None = None
-    visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request Base"""
 
-    data_type: str | None = None
-    description: str | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
 
 
-class CreateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, gc=False):
     """Reference configuration for related objects."""
 
-    object_type_id: str | int | None = None
     type: str | None = None
+    object_type_id: str | int | None = None
 
 
 class CreateConversationAttributeRequest_(msgspec.Struct, kw_only=True):
     """Payload for creating a new conversation attribute. One of: create_conversation_attribute_string_request, create_conversation_attribute_integer_request, create_conversation_attribute_list_request, create_conversation_attribute_decimal_request, create_conversation_attribute_boolean_request, create_conversation_attribute_datetime_request, create_conversation_attribute_relationship_request, create_conversation_attribute_files_request."""
 
+    name: str | UnsetType | None = UNSET
     data_type: str | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
-    multiline: bool | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
-    options: list[CreateConversationAttributeOptionRequest_] | UnsetType | None = UNSET
-    reference: CreateConversationAttributeRequest_Reference | UnsetType | None = UNSET
     required: bool | UnsetType | None = UNSET
     visible_to_team_ids: list[str] | UnsetType | None = UNSET
+    multiline: bool | UnsetType | None = UNSET
+    options: list[CreateConversationAttributeOptionRequest_] | UnsetType | None = UNSET
+    reference: CreateConversationAttributeRequest_Reference | UnsetType | None = UNSET
 
 
 class CreateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True):
     """Reference configuration for related objects."""
 
-    object_type_id: str | int | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    object_type_id: str | int | UnsetType | None = UNSET
 
 
-class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (String)"""
 
-    data_type: str | None = None
-    description: str | None = None
-    multiline: bool | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    multiline: bool | None = None
 
 
-class CreateConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
-    attachment_urls: list[str | None] | None = None
-    body: str | None = None
-    brand_id: str | int | None = None
-    created_at: int | None = None
     from_: CreateConversationRequestFrom | None = msgspec.field(default=None, name="from")
+    body: str | None = None
     subject: str | None = None
+    attachment_urls: list[str | None] | None = None
+    created_at: int | None = None
+    brand_id: str | int | None = None
 
 
-class CreateConversationRequestFrom(msgspec.Struct, kw_only=True, dict=True):
+class CreateConversationRequestFrom(msgspec.Struct, kw_only=True, gc=False):
     """CreateConversationRequestFrom"""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
 class CreateConversationRequest_(msgspec.Struct, kw_only=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
-    attachment_urls: list[str] | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    brand_id: str | int | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
     from_: CreateConversationRequest_From | UnsetType | None = msgspec.field(
         default=UNSET, name="from"
     )
+    body: str | UnsetType | None = UNSET
     subject: str | UnsetType | None = UNSET
+    attachment_urls: list[str] | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    brand_id: str | int | UnsetType | None = UNSET
 
 
 class CreateConversationRequest_From(msgspec.Struct, kw_only=True):
     """CreateConversationRequest_From"""
 
-    id: str | int | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
 
 
-class CreateDataAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Data Attribute Request"""
 
-    archived: bool | None = None
+    name: str | None = None
+    model: str | None = None
     data_type: Any = None
     description: str | None = None
-    messenger_writable: bool | None = None
-    model: str | None = None
-    name: str | None = None
     options: list[CreateDataAttributeRequestOptionsItem | None] | None = None
+    archived: bool | None = None
+    messenger_writable: bool | None = None
 
 
-class CreateDataAttributeRequestOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataAttributeRequestOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateDataAttributeRequestOptionsItem"""
 
     value: str | None = None
@@ -2791,13 +2791,13 @@ class CreateDataAttributeRequestOptionsItem(msgspec.Struct, kw_only=True, dict=T
 class CreateDataAttributeRequest_(msgspec.Struct, kw_only=True):
     """Create Data Attribute Request"""
 
-    archived: bool | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    model: str | UnsetType | None = UNSET
     data_type: Any | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
-    messenger_writable: bool | UnsetType | None = UNSET
-    model: str | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
     options: list[CreateDataAttributeRequest_OptionsItem] | UnsetType | None = UNSET
+    archived: bool | UnsetType | None = UNSET
+    messenger_writable: bool | UnsetType | None = UNSET
 
 
 class CreateDataAttributeRequest_OptionsItem(msgspec.Struct, kw_only=True):
@@ -2806,43 +2806,43 @@ class CreateDataAttributeRequest_OptionsItem(msgspec.Struct, kw_only=True):
     value: str | UnsetType | None = UNSET
 
 
-class CreateDataConnectorRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataConnectorRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a data connector by providing the required parameters."""
 
-    audiences: list[str | None] | None = None
-    body: str | None = None
-    bypass_authentication: bool | None = None
-    customer_authentication: bool | None = None
-    data_inputs: list[CreateDataConnectorRequestDataInputsItem | None] | None = None
-    description: str | None = None
-    direct_fin_usage: bool | None = None
-    headers: list[CreateDataConnectorRequestHeadersItem | None] | None = None
-    http_method: str | None = None
-    mock_response: CreateDataConnectorRequestMockResponse | None = None
     name: str | None = None
-    token_ids: list[str | int | None] | None = None
+    description: str | None = None
+    http_method: str | None = None
     url: str | None = None
+    direct_fin_usage: bool | None = None
+    audiences: list[str | None] | None = None
+    headers: list[CreateDataConnectorRequestHeadersItem | None] | None = None
+    data_inputs: list[CreateDataConnectorRequestDataInputsItem | None] | None = None
+    customer_authentication: bool | None = None
+    bypass_authentication: bool | None = None
     validate_missing_attributes: bool | None = None
+    mock_response: CreateDataConnectorRequestMockResponse | None = None
+    body: str | None = None
+    token_ids: list[str | int | None] | None = None
 
 
-class CreateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateDataConnectorRequestDataInputsItem"""
 
-    default_value: str | None = None
-    description: str | None = None
     name: str | None = None
-    required: bool | None = None
     type: str | None = None
+    description: str | None = None
+    required: bool | None = None
+    default_value: str | None = None
 
 
-class CreateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateDataConnectorRequestHeadersItem"""
 
     name: str | None = None
     value: str | None = None
 
 
-class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=False):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
     order: dict[str, Any] | None = None
@@ -2851,30 +2851,30 @@ class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, dict=
 class CreateDataConnectorRequest_(msgspec.Struct, kw_only=True):
     """You can create a data connector by providing the required parameters."""
 
-    audiences: list[str] | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    bypass_authentication: bool | UnsetType | None = UNSET
-    customer_authentication: bool | UnsetType | None = UNSET
-    data_inputs: list[CreateDataConnectorRequest_DataInputsItem] | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    direct_fin_usage: bool | UnsetType | None = UNSET
-    headers: list[CreateDataConnectorRequest_HeadersItem] | UnsetType | None = UNSET
-    http_method: str | UnsetType | None = UNSET
-    mock_response: CreateDataConnectorRequest_MockResponse | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    token_ids: list[str] | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    http_method: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    direct_fin_usage: bool | UnsetType | None = UNSET
+    audiences: list[str] | UnsetType | None = UNSET
+    headers: list[CreateDataConnectorRequest_HeadersItem] | UnsetType | None = UNSET
+    data_inputs: list[CreateDataConnectorRequest_DataInputsItem] | UnsetType | None = UNSET
+    customer_authentication: bool | UnsetType | None = UNSET
+    bypass_authentication: bool | UnsetType | None = UNSET
     validate_missing_attributes: bool | UnsetType | None = UNSET
+    mock_response: CreateDataConnectorRequest_MockResponse | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    token_ids: list[str] | UnsetType | None = UNSET
 
 
 class CreateDataConnectorRequest_DataInputsItem(msgspec.Struct, kw_only=True):
     """CreateDataConnectorRequest_DataInputsItem"""
 
-    default_value: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    required: bool | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    required: bool | UnsetType | None = UNSET
+    default_value: str | UnsetType | None = UNSET
 
 
 class CreateDataConnectorRequest_HeadersItem(msgspec.Struct, kw_only=True):
@@ -2890,40 +2890,40 @@ class CreateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     order: dict[str, Any] | UnsetType | None = UNSET
 
 
-class CreateDataEventRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataEventRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Data Event Request"""
 
-    created_at: int | None = None
-    email: str | None = None
     event_name: str | None = None
-    id: str | int | None = None
-    metadata: dict[str, Any] | None = None
+    created_at: int | None = None
     user_id: str | int | None = None
+    id: str | int | None = None
+    email: str | None = None
+    metadata: dict[str, Any] | None = None
 
 
 class CreateDataEventRequest_(msgspec.Struct, kw_only=True):
     """Create Data Event Request"""
 
-    created_at: int | UnsetType | None = UNSET
-    email: str | UnsetType | None = UNSET
     event_name: str | UnsetType | None = UNSET
-    id: str | int | UnsetType | None = UNSET
-    metadata: dict[str, Any] | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    metadata: dict[str, Any] | UnsetType | None = UNSET
 
 
-class CreateDataEventSummariesRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataEventSummariesRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
-    event_summaries: CreateDataEventSummariesRequestEventSummaries | None = None
     user_id: str | int | None = None
+    event_summaries: CreateDataEventSummariesRequestEventSummaries | None = None
 
 
-class CreateDataEventSummariesRequestEventSummaries(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataEventSummariesRequestEventSummaries(msgspec.Struct, kw_only=True, gc=False):
     """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
-    count: int | None = None
     event_name: str | None = None
+    count: int | None = None
     first: int | None = None
     last: int | None = None
 
@@ -2931,20 +2931,20 @@ class CreateDataEventSummariesRequestEventSummaries(msgspec.Struct, kw_only=True
 class CreateDataEventSummariesRequest_(msgspec.Struct, kw_only=True):
     """You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
-    event_summaries: CreateDataEventSummariesRequest_EventSummaries | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    event_summaries: CreateDataEventSummariesRequest_EventSummaries | UnsetType | None = UNSET
 
 
 class CreateDataEventSummariesRequest_EventSummaries(msgspec.Struct, kw_only=True):
     """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
-    count: int | UnsetType | None = UNSET
     event_name: str | UnsetType | None = UNSET
+    count: int | UnsetType | None = UNSET
     first: int | UnsetType | None = UNSET
     last: int | UnsetType | None = UNSET
 
 
-class CreateDataExportsRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateDataExportsRequest(msgspec.Struct, kw_only=True, gc=False):
     """Request for creating a data export"""
 
     created_at_after: int | None = None
@@ -2958,41 +2958,41 @@ class CreateDataExportsRequest_(msgspec.Struct, kw_only=True):
     created_at_before: int | UnsetType | None = UNSET
 
 
-class CreateExternalPageRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateExternalPageRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can add an External Page to your Fin Content Library."""
 
-    ai_agent_availability: bool | None = None
-    ai_copilot_availability: bool | None = None
-    ai_sales_agent_availability: bool | None = None
     external_id: str | int | None = None
     html: str | None = None
     locale: str | None = None
     source_id: str | int | None = None
     title: str | None = None
     url: str | None = None
+    ai_agent_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
 
 class CreateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """You can add an External Page to your Fin Content Library."""
 
-    ai_agent_availability: bool | UnsetType | None = UNSET
-    ai_copilot_availability: bool | UnsetType | None = UNSET
-    ai_sales_agent_availability: bool | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
     html: str | UnsetType | None = UNSET
     locale: str | UnsetType | None = UNSET
     source_id: str | int | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    ai_agent_availability: bool | UnsetType | None = UNSET
+    ai_copilot_availability: bool | UnsetType | None = UNSET
+    ai_sales_agent_availability: bool | UnsetType | None = UNSET
 
 
-class CreateHelpCenterRedirectRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateHelpCenterRedirectRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a help center redirect."""
 
     from_url: str | None = None
     locale: str | None = None
-    target_id: str | int | None = None
     target_type: str | None = None
+    target_id: str | int | None = None
 
 
 class CreateHelpCenterRedirectRequest_(msgspec.Struct, kw_only=True):
@@ -3000,101 +3000,101 @@ class CreateHelpCenterRedirectRequest_(msgspec.Struct, kw_only=True):
 
     from_url: str | UnsetType | None = UNSET
     locale: str | UnsetType | None = UNSET
-    target_id: str | int | UnsetType | None = UNSET
     target_type: str | UnsetType | None = UNSET
+    target_id: str | int | UnsetType | None = UNSET
 
 
-class CreateInternalArticleRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an Internal Article"""
 
+    title: str | None = None
+    body: str | None = None
+    owner_id: str | int | None = None
+    author_id: str | int | None = None
+    locale: str | None = None
+    body_markdown: str | None = None
+    audience_ids: list[str | int | None] | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
     folder_id: str | int | None = None
-    locale: str | None = None
-    owner_id: str | int | None = None
-    title: str | None = None
 
 
 class CreateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     """You can create an Internal Article"""
 
+    title: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    owner_id: str | int | UnsetType | None = UNSET
+    author_id: str | int | UnsetType | None = UNSET
+    locale: str | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    author_id: str | int | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
     folder_id: str | int | UnsetType | None = UNSET
-    locale: str | UnsetType | None = UNSET
-    owner_id: str | int | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
 
 
-class CreateMessageRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateMessageRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a message"""
 
-    bcc: Recipient | list[Recipient | None] | None = None
-    body: str | None = None
-    cc: Recipient | list[Recipient | None] | None = None
-    components: list[Any] | None = None
-    create_conversation_without_contact_reply: bool | None = None
-    created_at: int | None = None
     from_: CreateMessageRequestFrom | None = msgspec.field(default=None, name="from")
-    locale: str | None = None
-    message_type: str | None = None
+    body: str | None = None
     referer: str | None = None
-    subject: str | None = None
-    template: str | None = None
     to: Recipient | list[Recipient | None] | None = None
+    cc: Recipient | list[Recipient | None] | None = None
+    bcc: Recipient | list[Recipient | None] | None = None
+    message_type: str | None = None
+    components: list[Any] | None = None
+    template: str | None = None
+    locale: str | None = None
+    subject: str | None = None
+    created_at: int | None = None
+    create_conversation_without_contact_reply: bool | None = None
 
 
-class CreateMessageRequestFrom(msgspec.Struct, kw_only=True, dict=True):
+class CreateMessageRequestFrom(msgspec.Struct, kw_only=True, gc=False):
     """The sender of the message. If not provided, the default sender will be used."""
 
-    id: int | str | None = None
     type: str | None = None
+    id: int | str | None = None
 
 
 class CreateMessageRequest_(msgspec.Struct, kw_only=True):
     """You can create a message"""
 
-    bcc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    cc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
-    components: list[Any] | UnsetType | None = UNSET
-    create_conversation_without_contact_reply: bool | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
     from_: CreateMessageRequest_From | UnsetType | None = msgspec.field(default=UNSET, name="from")
-    locale: str | UnsetType | None = UNSET
-    message_type: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
     referer: str | UnsetType | None = UNSET
-    subject: str | UnsetType | None = UNSET
-    template: str | UnsetType | None = UNSET
     to: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
+    cc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
+    bcc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
+    message_type: str | UnsetType | None = UNSET
+    components: list[Any] | UnsetType | None = UNSET
+    template: str | UnsetType | None = UNSET
+    locale: str | UnsetType | None = UNSET
+    subject: str | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    create_conversation_without_contact_reply: bool | UnsetType | None = UNSET
 
 
 class CreateMessageRequest_From(msgspec.Struct, kw_only=True):
     """The sender of the message. If not provided, the default sender will be used."""
 
-    id: int | str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    id: int | str | UnsetType | None = UNSET
 
 
 class CreateNoteRequest(msgspec.Struct, kw_only=True):
     """CreateNoteRequest"""
 
+    contact_id: str | int | UnsetType | None = UNSET
     admin_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
-    contact_id: str | int | UnsetType | None = UNSET
 
 
-class CreateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating an office hours exception. Omit time_intervals when exception_type is closed."""
 
     exception_date: str | None = None
@@ -3114,98 +3114,98 @@ class CreateOfficeHoursExceptionRequest_(msgspec.Struct, kw_only=True):
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
 
 
-class CreateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating an office hours schedule."""
 
     name: str | None = None
-    time_intervals: list[OfficeHoursTimeInterval | None] | None = None
     time_zone_name: str | None = None
+    time_intervals: list[OfficeHoursTimeInterval | None] | None = None
 
 
 class CreateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating an office hours schedule."""
 
     name: str | UnsetType | None = UNSET
-    time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
     time_zone_name: str | UnsetType | None = UNSET
+    time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
 
 
-class CreateOrUpdateCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateOrUpdateCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create or update a Company"""
 
     company_id: str | int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    industry: str | None = None
-    monthly_spend: int | None = None
     name: str | None = None
-    plan: str | None = None
     remote_created_at: int | None = None
+    plan: str | None = None
     size: int | None = None
-    update_last_request_at: bool | None = None
     website: str | None = None
+    industry: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    update_last_request_at: bool | None = None
+    monthly_spend: int | None = None
 
 
 class CreateOrUpdateCompanyRequest_(msgspec.Struct, kw_only=True):
     """You can create or update a Company"""
 
     company_id: str | int | UnsetType | None = UNSET
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
-    industry: str | UnsetType | None = UNSET
-    monthly_spend: int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    plan: str | UnsetType | None = UNSET
     remote_created_at: int | UnsetType | None = UNSET
+    plan: str | UnsetType | None = UNSET
     size: int | UnsetType | None = UNSET
-    update_last_request_at: bool | UnsetType | None = UNSET
     website: str | UnsetType | None = UNSET
+    industry: str | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    update_last_request_at: bool | UnsetType | None = UNSET
+    monthly_spend: int | UnsetType | None = UNSET
 
 
-class CreateOrUpdateCustomObjectInstanceRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateOrUpdateCustomObjectInstanceRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload to create or update a Custom Object instance"""
 
-    custom_attributes: dict[str, Any] | None = None
-    external_created_at: int | None = None
     external_id: str | int | None = None
+    external_created_at: int | None = None
     external_updated_at: int | None = None
+    custom_attributes: dict[str, Any] | None = None
 
 
 class CreateOrUpdateCustomObjectInstanceRequest_(msgspec.Struct, kw_only=True):
     """Payload to create or update a Custom Object instance"""
 
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
-    external_created_at: int | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
+    external_created_at: int | UnsetType | None = UNSET
     external_updated_at: int | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
 
 
-class CreateOrUpdateTagRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateOrUpdateTagRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create or update an existing tag."""
 
-    id: str | int | None = None
     name: str | None = None
+    id: str | int | None = None
 
 
-class CreatePhoneSwitchRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreatePhoneSwitchRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an phone switch"""
 
-    custom_attributes: dict[str, Any] | None = None
     phone: str | None = None
+    custom_attributes: dict[str, Any] | None = None
 
 
 class CreatePhoneSwitchRequest_(msgspec.Struct, kw_only=True):
     """You can create an phone switch"""
 
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     phone: str | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
 
 
 class CreateTagRequest(msgspec.Struct, kw_only=True):
     """One of: create_or_update_tag_request, tag_company_request, untag_company_request, tag_multiple_users_request."""
 
-    companies: list[CreateTagRequestCompaniesItem] | UnsetType | None = UNSET
-    id: str | int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+    companies: list[CreateTagRequestCompaniesItem] | UnsetType | None = UNSET
     users: list[CreateTagRequestUsersItem] | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
 
 
 class CreateTagRequestCompaniesItem(msgspec.Struct, kw_only=True):
@@ -3221,68 +3221,68 @@ class CreateTagRequestUsersItem(msgspec.Struct, kw_only=True):
     id: str | int | UnsetType | None = UNSET
 
 
-class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Ticket Reply Request Payload One of: contact_reply_ticket_request, admin_reply_ticket_request."""
 
-    admin_id: str | int | None = None
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
+    message_type: str | None = None
+    type: str | None = None
     body: str | None = None
     created_at: int | None = None
-    cross_post: bool | None = None
-    email: str | None = None
-    intercom_user_id: str | int | None = None
-    message_type: str | None = None
+    attachment_urls: list[str | None] | None = None
     reply_options: list[CreateTicketReplyWithCommentRequestReplyOptionsItem | None] | None = None
-    type: str | None = None
+    intercom_user_id: str | int | None = None
     user_id: str | int | None = None
+    email: str | None = None
+    admin_id: str | int | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    cross_post: bool | None = None
 
 
-class CreateTicketReplyWithCommentRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketReplyWithCommentRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
     uuid: str | None = None
 
 
-class CreateTicketRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a Ticket"""
 
-    assignment: CreateTicketRequestAssignment | None = None
-    company_id: str | int | None = None
+    ticket_type_id: str | int | None = None
     contacts: list[CreateTicketRequestContactsItem | None] | None = None
     conversation_to_link_id: str | int | None = None
+    company_id: str | int | None = None
     created_at: int | None = None
     ticket_attributes: dict[str, Any] | None = None
-    ticket_type_id: str | int | None = None
+    assignment: CreateTicketRequestAssignment | None = None
 
 
-class CreateTicketRequestAssignment(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketRequestAssignment(msgspec.Struct, kw_only=True, gc=False):
     """CreateTicketRequestAssignment"""
 
     admin_assignee_id: str | int | None = None
     team_assignee_id: str | int | None = None
 
 
-class CreateTicketRequestContactsItem(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketRequestContactsItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateTicketRequestContactsItem"""
 
-    email: str | None = None
-    external_id: str | int | None = None
     id: str | int | None = None
+    external_id: str | int | None = None
+    email: str | None = None
 
 
 class CreateTicketRequest_(msgspec.Struct, kw_only=True):
     """CreateTicketRequest_"""
 
-    assignment: CreateTicketRequest_Assignment | UnsetType | None = UNSET
-    company_id: str | int | UnsetType | None = UNSET
-    contacts: list[CreateTicketRequest_ContactsItem] | UnsetType | None = UNSET
-    conversation_to_link_id: str | int | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
-    skip_notifications: bool | UnsetType | None = UNSET
-    ticket_attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
     ticket_type_id: str | int | UnsetType | None = UNSET
+    contacts: list[CreateTicketRequest_ContactsItem] | UnsetType | None = UNSET
+    ticket_attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
+    conversation_to_link_id: str | int | UnsetType | None = UNSET
+    company_id: str | int | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    assignment: CreateTicketRequest_Assignment | UnsetType | None = UNSET
+    skip_notifications: bool | UnsetType | None = UNSET
 
 
 class CreateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
@@ -3295,91 +3295,91 @@ class CreateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
 class CreateTicketRequest_ContactsItem(msgspec.Struct, kw_only=True):
     """CreateTicketRequest_ContactsItem"""
 
-    email: str | UnsetType | None = UNSET
-    external_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    external_id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
-class CreateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a Ticket Type Attribute"""
 
-    allow_multiple_values: bool | None = None
-    data_type: str | None = None
-    description: str | None = None
-    list_items: str | None = None
-    multiline: bool | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
     required_to_create: bool | None = None
     required_to_create_for_contacts: bool | None = None
     visible_on_create: bool | None = None
     visible_to_contacts: bool | None = None
+    multiline: bool | None = None
+    list_items: str | None = None
+    allow_multiple_values: bool | None = None
 
 
 class CreateTicketTypeAttributeRequest_(msgspec.Struct, kw_only=True):
     """You can create a Ticket Type Attribute"""
 
-    allow_multiple_values: bool | UnsetType | None = UNSET
-    data_type: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    list_items: str | UnsetType | None = UNSET
-    multiline: bool | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    data_type: str | UnsetType | None = UNSET
     required_to_create: bool | UnsetType | None = UNSET
     required_to_create_for_contacts: bool | UnsetType | None = UNSET
     visible_on_create: bool | UnsetType | None = UNSET
     visible_to_contacts: bool | UnsetType | None = UNSET
+    multiline: bool | UnsetType | None = UNSET
+    list_items: str | UnsetType | None = UNSET
+    allow_multiple_values: bool | UnsetType | None = UNSET
 
 
-class CreateTicketTypeRequest(msgspec.Struct, kw_only=True, dict=True):
+class CreateTicketTypeRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
-    category: str | None = None
+    name: str | None = None
     description: str | None = None
     icon: str | None = None
+    category: str | None = None
     is_internal: bool | None = None
-    name: str | None = None
 
 
 class CreateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
-    category: str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
     icon: str | UnsetType | None = UNSET
+    category: str | UnsetType | None = UNSET
     is_internal: bool | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
 
 
-class CursorPages(msgspec.Struct, kw_only=True, dict=True):
+class CursorPages(msgspec.Struct, kw_only=True, gc=False):
     """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
+    type: str | None = None
     next: StartingAfterPaging | None = None
     page: int | None = None
     per_page: int | None = None
     total_pages: int | None = None
-    type: str | None = None
 
 
-class CustomActionFinished(msgspec.Struct, kw_only=True, dict=True):
+class CustomActionFinished(msgspec.Struct, kw_only=True, gc=False):
     """Contains details about final status of the completed action for conversation part type <code>custom_action_finished</code>."""
 
     action: CustomActionFinishedAction | None = None
 
 
-class CustomActionFinishedAction(msgspec.Struct, kw_only=True, dict=True):
+class CustomActionFinishedAction(msgspec.Struct, kw_only=True, gc=False):
     """CustomActionFinishedAction"""
 
     name: str | None = None
     result: str | None = None
 
 
-class CustomActionStarted(msgspec.Struct, kw_only=True, dict=True):
+class CustomActionStarted(msgspec.Struct, kw_only=True, gc=False):
     """Contains details about name of the action that was initiated for conversation part type <code>custom_action_started</code>."""
 
     action: CustomActionStartedAction | None = None
 
 
-class CustomActionStartedAction(msgspec.Struct, kw_only=True, dict=True):
+class CustomActionStartedAction(msgspec.Struct, kw_only=True, gc=False):
     """CustomActionStartedAction"""
 
     name: str | None = None
@@ -3396,445 +3396,445 @@ class CustomChannelAttributeInput(msgspec.Struct, kw_only=True):
 class CustomChannelBaseEventInput(msgspec.Struct, kw_only=True):
     """Custom Channel - Base Event"""
 
-    contact: CustomChannelContactInput | UnsetType | None = UNSET
     event_id: str | int | UnsetType | None = UNSET
     external_conversation_id: str | int | UnsetType | None = UNSET
+    contact: CustomChannelContactInput | UnsetType | None = UNSET
 
 
 class CustomChannelContactInput(msgspec.Struct, kw_only=True):
     """Custom Channel - Simplified Contact"""
 
-    email: str | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
 class CustomChannelNotificationResponse(msgspec.Struct, kw_only=True, dict=True):
     """CustomChannelNotificationResponse"""
 
-    contact_id: str | int | None = None
+    external_conversation_id: str | int | None = None
     conversation_id: str | int | None = None
     external_contact_id: str | int | None = None
-    external_conversation_id: str | int | None = None
+    contact_id: str | int | None = None
 
 
 class CustomObjectInstance(msgspec.Struct, kw_only=True, dict=True):
     """A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom."""
 
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    external_created_at: int | None = None
-    external_id: str | int | None = None
-    external_updated_at: int | None = None
     id: str | int | None = None
+    external_id: str | int | None = None
+    external_created_at: int | None = None
+    external_updated_at: int | None = None
+    custom_attributes: dict[str, Any] | None = None
     type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class CustomObjectInstanceDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted custom object instance object"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
-class CustomObjectInstanceList(msgspec.Struct, kw_only=True, dict=True):
+class CustomObjectInstanceList(msgspec.Struct, kw_only=True, gc=False):
     """The list of associated custom object instances for a given reference attribute on the parent object."""
 
-    instances: list[CustomObjectInstance | None] | None = None
     type: str | None = None
+    instances: list[CustomObjectInstance | None] | None = None
 
 
 class CustomObjectInstancesPaginatedList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of custom object instances."""
 
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    data: list[CustomObjectInstance | None] | None = None
-    external_created_at: Any = None
-    external_id: str | int | None = None
-    external_updated_at: Any = None
-    id: str | int | None = None
+    type: str | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
+    data: list[CustomObjectInstance | None] | None = None
+    id: str | int | None = None
+    custom_attributes: dict[str, Any] | None = None
+    external_id: str | int | None = None
+    external_created_at: Any = None
+    external_updated_at: Any = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
-class CustomerRequest(msgspec.Struct, kw_only=True, dict=True):
+class CustomerRequest(msgspec.Struct, kw_only=True, gc=False):
     """CustomerRequest"""
 
-    email: str | None = None
     intercom_user_id: str | int | None = None
     user_id: str | int | None = None
+    email: str | None = None
 
 
 class DataAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes."""
 
-    admin_id: str | int | None = None
-    api_writable: bool | None = None
-    archived: bool | None = None
-    created_at: int | None = None
-    custom: bool | None = None
-    data_type: str | None = None
-    description: str | None = None
-    full_name: str | None = None
-    id: str | int | None = None
-    label: str | None = None
-    messenger_writable: bool | None = None
-    model: str | None = None
-    name: str | None = None
-    options: list[str | None] | None = None
     type: str | None = None
+    name: str | None = None
+    full_name: str | None = None
+    label: str | None = None
+    description: str | None = None
+    data_type: str | None = None
+    api_writable: bool | None = None
     ui_writable: bool | None = None
+    messenger_writable: bool | None = None
+    custom: bool | None = None
+    archived: bool | None = None
+    model: str | None = None
+    id: str | int | None = None
+    admin_id: str | int | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    options: list[str | None] | None = None
 
 
 class DataAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all data attributes belonging to a workspace for contacts or companies."""
 
-    data: list[DataAttribute | None] | None = None
     type: str | None = None
+    data: list[DataAttribute | None] | None = None
 
 
 class DataConnector(msgspec.Struct, kw_only=True, dict=True):
     """A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents."""
 
-    created_at: str | None = None
-    created_by_admin_id: str | int | None = None
-    description: str | None = None
-    direct_fin_usage: bool | None = None
-    execution_results_url: str | None = None
-    http_method: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
+    description: str | None = None
     state: str | None = None
-    type: str | None = None
-    updated_at: str | None = None
+    http_method: str | None = None
+    direct_fin_usage: bool | None = None
+    created_by_admin_id: str | int | None = None
     updated_by_admin_id: str | int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    execution_results_url: str | None = None
 
 
 class DataConnectorDetail(msgspec.Struct, kw_only=True, dict=True):
     """Full detail view of a data connector, returned by GET /data_connectors/{id}. Includes configuration, data inputs, response fields, and object mappings."""
 
-    audiences: list[str | None] | None = None
-    body: str | None = None
-    bypass_authentication: bool | None = None
-    client_function_name: str | None = None
-    client_function_timeout_ms: int | None = None
-    configuration_response_type: str | None = None
-    created_at: str | None = None
-    created_by_admin_id: str | int | None = None
-    customer_authentication: bool | None = None
-    data_inputs: list[DataConnectorDetailDataInputsItem | None] | None = None
-    data_transformation_type: str | None = None
-    description: str | None = None
-    direct_fin_usage: bool | None = None
-    execution_results_url: str | None = None
-    execution_type: str | None = None
-    headers: list[DataConnectorDetailHeadersItem | None] | None = None
-    http_method: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    object_mappings: list[DataConnectorDetailObjectMappingsItem | None] | None = None
-    response_fields: list[DataConnectorDetailResponseFieldsItem | None] | None = None
+    description: str | None = None
     state: str | None = None
+    http_method: str | None = None
+    direct_fin_usage: bool | None = None
+    audiences: list[str | None] | None = None
+    execution_type: str | None = None
+    configuration_response_type: str | None = None
+    data_transformation_type: str | None = None
+    client_function_timeout_ms: int | None = None
+    data_inputs: list[DataConnectorDetailDataInputsItem | None] | None = None
+    response_fields: list[DataConnectorDetailResponseFieldsItem | None] | None = None
+    object_mappings: list[DataConnectorDetailObjectMappingsItem | None] | None = None
     token_ids: list[str | int | None] | None = None
-    type: str | None = None
-    updated_at: str | None = None
-    updated_by_admin_id: str | int | None = None
-    url: str | None = None
+    customer_authentication: bool | None = None
+    bypass_authentication: bool | None = None
     validate_missing_attributes: bool | None = None
+    created_by_admin_id: str | int | None = None
+    updated_by_admin_id: str | int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    execution_results_url: str | None = None
+    client_function_name: str | None = None
+    url: str | None = None
+    body: str | None = None
+    headers: list[DataConnectorDetailHeadersItem | None] | None = None
 
 
-class DataConnectorDetailDataInputsItem(msgspec.Struct, kw_only=True, dict=True):
+class DataConnectorDetailDataInputsItem(msgspec.Struct, kw_only=True, gc=False):
     """DataConnectorDetailDataInputsItem"""
 
-    default_value: str | None = None
-    description: str | None = None
     name: str | None = None
-    required: bool | None = None
     type: str | None = None
+    description: str | None = None
+    required: bool | None = None
+    default_value: str | None = None
 
 
-class DataConnectorDetailHeadersItem(msgspec.Struct, kw_only=True, dict=True):
+class DataConnectorDetailHeadersItem(msgspec.Struct, kw_only=True, gc=False):
     """DataConnectorDetailHeadersItem"""
 
     name: str | None = None
     value: str | None = None
 
 
-class DataConnectorDetailObjectMappingsItem(msgspec.Struct, kw_only=True, dict=True):
+class DataConnectorDetailObjectMappingsItem(msgspec.Struct, kw_only=True, gc=False):
     """DataConnectorDetailObjectMappingsItem"""
 
+    response_object_path: str | None = None
+    intercom_object_type: str | None = None
     attribute_mappings: (
         list[DataConnectorDetailObjectMappingsItemAttributeMappingsItem | None] | None
     ) = None
-    intercom_object_type: str | None = None
     reference_mappings: (
         list[DataConnectorDetailObjectMappingsItemReferenceMappingsItem | None] | None
     ) = None
-    response_object_path: str | None = None
 
 
 class DataConnectorDetailObjectMappingsItemAttributeMappingsItem(
-    msgspec.Struct, kw_only=True, dict=True
+    msgspec.Struct, kw_only=True, gc=False
 ):
     """DataConnectorDetailObjectMappingsItemAttributeMappingsItem"""
 
+    response_attribute_path: str | None = None
     intercom_attribute_identifier: str | None = None
     mapping_type: str | None = None
-    response_attribute_path: str | None = None
 
 
 class DataConnectorDetailObjectMappingsItemReferenceMappingsItem(
-    msgspec.Struct, kw_only=True, dict=True
+    msgspec.Struct, kw_only=True, gc=False
 ):
     """DataConnectorDetailObjectMappingsItemReferenceMappingsItem"""
 
-    intercom_attribute_identifier: str | None = None
     intercom_object_type: str | None = None
+    intercom_attribute_identifier: str | None = None
 
 
-class DataConnectorDetailResponseFieldsItem(msgspec.Struct, kw_only=True, dict=True):
+class DataConnectorDetailResponseFieldsItem(msgspec.Struct, kw_only=True, gc=False):
     """DataConnectorDetailResponseFieldsItem"""
 
-    example_value: Any = None
     path: str | None = None
-    redacted: bool | None = None
     type: str | None = None
+    example_value: Any = None
+    redacted: bool | None = None
 
 
 class DataConnectorExecutionResult(msgspec.Struct, kw_only=True, dict=True):
     """An execution result from a data connector HTTP request."""
 
+    type: str | None = None
+    id: str | int | None = None
+    data_connector_id: str | int | None = None
+    success: bool | None = None
+    http_status: int | None = None
+    http_method: str | None = None
+    request_url: str | None = None
+    execution_time_ms: int | None = None
+    source_type: str | None = None
+    source_id: str | int | None = None
     conversation_id: str | int | None = None
     created_at: str | None = None
-    data_connector_id: str | int | None = None
-    error_message: str | None = None
     error_type: str | None = None
-    execution_time_ms: int | None = None
-    http_method: str | None = None
-    http_status: int | None = None
-    id: str | int | None = None
-    raw_response_body: str | None = None
+    error_message: str | None = None
     request_body: str | None = None
-    request_url: str | None = None
     response_body: str | None = None
-    source_id: str | int | None = None
-    source_type: str | None = None
-    success: bool | None = None
-    type: str | None = None
+    raw_response_body: str | None = None
 
 
 class DataConnectorExecutionResultList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of data connector execution results."""
 
+    type: str | None = None
     data: list[DataConnectorExecutionResult | None] | None = None
     pages: Pages | None = None
-    type: str | None = None
 
 
 class DataConnectorList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of data connectors."""
 
+    type: str | None = None
     data: list[DataConnector | None] | None = None
     pages: Pages | None = None
-    type: str | None = None
 
 
-class DataEvent(msgspec.Struct, kw_only=True, dict=True):
+class DataEvent(msgspec.Struct, kw_only=True, gc=False):
     """Data events are used to notify Intercom of changes to your data."""
 
-    created_at: int | None = None
-    email: str | None = None
+    type: str | None = None
     event_name: str | None = None
+    created_at: int | None = None
+    user_id: str | int | None = None
     id: str | int | None = None
     intercom_user_id: str | int | None = None
+    email: str | None = None
     metadata: dict[str, Any] | None = None
-    type: str | None = None
-    user_id: str | int | None = None
 
 
-class DataEventList(msgspec.Struct, kw_only=True, dict=True):
+class DataEventList(msgspec.Struct, kw_only=True, gc=False):
     """This will return a list of data events for the App."""
 
+    type: str | None = None
     events: list[DataEvent | None] | None = None
     pages: Pages | None = None
-    type: str | None = None
 
 
 class DataEventSummary(msgspec.Struct, kw_only=True, dict=True):
     """This will return a summary of data events for the App."""
 
-    email: str | None = None
-    events: list[DataEventSummaryItem | None] | None = None
-    intercom_user_id: str | int | None = None
-    pages: Pages | None = None
     type: str | None = None
+    events: list[DataEventSummaryItem | None] | None = None
+    pages: Pages | None = None
+    email: str | None = None
+    intercom_user_id: str | int | None = None
     user_id: str | int | None = None
 
 
 class DataEventSummaryItem(msgspec.Struct, kw_only=True, dict=True):
     """This will return a summary of a data event for the App."""
 
-    count: int | None = None
-    created_at: int | None = None
-    description: str | None = None
-    email: str | None = None
-    event_name: str | None = None
+    name: str | None = None
     first: str | None = None
+    last: str | None = None
+    count: int | None = None
+    description: str | None = None
+    type: str | None = None
+    event_name: str | None = None
+    created_at: int | None = None
+    user_id: str | int | None = None
     id: str | int | None = None
     intercom_user_id: str | int | None = None
-    last: str | None = None
+    email: str | None = None
     metadata: dict[str, Any] | None = None
-    name: str | None = None
-    type: str | None = None
-    user_id: str | int | None = None
 
 
 class DataExport(msgspec.Struct, kw_only=True, dict=True):
     """The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with..."""
 
-    download_expires_at: str | None = None
-    download_url: str | None = None
-    job_identfier: str | None = None
     job_identifier: str | None = None
     status: str | None = None
+    download_url: str | None = None
+    download_expires_at: str | None = None
+    job_identfier: str | None = None
 
 
-class DataExportCsv(msgspec.Struct, kw_only=True, dict=True):
+class DataExportCsv(msgspec.Struct, kw_only=True, gc=False):
     """A CSV output file"""
 
+    user_id: str | int | None = None
+    user_external_id: str | int | None = None
     company_id: str | int | None = None
-    content_id: str | int | None = None
-    content_title: str | None = None
-    content_type: str | None = None
     email: str | None = None
-    first_click: int | None = None
-    first_completion: int | None = None
-    first_dismisall: int | None = None
-    first_goal_success: int | None = None
-    first_hard_bounce: int | None = None
-    first_open: int | None = None
+    name: str | None = None
+    ruleset_id: str | int | None = None
+    content_id: str | int | None = None
+    content_type: str | None = None
+    content_title: str | None = None
+    ruleset_version_id: str | int | None = None
+    receipt_id: str | int | None = None
+    received_at: int | None = None
+    series_id: str | int | None = None
+    series_title: str | None = None
+    node_id: str | int | None = None
     first_reply: int | None = None
+    first_completion: int | None = None
     first_series_completion: int | None = None
     first_series_disengagement: int | None = None
     first_series_exit: int | None = None
+    first_goal_success: int | None = None
+    first_open: int | None = None
+    first_click: int | None = None
+    first_dismisall: int | None = None
     first_unsubscribe: int | None = None
-    name: str | None = None
-    node_id: str | int | None = None
-    receipt_id: str | int | None = None
-    received_at: int | None = None
-    ruleset_id: str | int | None = None
-    ruleset_version_id: str | int | None = None
-    series_id: str | int | None = None
-    series_title: str | None = None
-    user_external_id: str | int | None = None
-    user_id: str | int | None = None
+    first_hard_bounce: int | None = None
 
 
 class DeleteOfficeHoursExceptionResponse(msgspec.Struct, kw_only=True, dict=True):
     """DeleteOfficeHoursExceptionResponse"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeleteOfficeHoursScheduleResponse(msgspec.Struct, kw_only=True, dict=True):
     """DeleteOfficeHoursScheduleResponse"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedArticleObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedCollectionObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedCompanyObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedConversationItem(msgspec.Struct, kw_only=True, dict=True):
     """A deleted conversation record containing its ID, metrics retained status and deletion timestamp."""
 
-    deleted_at: int | None = None
+    type: str | None = None
     id: str | int | None = None
     metrics_retained: bool | None = None
-    type: str | None = None
+    deleted_at: int | None = None
 
 
 class DeletedConversationList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of deleted conversation IDs."""
 
-    conversations: list[DeletedConversationItem | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
+    conversations: list[DeletedConversationItem | None] | None = None
 
 
 class DeletedDataConnectorObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a data connector is deleted."""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedHelpCenterRedirectObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a redirect is deleted."""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedInternalArticleObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class DeletedObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
-class DetachContactFromConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class DetachContactFromConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """DetachContactFromConversationRequest"""
 
     admin_id: str | int | None = None
     customer: DetachContactFromConversationRequestCustomer | None = None
 
 
-class DetachContactFromConversationRequestCustomer(msgspec.Struct, kw_only=True, dict=True):
+class DetachContactFromConversationRequestCustomer(msgspec.Struct, kw_only=True, gc=False):
     """DetachContactFromConversationRequestCustomer"""
 
     intercom_user_id: str | int | None = None
@@ -3865,55 +3865,55 @@ class DetachTagFromTicketRequest(msgspec.Struct, kw_only=True):
     admin_id: str | int | UnsetType | None = UNSET
 
 
-class EmailAddressHeader(msgspec.Struct, kw_only=True, dict=True):
+class EmailAddressHeader(msgspec.Struct, kw_only=True, gc=False):
     """Contains data for an email address header for a conversation part that was sent as an email."""
 
+    type: str | None = None
     email_address: str | None = None
     name: str | None = None
-    type: str | None = None
 
 
 class EmailList(msgspec.Struct, kw_only=True, dict=True):
     """A list of email settings"""
 
-    data: list[EmailSetting | None] | None = None
     type: str | None = None
+    data: list[EmailSetting | None] | None = None
 
 
-class EmailMessageMetadata(msgspec.Struct, kw_only=True, dict=True):
+class EmailMessageMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Contains metadata if the message was sent as an email"""
 
+    subject: str | None = None
     email_address_headers: list[EmailAddressHeader | None] | None = None
     message_id: str | int | None = None
-    subject: str | None = None
 
 
 class EmailSetting(msgspec.Struct, kw_only=True, dict=True):
     """Represents a sender email address configuration"""
 
-    brand_id: str | int | None = None
-    created_at: int | None = None
-    domain: str | None = None
-    email: str | None = None
-    forwarded_email_last_received_at: int | None = None
-    forwarding_enabled: bool | None = None
-    id: str | int | None = None
     type: str | None = None
-    updated_at: int | None = None
+    id: str | int | None = None
+    email: str | None = None
     verified: bool | None = None
+    domain: str | None = None
+    brand_id: str | int | None = None
+    forwarding_enabled: bool | None = None
+    forwarded_email_last_received_at: int | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class EnqueueCreateTicketRequest(msgspec.Struct, kw_only=True):
     """EnqueueCreateTicketRequest"""
 
-    assignment: EnqueueCreateTicketRequestAssignment | UnsetType | None = UNSET
-    company_id: str | int | UnsetType | None = UNSET
-    contacts: list[EnqueueCreateTicketRequestContactsItem] | UnsetType | None = UNSET
-    conversation_to_link_id: str | int | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
-    skip_notifications: bool | UnsetType | None = UNSET
-    ticket_attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
     ticket_type_id: str | int | UnsetType | None = UNSET
+    contacts: list[EnqueueCreateTicketRequestContactsItem] | UnsetType | None = UNSET
+    ticket_attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
+    conversation_to_link_id: str | int | UnsetType | None = UNSET
+    company_id: str | int | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    assignment: EnqueueCreateTicketRequestAssignment | UnsetType | None = UNSET
+    skip_notifications: bool | UnsetType | None = UNSET
 
 
 class EnqueueCreateTicketRequestAssignment(msgspec.Struct, kw_only=True):
@@ -3926,70 +3926,70 @@ class EnqueueCreateTicketRequestAssignment(msgspec.Struct, kw_only=True):
 class EnqueueCreateTicketRequestContactsItem(msgspec.Struct, kw_only=True):
     """EnqueueCreateTicketRequestContactsItem"""
 
-    email: str | UnsetType | None = UNSET
-    external_id: str | int | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    external_id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
-class Error(msgspec.Struct, kw_only=True, dict=True):
+class Error(msgspec.Struct, kw_only=True, gc=False):
     """The API will return an Error List for a failed request, which will contain one or more Error objects."""
 
-    errors: list[ErrorErrorsItem | None] | None = None
-    request_id: str | int | None = None
     type: str | None = None
+    request_id: str | int | None = None
+    errors: list[ErrorErrorsItem | None] | None = None
 
 
-class ErrorErrorsItem(msgspec.Struct, kw_only=True, dict=True):
+class ErrorErrorsItem(msgspec.Struct, kw_only=True, gc=False):
     """ErrorErrorsItem"""
 
     code: str | None = None
-    field: str | None = None
     message: str | None = None
+    field: str | None = None
 
 
-class EventDetails(msgspec.Struct, kw_only=True, dict=True):
+class EventDetails(msgspec.Struct, kw_only=True, gc=False):
     """Event details of Workflow & actions"""
 
     action: EventDetailsAction | None = None
     attribute: EventDetailsAttribute | None = None
-    call_id: str | int | None = None
-    current_priority: str | None = None
-    current_sla_status: str | None = None
-    custom_until_time: str | None = None
+    value: EventDetailsValue | None = None
+    workflow: EventDetailsWorkflow | None = None
     event: EventDetailsEvent | None = None
-    previous_priority: str | None = None
-    sla_definition: EventDetailsSlaDefinition | None = None
-    sla_name: str | None = None
-    sla_states: dict[str, EventDetailsSlaStatesValue | None] | None = None
-    sla_target_type: str | None = None
     tags_added: list[str | None] | None = None
     tags_removed: list[str | None] | None = None
     until: str | None = None
-    value: EventDetailsValue | None = None
-    workflow: EventDetailsWorkflow | None = None
+    custom_until_time: str | None = None
+    current_priority: str | None = None
+    previous_priority: str | None = None
+    sla_name: str | None = None
+    sla_definition: EventDetailsSlaDefinition | None = None
+    sla_target_type: str | None = None
+    current_sla_status: str | None = None
+    sla_states: dict[str, EventDetailsSlaStatesValue | None] | None = None
+    call_id: str | int | None = None
 
 
-class EventDetailsAction(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsAction(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsAction"""
 
     name: str | None = None
     result: str | None = None
 
 
-class EventDetailsAttribute(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsAttribute(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsAttribute"""
 
     name: str | None = None
 
 
-class EventDetailsEvent(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsEvent(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsEvent"""
 
-    result: str | None = None
     type: str | None = None
+    result: str | None = None
 
 
-class EventDetailsSlaDefinition(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsSlaDefinition(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsSlaDefinition"""
 
     first_reply_time: int | None = None
@@ -3998,21 +3998,21 @@ class EventDetailsSlaDefinition(msgspec.Struct, kw_only=True, dict=True):
     time_to_close: int | None = None
 
 
-class EventDetailsSlaStatesValue(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsSlaStatesValue(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsSlaStatesValue"""
 
-    seconds_remaining: int | None = None
     status: str | None = None
+    seconds_remaining: int | None = None
 
 
-class EventDetailsValue(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsValue(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsValue"""
 
     name: str | None = None
     previous: str | None = None
 
 
-class EventDetailsWorkflow(msgspec.Struct, kw_only=True, dict=True):
+class EventDetailsWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsWorkflow"""
 
     name: str | None = None
@@ -4021,21 +4021,21 @@ class EventDetailsWorkflow(msgspec.Struct, kw_only=True, dict=True):
 class ExternalPage(msgspec.Struct, kw_only=True, dict=True):
     """External pages that you have added to your Fin Content Library."""
 
+    id: str | int | None = None
+    type: str | None = None
+    title: str | None = None
+    html: str | None = None
+    url: str | None = None
     ai_agent_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    created_at: int | None = None
-    external_id: str | int | None = None
     fin_availability: bool | None = None
-    html: str | None = None
-    id: str | int | None = None
-    last_ingested_at: int | None = None
     locale: str | None = None
     source_id: str | int | None = None
-    title: str | None = None
-    type: str | None = None
+    external_id: str | int | None = None
+    created_at: int | None = None
     updated_at: int | None = None
-    url: str | None = None
+    last_ingested_at: int | None = None
 
 
 class ExternalPagesList(msgspec.Struct, kw_only=True, dict=True):
@@ -4047,96 +4047,96 @@ class ExternalPagesList(msgspec.Struct, kw_only=True, dict=True):
     type: str | None = None
 
 
-class FileAttribute(msgspec.Struct, kw_only=True, dict=True):
+class FileAttribute(msgspec.Struct, kw_only=True, gc=False):
     """The value describing a file upload set for a custom attribute"""
 
+    type: str | None = None
+    name: str | None = None
+    url: str | None = None
     content_type: str | None = None
     filesize: int | None = None
-    height: int | None = None
-    name: str | None = None
-    type: str | None = None
-    url: str | None = None
     width: int | None = None
+    height: int | None = None
 
 
-class FinAgentAttachment(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentAttachment(msgspec.Struct, kw_only=True, gc=False):
     """An attachment object representing a file or URL attachment included with a message. Attachments can be used to provide additional context to Fin."""
 
-    content_type: str | None = None
-    data: str | None = None
-    name: str | None = None
     type: str | None = None
     url: str | None = None
+    name: str | None = None
+    content_type: str | None = None
+    data: str | None = None
 
 
 class FinAgentAttachmentInput(msgspec.Struct, kw_only=True):
     """An attachment object representing a file or URL attachment included with a message. Attachments can be used to provide additional context to Fin."""
 
-    content_type: str | UnsetType | None = UNSET
-    data: str | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    content_type: str | UnsetType | None = UNSET
+    data: str | UnsetType | None = UNSET
 
 
-class FinAgentAttributeErrors(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentAttributeErrors(msgspec.Struct, kw_only=True, gc=False):
     """Contains error details if any user or conversation attribute updates failed."""
 
-    conversation: FinAgentAttributeErrorsConversation | None = None
     user: FinAgentAttributeErrorsUser | None = None
+    conversation: FinAgentAttributeErrorsConversation | None = None
 
 
-class FinAgentAttributeErrorsConversation(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentAttributeErrorsConversation(msgspec.Struct, kw_only=True, gc=False):
     """Conversation-related attribute errors."""
 
     attributes: dict[str, str | None] | None = None
 
 
-class FinAgentAttributeErrorsUser(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentAttributeErrorsUser(msgspec.Struct, kw_only=True, gc=False):
     """User-related attribute errors."""
 
     attributes: dict[str, str | None] | None = None
 
 
-class FinAgentConversationMetadata(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentConversationMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Metadata about the conversation, including history and attributes."""
 
-    attributes: dict[str, Any] | None = None
     history: list[FinAgentMessage | None] | None = None
+    attributes: dict[str, Any] | None = None
 
 
 class FinAgentConversationMetadataInput(msgspec.Struct, kw_only=True):
     """Metadata about the conversation, including history and attributes."""
 
-    attributes: dict[str, Any] | UnsetType | None = UNSET
     history: list[FinAgentMessageInput] | UnsetType | None = UNSET
+    attributes: dict[str, Any] | UnsetType | None = UNSET
 
 
-class FinAgentCsatRequestedEvent(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentCsatRequestedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin asks the user to rate the conversation. Delivered via webhooks or SSE."""
 
-    conversation_id: str | int | None = None
-    created_at_ms: str | None = None
-    csat: FinAgentCsatRequestedEventCsat | None = None
     event_name: str | None = None
+    conversation_id: str | int | None = None
     user_id: str | int | None = None
+    csat: FinAgentCsatRequestedEventCsat | None = None
+    created_at_ms: str | None = None
 
 
-class FinAgentCsatRequestedEventCsat(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentCsatRequestedEventCsat(msgspec.Struct, kw_only=True, gc=False):
     """The rating survey to present to the user."""
 
     options: list[FinAgentCsatRequestedEventCsatOptionsItem | None] | None = None
 
 
-class FinAgentCsatRequestedEventCsatOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentCsatRequestedEventCsatOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """FinAgentCsatRequestedEventCsatOptionsItem"""
 
-    emoji: str | None = None
     key: str | None = None
+    emoji: str | None = None
     label: str | None = None
 
 
-class FinAgentMessage(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentMessage(msgspec.Struct, kw_only=True, gc=False):
     """A message exchanged within a Fin Agent conversation."""
 
     author: str | None = None
@@ -4154,87 +4154,88 @@ class FinAgentMessageInput(msgspec.Struct, kw_only=True):
     timestamp_ms: str | UnsetType | None = UNSET
 
 
-class FinAgentRepliedEvent(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentRepliedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin replies to a user. Delivered via webhooks or SSE."""
 
-    conversation_id: str | int | None = None
-    created_at_ms: str | None = None
     event_name: str | None = None
+    conversation_id: str | int | None = None
+    user_id: str | int | None = None
     message: FinAgentRepliedEventMessage | None = None
     status: str | None = None
     stream_id: str | int | None = None
-    user_id: str | int | None = None
+    created_at_ms: str | None = None
 
 
-class FinAgentRepliedEventMessage(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentRepliedEventMessage(msgspec.Struct, kw_only=True, gc=False):
     """Fin's answer to the user's query."""
 
+    id: str | int | None = None
     author: str | None = None
     body: str | None = None
-    id: str | int | None = None
     timestamp_ms: str | None = None
 
 
-class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True, gc=False):
     """SSE-only event fired during streaming reply generation. Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta)."""
 
+    event_name: str | None = None
+    conversation_id: str | int | None = None
+    stream_id: str | int | None = None
     chunk_index: int | None = None
     chunk_text: str | None = None
-    conversation_id: str | int | None = None
-    created_at_ms: str | None = None
-    event_name: str | None = None
     status: str | None = None
-    stream_id: str | int | None = None
+    created_at_ms: str | None = None
 
 
-class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin's status changes during a conversation. Delivered via webhooks or SSE."""
 
-    conversation_id: str | int | None = None
-    created_at_ms: str | None = None
     event_name: str | None = None
-    reason: str | None = None
-    status: str | None = None
+    conversation_id: str | int | None = None
     user_id: str | int | None = None
+    status: str | None = None
+    reason: str | None = None
+    created_at_ms: str | None = None
 
 
-class FinAgentUser(msgspec.Struct, kw_only=True, dict=True):
+class FinAgentUser(msgspec.Struct, kw_only=True, gc=False):
     """A user object representing the user in a Fin Agent conversation."""
 
-    attributes: dict[str, Any] | None = None
-    email: str | None = None
     id: str | int | None = None
     name: str | None = None
+    email: str | None = None
+    attributes: dict[str, Any] | None = None
 
 
 class FinAgentUserInput(msgspec.Struct, kw_only=True):
     """A user object representing the user in a Fin Agent conversation."""
 
-    attributes: dict[str, Any] | UnsetType | None = UNSET
-    email: str | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    attributes: dict[str, Any] | UnsetType | None = UNSET
 
 
-class GroupContent(msgspec.Struct, kw_only=True, dict=True):
+class GroupContent(msgspec.Struct, kw_only=True, gc=False):
     """The Content of a Group."""
 
-    description: str | None = None
-    name: str | None = None
     type: str | None = None
+    name: str | None = None
+    description: str | None = None
 
 
 class GroupContentInput(msgspec.Struct, kw_only=True):
     """The Content of a Group."""
 
-    description: str | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
 
 
-class GroupTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
+class GroupTranslatedContent(msgspec.Struct, kw_only=True, gc=False):
     """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
 
+    type: str | None = None
     ar: GroupContent | None = None
     bg: GroupContent | None = None
     bs: GroupContent | None = None
@@ -4262,15 +4263,14 @@ class GroupTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
     nl: GroupContent | None = None
     pl: GroupContent | None = None
     pt: GroupContent | None = None
-    pt_BR: GroupContent | None = msgspec.field(default=None, name="pt-BR")
     ro: GroupContent | None = None
     ru: GroupContent | None = None
     sl: GroupContent | None = None
     sr: GroupContent | None = None
     sv: GroupContent | None = None
     tr: GroupContent | None = None
-    type: str | None = None
     vi: GroupContent | None = None
+    pt_BR: GroupContent | None = msgspec.field(default=None, name="pt-BR")
     zh_CN: GroupContent | None = msgspec.field(default=None, name="zh-CN")
     zh_TW: GroupContent | None = msgspec.field(default=None, name="zh-TW")
 
@@ -4278,6 +4278,7 @@ class GroupTranslatedContent(msgspec.Struct, kw_only=True, dict=True):
 class GroupTranslatedContentInput(msgspec.Struct, kw_only=True):
     """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
 
+    type: str | UnsetType | None = UNSET
     ar: GroupContentInput | UnsetType | None = UNSET
     bg: GroupContentInput | UnsetType | None = UNSET
     bs: GroupContentInput | UnsetType | None = UNSET
@@ -4305,15 +4306,14 @@ class GroupTranslatedContentInput(msgspec.Struct, kw_only=True):
     nl: GroupContentInput | UnsetType | None = UNSET
     pl: GroupContentInput | UnsetType | None = UNSET
     pt: GroupContentInput | UnsetType | None = UNSET
-    pt_BR: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="pt-BR")
     ro: GroupContentInput | UnsetType | None = UNSET
     ru: GroupContentInput | UnsetType | None = UNSET
     sl: GroupContentInput | UnsetType | None = UNSET
     sr: GroupContentInput | UnsetType | None = UNSET
     sv: GroupContentInput | UnsetType | None = UNSET
     tr: GroupContentInput | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
     vi: GroupContentInput | UnsetType | None = UNSET
+    pt_BR: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="pt-BR")
     zh_CN: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-CN")
     zh_TW: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-TW")
 
@@ -4321,10 +4321,10 @@ class GroupTranslatedContentInput(msgspec.Struct, kw_only=True):
 class HandlingEvent(msgspec.Struct, kw_only=True, dict=True):
     """A pause or resume event for a conversation"""
 
-    reason: str | None = None
     teammate: TeammateReference | None = None
-    timestamp: str | None = None
     type: str | None = None
+    timestamp: str | None = None
+    reason: str | None = None
 
 
 class HandlingEventList(msgspec.Struct, kw_only=True, dict=True):
@@ -4336,110 +4336,110 @@ class HandlingEventList(msgspec.Struct, kw_only=True, dict=True):
 class HelpCenter(msgspec.Struct, kw_only=True, dict=True):
     """Help Centers contain collections"""
 
+    id: str | int | None = None
+    workspace_id: str | int | None = None
     created_at: int | None = None
+    updated_at: int | None = None
+    identifier: str | None = None
+    website_turned_on: bool | None = None
+    display_name: str | None = None
+    url: str | None = None
     custom_domain: str | None = None
     default: bool | None = None
-    display_name: str | None = None
-    id: str | int | None = None
-    identifier: str | None = None
     locales: list[str | None] | None = None
-    updated_at: int | None = None
-    url: str | None = None
-    website_turned_on: bool | None = None
-    workspace_id: str | int | None = None
 
 
 class HelpCenterList(msgspec.Struct, kw_only=True, dict=True):
     """A list of Help Centers belonging to the App"""
 
-    data: list[HelpCenter | None] | None = None
     type: str | None = None
+    data: list[HelpCenter | None] | None = None
 
 
 class HelpCenterRedirect(msgspec.Struct, kw_only=True, dict=True):
     """A redirect maps a source URL (from_url) to an article or collection within a help center, so that links to old or external URLs resolve to live content."""
 
-    created_at: int | None = None
-    from_url: str | None = None
-    help_center_id: str | int | None = None
     id: str | int | None = None
-    locale: str | None = None
-    target_id: str | int | None = None
-    target_type: str | None = None
     type: str | None = None
+    from_url: str | None = None
+    locale: str | None = None
+    help_center_id: str | int | None = None
+    target_type: str | None = None
+    target_id: str | int | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class HelpCenterRedirectList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of redirects for the help center."""
 
-    data: list[HelpCenterRedirect | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[HelpCenterRedirect | None] | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
 
 
 class InternalArticle(msgspec.Struct, kw_only=True, dict=True):
     """The Internal Articles API is a central place to gather all information and take actions on your internal articles."""
 
+    id: str | int | None = None
+    title: str | None = None
+    body: str | None = None
+    owner_id: str | int | None = None
+    author_id: str | int | None = None
+    locale: str | None = None
+    body_markdown: str | None = None
+    audience_ids: list[str | int | None] | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
-    created_at: int | None = None
     folder_id: str | int | None = None
-    id: str | int | None = None
-    locale: str | None = None
-    owner_id: str | int | None = None
-    tags: Tags | None = None
-    title: str | None = None
     type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    tags: Tags | None = None
 
 
 class InternalArticleList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of internal articles for the App."""
 
-    data: list[InternalArticleListItem | None] | None = None
+    type: str | None = None
     pages: Pages | None = None
     total_count: int | None = None
-    type: str | None = None
+    data: list[InternalArticleListItem | None] | None = None
 
 
 class InternalArticleListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your internal articles when you list them."""
 
+    id: str | int | None = None
+    title: str | None = None
+    body: str | None = None
+    owner_id: str | int | None = None
+    author_id: str | int | None = None
+    locale: str | None = None
+    body_markdown: str | None = None
+    audience_ids: list[str | int | None] | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
-    created_at: int | None = None
-    folder_id: str | int | None = None
-    id: str | int | None = None
-    locale: str | None = None
-    owner_id: str | int | None = None
-    tags: Tags | None = None
-    title: str | None = None
     type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    folder_id: str | int | None = None
+    tags: Tags | None = None
 
 
 class InternalArticleSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """The results of an Internal Article search"""
 
+    type: str | None = None
+    total_count: int | None = None
     data: InternalArticleSearchResponseData | None = None
     pages: Pages | None = None
-    total_count: int | None = None
-    type: str | None = None
 
 
-class InternalArticleSearchResponseData(msgspec.Struct, kw_only=True, dict=True):
+class InternalArticleSearchResponseData(msgspec.Struct, kw_only=True, gc=False):
     """An object containing the results of the search."""
 
     internal_articles: list[InternalArticle | None] | None = None
@@ -4448,28 +4448,28 @@ class InternalArticleSearchResponseData(msgspec.Struct, kw_only=True, dict=True)
 class IpAllowlist(msgspec.Struct, kw_only=True, dict=True):
     """IP allowlist settings for the workspace."""
 
+    type: str | None = None
     enabled: bool | None = None
     ip_allowlist: list[str | None] | None = None
-    type: str | None = None
 
 
 class IpAllowlistInput(msgspec.Struct, kw_only=True):
     """IP allowlist settings for the workspace."""
 
+    type: str | UnsetType | None = UNSET
     enabled: bool | UnsetType | None = UNSET
     ip_allowlist: list[str] | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
 
 
 class Jobs(msgspec.Struct, kw_only=True, dict=True):
     """Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports."""
 
-    id: str | int | None = None
-    resource_id: str | int | None = None
-    resource_type: str | None = None
-    resource_url: str | None = None
-    status: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    status: str | None = None
+    resource_type: str | None = None
+    resource_id: str | int | None = None
+    resource_url: str | None = None
     url: str | None = None
 
 
@@ -4479,21 +4479,21 @@ class LinkConversationToTicketRequest(msgspec.Struct, kw_only=True):
     conversation_id: str | int | UnsetType | None = UNSET
 
 
-class LinkedObject(msgspec.Struct, kw_only=True, dict=True):
+class LinkedObject(msgspec.Struct, kw_only=True, gc=False):
     """A linked conversation or ticket."""
 
-    category: str | None = None
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
+    category: str | None = None
 
 
-class LinkedObjectList(msgspec.Struct, kw_only=True, dict=True):
+class LinkedObjectList(msgspec.Struct, kw_only=True, gc=False):
     """An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned."""
 
-    data: list[LinkedObject | None] | None = None
-    has_more: bool | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[LinkedObject | None] | None = None
+    total_count: int | None = None
+    has_more: bool | None = None
 
 
 class ListCallsWithTranscriptsRequest(msgspec.Struct, kw_only=True):
@@ -4505,75 +4505,75 @@ class ListCallsWithTranscriptsRequest(msgspec.Struct, kw_only=True):
 class ListCallsWithTranscriptsResponse(msgspec.Struct, kw_only=True, dict=True):
     """ListCallsWithTranscriptsResponse"""
 
-    data: list[ListCallsWithTranscriptsResponseDataItem | None] | None = None
     type: str | None = None
+    data: list[ListCallsWithTranscriptsResponseDataItem | None] | None = None
 
 
-class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
+class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True, gc=False):
     """ListCallsWithTranscriptsResponseDataItem"""
 
-    admin_id: str | int | None = None
-    answered_at: str | int | None = None
-    call_type: str | None = None
-    contact_id: str | int | None = None
-    conversation_id: str | int | None = None
-    created_at: str | int | None = None
-    direction: str | None = None
-    duration: int | None = None
-    ended_at: str | int | None = None
-    ended_reason: str | None = None
-    fin_recording_url: str | None = None
-    fin_transcription_url: str | None = None
-    hold_time: int | None = None
+    type: str | None = None
     id: str | int | None = None
-    initiated_at: str | int | None = None
-    phone: str | None = None
-    queue_time: int | None = None
-    recording_url: str | None = None
-    state: str | None = None
-    talk_time: int | None = None
+    conversation_id: str | int | None = None
     transcript: list[dict[str, Any] | None] | None = None
     transcript_status: str | None = None
-    transcription_url: str | None = None
-    type: str | None = None
+    admin_id: str | int | None = None
+    contact_id: str | int | None = None
+    state: str | None = None
+    initiated_at: str | int | None = None
+    answered_at: str | int | None = None
+    ended_at: str | int | None = None
+    created_at: str | int | None = None
     updated_at: str | int | None = None
+    recording_url: str | None = None
+    transcription_url: str | None = None
+    call_type: str | None = None
+    direction: str | None = None
+    ended_reason: str | None = None
+    phone: str | None = None
+    fin_recording_url: str | None = None
+    fin_transcription_url: str | None = None
+    duration: int | None = None
+    talk_time: int | None = None
+    queue_time: int | None = None
+    hold_time: int | None = None
 
 
 class Macro(msgspec.Struct, kw_only=True, dict=True):
     """A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations."""
 
-    available_on: list[str | None] | None = None
+    type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
     body: str | None = None
     body_text: str | None = None
     created_at: str | None = None
-    id: str | int | None = None
-    name: str | None = None
-    type: str | None = None
     updated_at: str | None = None
     visible_to: str | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    available_on: list[str | None] | None = None
 
 
 class MacroList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of macros (saved replies) in the workspace."""
 
+    type: str | None = None
     data: list[Macro | None] | None = None
     pages: Pages | None = None
-    type: str | None = None
 
 
 class ManageConversationRequest(msgspec.Struct, kw_only=True):
     """One of: close_conversation_request, snooze_conversation_request, open_conversation_request, assign_conversation_request."""
 
-    admin_id: str | int | UnsetType | None = UNSET
-    assignee_id: str | int | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
     message_type: str | UnsetType | None = UNSET
-    snoozed_until: int | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    snoozed_until: int | UnsetType | None = UNSET
+    assignee_id: str | int | UnsetType | None = UNSET
 
 
-class MergeContactsRequest(msgspec.Struct, kw_only=True, dict=True):
+class MergeContactsRequest(msgspec.Struct, kw_only=True, gc=False):
     """Merge contact data."""
 
     from_: str | None = msgspec.field(default=None, name="from")
@@ -4589,7 +4589,7 @@ class MergeContactsRequest_(msgspec.Struct, kw_only=True):
     skip_duplicate_validation: bool | UnsetType | None = UNSET
 
 
-class MergeConversationsRequest(msgspec.Struct, kw_only=True, dict=True):
+class MergeConversationsRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload to merge a secondary conversation into a primary conversation."""
 
     merge_into_conversation_id: str | int | None = None
@@ -4604,61 +4604,61 @@ class MergeConversationsRequest_(msgspec.Struct, kw_only=True):
 class MergeHistoryItem(msgspec.Struct, kw_only=True, dict=True):
     """A record of a contact that was merged into another contact."""
 
-    merged_at: int | None = None
+    type: str | None = None
     source_contact_id: str | int | None = None
     source_contact_role: str | None = None
-    type: str | None = None
+    merged_at: int | None = None
 
 
 class MergeHistoryList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of merge history entries for a contact."""
 
-    data: list[MergeHistoryItem | None] | None = None
-    has_more: bool | None = None
-    next_cursor: str | None = None
     type: str | None = None
+    data: list[MergeHistoryItem | None] | None = None
+    next_cursor: str | None = None
+    has_more: bool | None = None
 
 
 class Message(msgspec.Struct, kw_only=True, dict=True):
     """Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact."""
 
-    body: str | None = None
-    conversation_id: str | int | None = None
-    created_at: int | None = None
-    id: str | int | None = None
-    message_type: str | None = None
-    owner: MessageOwner | None = None
-    subject: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    created_at: int | None = None
+    body: str | None = None
+    message_type: str | None = None
+    conversation_id: str | int | None = None
+    subject: str | None = None
+    owner: MessageOwner | None = None
 
 
-class MessageOwner(msgspec.Struct, kw_only=True, dict=True):
+class MessageOwner(msgspec.Struct, kw_only=True, gc=False):
     """MessageOwner"""
 
-    away_mode_enabled: bool | None = None
-    away_mode_reassign: bool | None = None
-    email: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
+    email: str | None = None
+    away_mode_enabled: bool | None = None
+    away_mode_reassign: bool | None = None
 
 
-class Metadata(msgspec.Struct, kw_only=True, dict=True):
+class Metadata(msgspec.Struct, kw_only=True, gc=False):
     """Metadata for a conversation part"""
 
     quick_reply_options: list[MetadataQuickReplyOptionsItem | None] | None = None
     quick_reply_uuid: str | None = None
 
 
-class MetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class MetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """MetadataQuickReplyOptionsItem"""
 
     text: str | None = None
-    translations: dict[str, Any] | None = None
     uuid: str | None = None
+    translations: dict[str, Any] | None = None
 
 
-class MultipleFilterSearchRequest(msgspec.Struct, kw_only=True, dict=True):
+class MultipleFilterSearchRequest(msgspec.Struct, kw_only=True, gc=False):
     """Search using Intercoms Search APIs with more than one filter."""
 
     operator: str | None = None
@@ -4675,59 +4675,59 @@ class MultipleFilterSearchRequest_(msgspec.Struct, kw_only=True):
 class NewsItem(msgspec.Struct, kw_only=True, dict=True):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
-    body: str | None = None
-    cover_image_url: str | None = None
-    created_at: int | None = None
-    deliver_silently: bool | None = None
     id: str | int | None = None
-    labels: list[str | None] | None = None
-    newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
-    reactions: list[str | None] | None = None
+    type: str | None = None
+    workspace_id: str | int | None = None
+    title: str | None = None
+    body: str | None = None
     sender_id: str | int | None = None
     state: str | None = None
-    title: str | None = None
-    type: str | None = None
+    labels: list[str | None] | None = None
+    cover_image_url: str | None = None
+    reactions: list[str | None] | None = None
+    deliver_silently: bool | None = None
+    created_at: int | None = None
     updated_at: int | None = None
-    workspace_id: str | int | None = None
+    newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
 
 
-class NewsItemRequest(msgspec.Struct, kw_only=True, dict=True):
+class NewsItemRequest(msgspec.Struct, kw_only=True, gc=False):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
-    body: str | None = None
-    deliver_silently: bool | None = None
-    labels: list[str | None] | None = None
-    newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
-    reactions: list[str | None] | None = None
-    sender_id: str | int | None = None
-    state: str | None = None
     title: str | None = None
+    body: str | None = None
+    labels: list[str | None] | None = None
+    sender_id: str | int | None = None
+    deliver_silently: bool | None = None
+    reactions: list[str | None] | None = None
+    state: str | None = None
+    newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
 
 
 class NewsItemRequest_(msgspec.Struct, kw_only=True):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
-    body: str | UnsetType | None = UNSET
-    deliver_silently: bool | UnsetType | None = UNSET
-    labels: list[str] | UnsetType | None = UNSET
-    newsfeed_assignments: list[NewsfeedAssignmentInput] | UnsetType | None = UNSET
-    reactions: list[str] | UnsetType | None = UNSET
-    sender_id: str | int | UnsetType | None = UNSET
-    state: str | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    labels: list[str] | UnsetType | None = UNSET
+    sender_id: str | int | UnsetType | None = UNSET
+    deliver_silently: bool | UnsetType | None = UNSET
+    reactions: list[str] | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
+    newsfeed_assignments: list[NewsfeedAssignmentInput] | UnsetType | None = UNSET
 
 
 class Newsfeed(msgspec.Struct, kw_only=True, dict=True):
     """A newsfeed is a collection of news items, targeted to a specific audience. Newsfeeds currently cannot be edited through the API, please refer to this article to set up your newsfeeds in Intercom."""
 
-    created_at: int | None = None
     id: str | int | None = None
-    name: str | None = None
     type: str | None = None
+    name: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
-class NewsfeedAssignment(msgspec.Struct, kw_only=True, dict=True):
+class NewsfeedAssignment(msgspec.Struct, kw_only=True, gc=False):
     """Assigns a news item to a newsfeed."""
 
     newsfeed_id: str | int | None = None
@@ -4744,215 +4744,215 @@ class NewsfeedAssignmentInput(msgspec.Struct, kw_only=True):
 class Note(msgspec.Struct, kw_only=True, dict=True):
     """Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both."""
 
+    type: str | None = None
+    id: str | int | None = None
+    created_at: int | None = None
+    company: NoteCompany | None = None
     author: Admin | None = None
     body: str | None = None
-    company: NoteCompany | None = None
     contact: NoteContact | None = None
-    created_at: int | None = None
-    id: str | int | None = None
-    type: str | None = None
 
 
-class NoteCompany(msgspec.Struct, kw_only=True, dict=True):
+class NoteCompany(msgspec.Struct, kw_only=True, gc=False):
     """Represents the company that the note was created about."""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
-class NoteContact(msgspec.Struct, kw_only=True, dict=True):
+class NoteContact(msgspec.Struct, kw_only=True, gc=False):
     """Represents the contact that the note was created about."""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
 class NoteList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of notes associated with a contact or a company."""
 
-    data: list[Note | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    data: list[Note | None] | None = None
+    total_count: int | None = None
+    pages: Pages | None = None
 
 
 class NotifyAttributeCollectedRequest(msgspec.Struct, kw_only=True):
     """NotifyAttributeCollectedRequest"""
 
-    attribute: CustomChannelAttributeInput | UnsetType | None = UNSET
-    contact: CustomChannelContactInput | UnsetType | None = UNSET
     event_id: str | int | UnsetType | None = UNSET
     external_conversation_id: str | int | UnsetType | None = UNSET
+    contact: CustomChannelContactInput | UnsetType | None = UNSET
+    attribute: CustomChannelAttributeInput | UnsetType | None = UNSET
 
 
 class NotifyNewMessageRequest(msgspec.Struct, kw_only=True):
     """NotifyNewMessageRequest"""
 
-    body: str | UnsetType | None = UNSET
-    contact: CustomChannelContactInput | UnsetType | None = UNSET
     event_id: str | int | UnsetType | None = UNSET
     external_conversation_id: str | int | UnsetType | None = UNSET
+    contact: CustomChannelContactInput | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
 
 
 class NotifyQuickReplySelectedRequest(msgspec.Struct, kw_only=True):
     """NotifyQuickReplySelectedRequest"""
 
-    contact: CustomChannelContactInput | UnsetType | None = UNSET
     event_id: str | int | UnsetType | None = UNSET
     external_conversation_id: str | int | UnsetType | None = UNSET
+    contact: CustomChannelContactInput | UnsetType | None = UNSET
     quick_reply_option_id: str | int | UnsetType | None = UNSET
 
 
 class OfficeHoursException(msgspec.Struct, kw_only=True, dict=True):
     """An exception overrides a schedule's regular hours on a specific date, such as a public holiday."""
 
-    created_at: int | None = None
+    type: str | None = None
+    id: str | int | None = None
+    office_hours_schedule_id: str | int | None = None
     exception_date: str | None = None
     exception_type: str | None = None
-    id: str | int | None = None
     name: str | None = None
-    office_hours_schedule_id: str | int | None = None
-    recurring_annually: bool | None = None
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
-    type: str | None = None
+    recurring_annually: bool | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class OfficeHoursExceptionList(msgspec.Struct, kw_only=True, dict=True):
     """A list of office hours exceptions."""
 
-    data: list[OfficeHoursException | None] | None = None
     type: str | None = None
+    data: list[OfficeHoursException | None] | None = None
 
 
 class OfficeHoursSchedule(msgspec.Struct, kw_only=True, dict=True):
     """An office hours schedule defines the recurring weekly hours during which the workspace is open."""
 
-    created_at: int | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    time_intervals: list[OfficeHoursTimeInterval | None] | None = None
     time_zone_name: str | None = None
+    time_intervals: list[OfficeHoursTimeInterval | None] | None = None
     twenty_four_seven: bool | None = None
-    type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
 
 
 class OfficeHoursScheduleList(msgspec.Struct, kw_only=True, dict=True):
     """A list of office hours schedules."""
 
-    data: list[OfficeHoursSchedule | None] | None = None
     type: str | None = None
+    data: list[OfficeHoursSchedule | None] | None = None
 
 
-class OfficeHoursTimeInterval(msgspec.Struct, kw_only=True, dict=True):
+class OfficeHoursTimeInterval(msgspec.Struct, kw_only=True, gc=False):
     """A single open interval. For schedules, start_minute and end_minute are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080."""
 
-    day_of_week: int | None = None
-    end_minute: int | None = None
     start_minute: int | None = None
+    end_minute: int | None = None
+    day_of_week: int | None = None
 
 
 class OfficeHoursTimeIntervalInput(msgspec.Struct, kw_only=True):
     """A single open interval. For schedules, start_minute and end_minute are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080."""
 
-    day_of_week: int | UnsetType | None = UNSET
-    end_minute: int | UnsetType | None = UNSET
     start_minute: int | UnsetType | None = UNSET
+    end_minute: int | UnsetType | None = UNSET
+    day_of_week: int | UnsetType | None = UNSET
 
 
-class OpenConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class OpenConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to open a conversation"""
 
-    admin_id: str | int | None = None
     message_type: str | None = None
+    admin_id: str | int | None = None
 
 
-class OperatorWorkflowEvent(msgspec.Struct, kw_only=True, dict=True):
+class OperatorWorkflowEvent(msgspec.Struct, kw_only=True, gc=False):
     """Contains details about name of the workflow for conversation part type <code>operator_workflow_event</code>."""
 
-    event: OperatorWorkflowEventEvent | None = None
     workflow: OperatorWorkflowEventWorkflow | None = None
+    event: OperatorWorkflowEventEvent | None = None
 
 
-class OperatorWorkflowEventEvent(msgspec.Struct, kw_only=True, dict=True):
+class OperatorWorkflowEventEvent(msgspec.Struct, kw_only=True, gc=False):
     """OperatorWorkflowEventEvent"""
 
-    result: str | None = None
     type: str | None = None
+    result: str | None = None
 
 
-class OperatorWorkflowEventWorkflow(msgspec.Struct, kw_only=True, dict=True):
+class OperatorWorkflowEventWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """OperatorWorkflowEventWorkflow"""
 
     name: str | None = None
 
 
-class PagesLink(msgspec.Struct, kw_only=True, dict=True):
+class PagesLink(msgspec.Struct, kw_only=True, gc=False):
     """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
 
-    next: str | None = None
+    type: str | None = None
     page: int | None = None
     per_page: int | None = None
     total_pages: int | None = None
-    type: str | None = None
+    next: str | None = None
 
 
 class PaginatedResponse(msgspec.Struct, kw_only=True, dict=True):
     """Paginated Response"""
 
-    data: list[PaginatedResponseDataItem | None] | None = None
-    pages: Pages | None = None
-    total_count: int | None = None
     type: str | None = None
+    pages: Pages | None = None
+    data: list[PaginatedResponseDataItem | None] | None = None
+    total_count: int | None = None
 
 
 class PaginatedResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
     """PaginatedResponseDataItem"""
 
-    body: str | None = None
-    cover_image_url: str | None = None
-    created_at: int | None = None
-    deliver_silently: bool | None = None
     id: str | int | None = None
-    labels: list[str | None] | None = None
-    name: str | None = None
-    newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
-    reactions: list[str | None] | None = None
+    type: str | None = None
+    workspace_id: str | int | None = None
+    title: str | None = None
+    body: str | None = None
     sender_id: str | int | None = None
     state: str | None = None
-    title: str | None = None
-    type: str | None = None
+    labels: list[str | None] | None = None
+    cover_image_url: str | None = None
+    reactions: list[str | None] | None = None
+    deliver_silently: bool | None = None
+    created_at: int | None = None
     updated_at: int | None = None
-    workspace_id: str | int | None = None
+    newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
+    name: str | None = None
 
 
-class PartAttachment(msgspec.Struct, kw_only=True, dict=True):
+class PartAttachment(msgspec.Struct, kw_only=True, gc=False):
     """The file attached to a part"""
 
+    type: str | None = None
+    name: str | None = None
+    url: str | None = None
     content_type: str | None = None
     filesize: int | None = None
-    height: int | None = None
-    name: str | None = None
-    type: str | None = None
-    url: str | None = None
     width: int | None = None
+    height: int | None = None
 
 
 class PhoneSwitch(msgspec.Struct, kw_only=True, dict=True):
     """Phone Switch Response"""
 
-    phone: str | None = None
-    type: str | None = None
     url: str | None = None
+    type: str | None = None
+    phone: str | None = None
 
 
-class Predicate(msgspec.Struct, kw_only=True, dict=True):
+class Predicate(msgspec.Struct, kw_only=True, gc=False):
     """A condition used to filter contacts in an audience."""
 
     attribute: str | None = None
-    comparison: str | None = None
     type: str | None = None
+    comparison: str | None = None
     value: str | None = None
 
 
@@ -4960,12 +4960,12 @@ class PredicateInput(msgspec.Struct, kw_only=True):
     """A condition used to filter contacts in an audience."""
 
     attribute: str | UnsetType | None = UNSET
-    comparison: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    comparison: str | UnsetType | None = UNSET
     value: str | UnsetType | None = UNSET
 
 
-class PublishArticleDraftRequest(msgspec.Struct, kw_only=True, dict=True):
+class PublishArticleDraftRequest(msgspec.Struct, kw_only=True, gc=False):
     """Optional body for publishing a staged article draft. On a single-language workspace the body can be omitted."""
 
     locales: list[str | None] | None = None
@@ -4977,7 +4977,7 @@ class PublishArticleDraftRequest_(msgspec.Struct, kw_only=True):
     locales: list[str] | UnsetType | None = UNSET
 
 
-class QuickReplyOption(msgspec.Struct, kw_only=True, dict=True):
+class QuickReplyOption(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
@@ -4991,88 +4991,88 @@ class QuickReplyOptionInput(msgspec.Struct, kw_only=True):
     uuid: str | UnsetType | None = UNSET
 
 
-class Recipient(msgspec.Struct, kw_only=True, dict=True):
+class Recipient(msgspec.Struct, kw_only=True, gc=False):
     """A recipient of a message"""
 
-    id: str | int | None = None
-    name: str | None = None
-    phone: int | None = None
     type: str | None = None
+    id: str | int | None = None
+    phone: int | None = None
+    name: str | None = None
     user_id: str | int | None = None
 
 
 class RecipientInput(msgspec.Struct, kw_only=True):
     """A recipient of a message"""
 
-    id: str | int | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
-    phone: int | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    id: str | int | UnsetType | None = UNSET
+    phone: int | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
 
 
-class RedactConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class RedactConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """RedactConversationRequest"""
 
+    type: str | None = None
     conversation_id: str | int | None = None
     conversation_part_id: str | int | None = None
     source_id: str | int | None = None
-    type: str | None = None
 
 
 class RedactConversationRequest_(msgspec.Struct, kw_only=True):
     """RedactConversationRequest_"""
 
+    type: str | UnsetType | None = UNSET
     conversation_id: str | int | UnsetType | None = UNSET
     conversation_part_id: str | int | UnsetType | None = UNSET
     source_id: str | int | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
 
 
-class Reference(msgspec.Struct, kw_only=True, dict=True):
+class Reference(msgspec.Struct, kw_only=True, gc=False):
     """reference to another object"""
 
-    id: str | int | None = None
     type: str | None = None
+    id: str | int | None = None
 
 
-class RegisterFinVoiceCallRequest(msgspec.Struct, kw_only=True, dict=True):
+class RegisterFinVoiceCallRequest(msgspec.Struct, kw_only=True, gc=False):
     """Register a Fin Voice call with Intercom"""
 
-    call_id: str | int | None = None
-    data: dict[str, Any] | None = None
     phone_number: str | None = None
+    call_id: str | int | None = None
     source: str | None = None
+    data: dict[str, Any] | None = None
 
 
 class RegisterFinVoiceCallRequest_(msgspec.Struct, kw_only=True):
     """Register a Fin Voice call with Intercom"""
 
-    call_id: str | int | UnsetType | None = UNSET
-    data: dict[str, Any] | UnsetType | None = UNSET
     phone_number: str | UnsetType | None = UNSET
+    call_id: str | int | UnsetType | None = UNSET
     source: str | UnsetType | None = UNSET
+    data: dict[str, Any] | UnsetType | None = UNSET
 
 
-class ReplyConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class ReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """One of: contact_reply_conversation_request, admin_reply_conversation_request."""
 
-    admin_id: str | int | None = None
-    attachment_files: list[ConversationAttachmentFiles | None] | None = None
-    attachment_urls: list[str | None] | None = None
-    body: str | None = None
-    created_at: int | None = None
-    email: str | None = None
-    intercom_user_id: str | int | None = None
     message_type: str | None = None
+    type: str | None = None
+    intercom_user_id: str | int | None = None
+    body: str | None = None
+    admin_id: str | int | None = None
     reply_options: Any = None
+    created_at: int | None = None
+    attachment_urls: list[str | None] | None = None
+    attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    email: str | None = None
+    user_id: str | int | None = None
     skip_notifications: bool | None = None
     skip_unsnooze: bool | None = None
-    type: str | None = None
-    user_id: str | int | None = None
 
 
-class ReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dict=True):
+class ReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
@@ -5082,19 +5082,19 @@ class ReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, dic
 class ReplyConversationRequest_(msgspec.Struct, kw_only=True):
     """One of: contact_reply_conversation_request, admin_reply_conversation_request."""
 
-    admin_id: str | int | UnsetType | None = UNSET
-    attachment_files: list[ConversationAttachmentFilesInput] | UnsetType | None = UNSET
-    attachment_urls: list[str] | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
-    email: str | UnsetType | None = UNSET
-    intercom_user_id: str | int | UnsetType | None = UNSET
     message_type: str | UnsetType | None = UNSET
+    type: str | UnsetType | None = UNSET
+    intercom_user_id: str | int | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
     reply_options: Any | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    attachment_urls: list[str] | UnsetType | None = UNSET
+    attachment_files: list[ConversationAttachmentFilesInput] | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    user_id: str | int | UnsetType | None = UNSET
     skip_notifications: bool | UnsetType | None = UNSET
     skip_unsnooze: bool | UnsetType | None = UNSET
-    type: str | UnsetType | None = UNSET
-    user_id: str | int | UnsetType | None = UNSET
 
 
 class ReplyConversationRequest_ReplyOptionsItem(msgspec.Struct, kw_only=True):
@@ -5107,19 +5107,19 @@ class ReplyConversationRequest_ReplyOptionsItem(msgspec.Struct, kw_only=True):
 class ReplyTicketRequest(msgspec.Struct, kw_only=True):
     """One of: contact_reply_ticket_request, admin_reply_ticket_request."""
 
-    admin_id: str | int | UnsetType | None = UNSET
-    attachment_files: list[ConversationAttachmentFilesInput] | UnsetType | None = UNSET
-    attachment_urls: list[str] | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    created_at: int | UnsetType | None = UNSET
-    cross_post: bool | UnsetType | None = UNSET
-    email: str | UnsetType | None = UNSET
-    intercom_user_id: str | int | UnsetType | None = UNSET
     message_type: str | UnsetType | None = UNSET
-    reply_options: list[ReplyTicketRequestReplyOptionsItem] | UnsetType | None = UNSET
-    skip_notifications: bool | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    intercom_user_id: str | int | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
+    cross_post: bool | UnsetType | None = UNSET
+    reply_options: list[ReplyTicketRequestReplyOptionsItem] | UnsetType | None = UNSET
+    created_at: int | UnsetType | None = UNSET
+    attachment_urls: list[str] | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    attachment_files: list[ConversationAttachmentFilesInput] | UnsetType | None = UNSET
+    skip_notifications: bool | UnsetType | None = UNSET
 
 
 class ReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
@@ -5132,85 +5132,85 @@ class ReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
 class ReplyToFinRequest(msgspec.Struct, kw_only=True):
     """ReplyToFinRequest"""
 
-    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
     conversation_id: str | int | UnsetType | None = UNSET
     message: FinAgentMessageInput | UnsetType | None = UNSET
     user: FinAgentUserInput | UnsetType | None = UNSET
+    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
 
 
 class ReplyToFinResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReplyToFinResponse"""
 
     conversation_id: str | int | None = None
-    created_at_ms: str | None = None
-    errors: FinAgentAttributeErrors | None = None
-    sse_subscription_url: str | None = None
-    status: str | None = None
     user_id: str | int | None = None
+    status: str | None = None
+    created_at_ms: str | None = None
+    sse_subscription_url: str | None = None
+    errors: FinAgentAttributeErrors | None = None
 
 
 class ReportingDataExportEnqueueRequest(msgspec.Struct, kw_only=True):
     """ReportingDataExportEnqueueRequest"""
 
-    attribute_ids: list[str] | UnsetType | None = UNSET
     dataset_id: str | int | UnsetType | None = UNSET
-    end_time: int | UnsetType | None = UNSET
+    attribute_ids: list[str] | UnsetType | None = UNSET
     start_time: int | UnsetType | None = UNSET
+    end_time: int | UnsetType | None = UNSET
 
 
 class ReportingDataExportEnqueueResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportEnqueueResponse"""
 
-    download_expires_at: str | None = None
-    download_url: str | None = None
     job_identifier: str | None = None
     status: str | None = None
+    download_url: str | None = None
+    download_expires_at: str | None = None
 
 
 class ReportingDataExportGetStatusResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportGetStatusResponse"""
 
-    download_expires_at: str | None = None
-    download_url: str | None = None
     job_identifier: str | None = None
     status: str | None = None
+    download_url: str | None = None
+    download_expires_at: str | None = None
 
 
 class ReportingDataExportListDatasetsResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportListDatasetsResponse"""
 
-    data: list[ReportingDataExportListDatasetsResponseDataItem | None] | None = None
     type: str | None = None
+    data: list[ReportingDataExportListDatasetsResponseDataItem | None] | None = None
 
 
 class ReportingDataExportListDatasetsResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
     """ReportingDataExportListDatasetsResponseDataItem"""
 
+    id: str | int | None = None
+    name: str | None = None
+    description: str | None = None
+    default_time_attribute_id: str | int | None = None
     attributes: (
         list[ReportingDataExportListDatasetsResponseDataItemAttributesItem | None] | None
     ) = None
-    default_time_attribute_id: str | int | None = None
-    description: str | None = None
-    id: str | int | None = None
-    name: str | None = None
 
 
 class ReportingDataExportListDatasetsResponseDataItemAttributesItem(
-    msgspec.Struct, kw_only=True, dict=True
+    msgspec.Struct, kw_only=True, gc=False
 ):
     """ReportingDataExportListDatasetsResponseDataItemAttributesItem"""
 
     id: str | int | None = None
-    name: str | None = None
     qualified_id: str | int | None = None
+    name: str | None = None
 
 
-class SalesAgent(msgspec.Struct, kw_only=True, dict=True):
+class SalesAgent(msgspec.Struct, kw_only=True, gc=False):
     """Data related to Sales Agent involvement in the conversation."""
 
-    collected_data: dict[str, str | None] | None = None
     outcome: str | None = None
     routing_outcome: str | None = None
+    collected_data: dict[str, str | None] | None = None
 
 
 class SearchActivityLogsRequest(msgspec.Struct, kw_only=True):
@@ -5223,54 +5223,54 @@ class SearchActivityLogsRequest(msgspec.Struct, kw_only=True):
     per_page: int | UnsetType | None = UNSET
 
 
-class SearchRequest(msgspec.Struct, kw_only=True, dict=True):
+class SearchRequest(msgspec.Struct, kw_only=True, gc=False):
     """Search using Intercoms Search APIs."""
 
-    pagination: StartingAfterPaging | None = None
     query: SearchRequestQuery | None = None
+    pagination: StartingAfterPaging | None = None
 
 
-class SearchRequestQuery(msgspec.Struct, kw_only=True, dict=True):
+class SearchRequestQuery(msgspec.Struct, kw_only=True, gc=False):
     """One of: single_filter_search_request, multiple_filter_search_request."""
 
-    field: str | None = None
     operator: str | None = None
     value: Any = None
+    field: str | None = None
 
 
 class SearchRequest_(msgspec.Struct, kw_only=True):
     """Search using Intercoms Search APIs."""
 
-    pagination: StartingAfterPagingInput | UnsetType | None = UNSET
     query: SearchRequest_Query | UnsetType | None = UNSET
+    pagination: StartingAfterPagingInput | UnsetType | None = UNSET
 
 
 class SearchRequest_Query(msgspec.Struct, kw_only=True):
     """One of: single_filter_search_request, multiple_filter_search_request."""
 
-    field: str | UnsetType | None = UNSET
     operator: str | UnsetType | None = UNSET
     value: Any | UnsetType | None = UNSET
+    field: str | UnsetType | None = UNSET
 
 
 class Segment(msgspec.Struct, kw_only=True, dict=True):
     """A segment is a group of your contacts defined by the rules that you set."""
 
-    count: int | None = None
-    created_at: int | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    person_type: str | None = None
-    type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    person_type: str | None = None
+    count: int | None = None
 
 
 class SegmentList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of Segment Objects. The result may also have a pages object if the response is paginated."""
 
-    pages: Pages | None = None
-    segments: list[Segment | None] | None = None
     type: str | None = None
+    segments: list[Segment | None] | None = None
+    pages: Pages | None = None
 
 
 class SetAwayAdminRequest(msgspec.Struct, kw_only=True):
@@ -5284,21 +5284,21 @@ class SetAwayAdminRequest(msgspec.Struct, kw_only=True):
 class SideConversationList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of side conversations for a conversation."""
 
-    pages: Pages | None = None
+    type: str | None = None
     side_conversations: list[SideConversationSummary | None] | None = None
     total_count: int | None = None
-    type: str | None = None
+    pages: Pages | None = None
 
 
 class SideConversationSummary(msgspec.Struct, kw_only=True, dict=True):
     """A side conversation with its conversation parts."""
 
-    conversation_parts: list[ConversationPart | None] | None = None
     side_conversation_id: str | int | None = None
+    conversation_parts: list[ConversationPart | None] | None = None
     total_count: int | None = None
 
 
-class SingleFilterSearchRequest(msgspec.Struct, kw_only=True, dict=True):
+class SingleFilterSearchRequest(msgspec.Struct, kw_only=True, gc=False):
     """Search using Intercoms Search APIs with a single filter."""
 
     field: str | None = None
@@ -5314,61 +5314,61 @@ class SingleFilterSearchRequest_(msgspec.Struct, kw_only=True):
     value: str | int | bool | list[str | int] | UnsetType | None = UNSET
 
 
-class SlaApplied(msgspec.Struct, kw_only=True, dict=True):
+class SlaApplied(msgspec.Struct, kw_only=True, gc=False):
     """The SLA Applied object contains the details for which SLA has been applied to this conversation. Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null."""
 
+    type: str | None = None
     sla_name: str | None = None
     sla_status: str | None = None
-    type: str | None = None
 
 
-class SnoozeConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class SnoozeConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to snooze a conversation"""
 
-    admin_id: str | int | None = None
     message_type: str | None = None
+    admin_id: str | int | None = None
     snoozed_until: int | None = None
 
 
-class SocialProfile(msgspec.Struct, kw_only=True, dict=True):
+class SocialProfile(msgspec.Struct, kw_only=True, gc=False):
     """A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile."""
 
-    name: str | None = None
     type: str | None = None
+    name: str | None = None
     url: str | None = None
 
 
-class SourceEmailMessageMetadata(msgspec.Struct, kw_only=True, dict=True):
+class SourceEmailMessageMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Contains metadata if the message was sent as an email"""
 
-    email_address_headers: list[EmailAddressHeader | None] | None = None
-    history: str | None = None
     message_id: str | int | None = None
     subject: str | None = None
+    email_address_headers: list[EmailAddressHeader | None] | None = None
+    history: str | None = None
 
 
 class StartFinConversationRequest(msgspec.Struct, kw_only=True):
     """StartFinConversationRequest"""
 
-    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
     conversation_id: str | int | UnsetType | None = UNSET
-    conversation_metadata: FinAgentConversationMetadataInput | UnsetType | None = UNSET
     message: FinAgentMessageInput | UnsetType | None = UNSET
     user: FinAgentUserInput | UnsetType | None = UNSET
+    conversation_metadata: FinAgentConversationMetadataInput | UnsetType | None = UNSET
+    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
 
 
 class StartFinConversationResponse(msgspec.Struct, kw_only=True, dict=True):
     """StartFinConversationResponse"""
 
     conversation_id: str | int | None = None
-    created_at_ms: str | None = None
-    errors: FinAgentAttributeErrors | None = None
-    sse_subscription_url: str | None = None
-    status: str | None = None
     user_id: str | int | None = None
+    status: str | None = None
+    created_at_ms: str | None = None
+    sse_subscription_url: str | None = None
+    errors: FinAgentAttributeErrors | None = None
 
 
-class StartingAfterPaging(msgspec.Struct, kw_only=True, dict=True):
+class StartingAfterPaging(msgspec.Struct, kw_only=True, gc=False):
     """Pagination: Starting After"""
 
     per_page: int | None = None
@@ -5401,48 +5401,48 @@ class SubmitFinCsatResponse(msgspec.Struct, kw_only=True, dict=True):
 class SubscriptionType(msgspec.Struct, kw_only=True, dict=True):
     """A subscription type lets customers easily opt out of non-essential communications without missing what's important to them."""
 
-    consent_type: str | None = None
-    content_types: list[str | None] | None = None
-    default_translation: Translation | None = None
+    type: str | None = None
     id: str | int | None = None
     state: str | None = None
+    consent_type: str | None = None
+    default_translation: Translation | None = None
     translations: list[Translation | None] | None = None
-    type: str | None = None
+    content_types: list[str | None] | None = None
 
 
 class SubscriptionTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of subscription type objects."""
 
-    data: list[SubscriptionType | None] | None = None
     type: str | None = None
+    data: list[SubscriptionType | None] | None = None
 
 
 class Tag(msgspec.Struct, kw_only=True, dict=True):
     """A tag allows you to label your contacts, companies, and conversations and list them using that tag."""
 
-    applied_at: int | None = None
-    applied_by: Reference | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
+    applied_at: int | None = None
+    applied_by: Reference | None = None
 
 
 class TagBasic(msgspec.Struct, kw_only=True, dict=True):
     """A tag allows you to label your contacts, companies, and conversations and list them using that tag."""
 
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
 
 
-class TagCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
+class TagCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can tag a single company or a list of companies."""
 
-    companies: list[TagCompanyRequestCompaniesItem | None] | None = None
     name: str | None = None
+    companies: list[TagCompanyRequestCompaniesItem | None] | None = None
 
 
-class TagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
+class TagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, gc=False):
     """TagCompanyRequestCompaniesItem"""
 
     company_id: str | int | None = None
@@ -5452,21 +5452,21 @@ class TagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
 class TagCreateResponse(msgspec.Struct, kw_only=True, dict=True):
     """The response for creating or updating a tag, including the entities that were tagged or untagged."""
 
-    companies: list[TagCreateResponseCompaniesItem | None] | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
     users: list[TagCreateResponseUsersItem | None] | None = None
+    companies: list[TagCreateResponseCompaniesItem | None] | None = None
 
 
-class TagCreateResponseCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
+class TagCreateResponseCompaniesItem(msgspec.Struct, kw_only=True, gc=False):
     """TagCreateResponseCompaniesItem"""
 
     id: str | int | None = None
     tagged: bool | None = None
 
 
-class TagCreateResponseUsersItem(msgspec.Struct, kw_only=True, dict=True):
+class TagCreateResponseUsersItem(msgspec.Struct, kw_only=True, gc=False):
     """TagCreateResponseUsersItem"""
 
     id: str | int | None = None
@@ -5476,381 +5476,381 @@ class TagCreateResponseUsersItem(msgspec.Struct, kw_only=True, dict=True):
 class TagList(msgspec.Struct, kw_only=True, dict=True):
     """A list of tags objects in the workspace."""
 
-    data: list[Tag | None] | None = None
     type: str | None = None
+    data: list[Tag | None] | None = None
 
 
-class TagMultipleUsersRequest(msgspec.Struct, kw_only=True, dict=True):
+class TagMultipleUsersRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can tag a list of users."""
 
     name: str | None = None
     users: list[TagMultipleUsersRequestUsersItem | None] | None = None
 
 
-class TagMultipleUsersRequestUsersItem(msgspec.Struct, kw_only=True, dict=True):
+class TagMultipleUsersRequestUsersItem(msgspec.Struct, kw_only=True, gc=False):
     """TagMultipleUsersRequestUsersItem"""
 
     id: str | int | None = None
 
 
-class Tags(msgspec.Struct, kw_only=True, dict=True):
+class Tags(msgspec.Struct, kw_only=True, gc=False):
     """A list of tags objects associated with a conversation"""
 
-    tags: list[Tag | None] | None = None
     type: str | None = None
+    tags: list[Tag | None] | None = None
 
 
 class Team(msgspec.Struct, kw_only=True, dict=True):
     """Teams are groups of admins in Intercom."""
 
-    admin_ids: list[str | int | None] | None = None
-    admin_priority_level: AdminPriorityLevel | None = None
-    assignment_limit: int | None = None
-    distribution_method: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
+    admin_ids: list[str | int | None] | None = None
+    assignment_limit: int | None = None
+    distribution_method: str | None = None
+    admin_priority_level: AdminPriorityLevel | None = None
 
 
 class TeamList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of team objects for the App."""
 
-    teams: list[Team | None] | None = None
     type: str | None = None
+    teams: list[Team | None] | None = None
 
 
-class TeamMetric(msgspec.Struct, kw_only=True, dict=True):
+class TeamMetric(msgspec.Struct, kw_only=True, gc=False):
     """Per-admin activity metrics within a team."""
 
-    admin_id: str | int | None = None
-    idle: int | None = None
-    open: int | None = None
-    snoozed: int | None = None
     type: str | None = None
+    admin_id: str | int | None = None
+    open: int | None = None
+    idle: int | None = None
+    snoozed: int | None = None
 
 
 class TeamMetricList(msgspec.Struct, kw_only=True, dict=True):
     """A list of team metrics."""
 
-    data: list[TeamMetric | None] | None = None
     type: str | None = None
+    data: list[TeamMetric | None] | None = None
 
 
-class TeamPriorityLevel(msgspec.Struct, kw_only=True, dict=True):
+class TeamPriorityLevel(msgspec.Struct, kw_only=True, gc=False):
     """Admin priority levels for teams"""
 
     primary_team_ids: list[str | int | None] | None = None
     secondary_team_ids: list[str | int | None] | None = None
 
 
-class TeammateReference(msgspec.Struct, kw_only=True, dict=True):
+class TeammateReference(msgspec.Struct, kw_only=True, gc=False):
     """A reference to a teammate"""
 
-    email: str | None = None
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
+    email: str | None = None
 
 
 class Ticket(msgspec.Struct, kw_only=True, dict=True):
     """Tickets are how you track requests from your users."""
 
-    admin_assignee_id: int | str | None = None
-    category: str | None = None
-    contacts: TicketContacts | None = None
-    created_at: int | None = None
-    id: str | int | None = None
-    is_shared: bool | None = None
-    linked_objects: LinkedObjectList | None = None
-    open: bool | None = None
-    previous_ticket_state_id: str | int | None = None
-    snoozed_until: int | None = None
-    team_assignee_id: int | str | None = None
-    ticket_attributes: dict[str, Any] | None = None
-    ticket_id: str | int | None = None
-    ticket_parts: TicketParts | None = None
-    ticket_state: TicketState | str | None = None
-    ticket_state_external_label: str | None = None
-    ticket_state_internal_label: str | None = None
-    ticket_type: TicketType | None = None
     type: str | None = None
+    id: str | int | None = None
+    ticket_id: str | int | None = None
+    ticket_attributes: dict[str, Any] | None = None
+    ticket_state: TicketState | str | None = None
+    ticket_type: TicketType | None = None
+    contacts: TicketContacts | None = None
+    admin_assignee_id: int | str | None = None
+    team_assignee_id: int | str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    ticket_parts: TicketParts | None = None
+    open: bool | None = None
+    linked_objects: LinkedObjectList | None = None
+    category: str | None = None
+    is_shared: bool | None = None
+    snoozed_until: int | None = None
+    ticket_state_internal_label: str | None = None
+    ticket_state_external_label: str | None = None
+    previous_ticket_state_id: str | int | None = None
 
 
-class TicketContacts(msgspec.Struct, kw_only=True, dict=True):
+class TicketContacts(msgspec.Struct, kw_only=True, gc=False):
     """The list of contacts affected by a ticket."""
 
-    contacts: list[ContactReference | None] | None = None
     type: str | None = None
+    contacts: list[ContactReference | None] | None = None
 
 
 class TicketDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted ticket object"""
 
-    deleted: bool | None = None
     id: str | int | None = None
     object: str | None = None
+    deleted: bool | None = None
 
 
 class TicketList(msgspec.Struct, kw_only=True, dict=True):
     """Tickets are how you track requests from your users."""
 
-    pages: Pages | None = None
-    tickets: list[Ticket | None] | None = None
-    total_count: int | None = None
     type: str | None = None
+    pages: Pages | None = None
+    total_count: int | None = None
+    tickets: list[Ticket | None] | None = None
 
 
-class TicketPart(msgspec.Struct, kw_only=True, dict=True):
+class TicketPart(msgspec.Struct, kw_only=True, gc=False):
     """A Ticket Part represents a message in the ticket."""
 
-    app_package_code: str | None = None
-    assigned_to: Reference | None = None
-    attachments: list[PartAttachment | None] | None = None
-    author: TicketPartAuthor | None = None
-    body: str | None = None
-    created_at: int | None = None
-    external_id: str | int | None = None
+    type: str | None = None
     id: str | int | None = None
     part_type: str | None = None
-    previous_ticket_state: str | None = None
-    redacted: bool | None = None
-    ticket_state: str | None = None
-    translations: dict[str, str | None] | None = None
-    type: str | None = None
+    body: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    author: TicketPartAuthor | None = None
+    attachments: list[PartAttachment | None] | None = None
+    redacted: bool | None = None
+    app_package_code: str | None = None
+    ticket_state: str | None = None
+    previous_ticket_state: str | None = None
     updated_attribute_data: TicketPartUpdatedAttributeData | None = None
+    assigned_to: Reference | None = None
+    external_id: str | int | None = None
+    translations: dict[str, str | None] | None = None
 
 
-class TicketPartAuthor(msgspec.Struct, kw_only=True, dict=True):
+class TicketPartAuthor(msgspec.Struct, kw_only=True, gc=False):
     """The author that wrote or triggered the part. Can be a bot, admin, team or user."""
 
-    email: str | None = None
     id: str | int | None = None
-    name: str | None = None
     type: str | None = None
+    name: str | None = None
+    email: str | None = None
 
 
-class TicketPartUpdatedAttributeData(msgspec.Struct, kw_only=True, dict=True):
+class TicketPartUpdatedAttributeData(msgspec.Struct, kw_only=True, gc=False):
     """The updated attribute data of the ticket part. Only present for attribute update parts."""
 
     attribute: TicketPartUpdatedAttributeDataAttribute | None = None
     value: TicketPartUpdatedAttributeDataValue | None = None
 
 
-class TicketPartUpdatedAttributeDataAttribute(msgspec.Struct, kw_only=True, dict=True):
+class TicketPartUpdatedAttributeDataAttribute(msgspec.Struct, kw_only=True, gc=False):
     """Information about the attribute that was updated."""
 
+    type: str | None = None
     id: str | int | None = None
     label: str | None = None
-    type: str | None = None
 
 
-class TicketPartUpdatedAttributeDataValue(msgspec.Struct, kw_only=True, dict=True):
+class TicketPartUpdatedAttributeDataValue(msgspec.Struct, kw_only=True, gc=False):
     """The new value of the attribute."""
 
+    type: str | None = None
     id: str | list[int | None] | None = None
     label: str | list[str | None] | None = None
-    type: str | None = None
 
 
-class TicketParts(msgspec.Struct, kw_only=True, dict=True):
+class TicketParts(msgspec.Struct, kw_only=True, gc=False):
     """A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts."""
 
+    type: str | None = None
     ticket_parts: list[TicketPart | None] | None = None
     total_count: int | None = None
-    type: str | None = None
 
 
 class TicketReply(msgspec.Struct, kw_only=True, dict=True):
     """A Ticket Part representing a note, comment, or quick_reply on a ticket"""
 
-    app_package_code: str | None = None
-    attachments: list[PartAttachment | None] | None = None
-    author: TicketPartAuthor | None = None
-    body: str | None = None
-    created_at: int | None = None
+    type: str | None = None
     id: str | int | None = None
     part_type: str | None = None
-    redacted: bool | None = None
-    translations: dict[str, str | None] | None = None
-    type: str | None = None
+    body: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    author: TicketPartAuthor | None = None
+    attachments: list[PartAttachment | None] | None = None
+    redacted: bool | None = None
+    app_package_code: str | None = None
+    translations: dict[str, str | None] | None = None
 
 
-class TicketState(msgspec.Struct, kw_only=True, dict=True):
+class TicketState(msgspec.Struct, kw_only=True, gc=False):
     """A ticket state, used to define the state of a ticket."""
 
-    category: str | None = None
-    external_label: str | None = None
-    id: str | int | None = None
-    internal_label: str | None = None
     type: str | None = None
+    id: str | int | None = None
+    category: str | None = None
+    internal_label: str | None = None
+    external_label: str | None = None
 
 
 class TicketStateDetailed(msgspec.Struct, kw_only=True, dict=True):
     """A ticket state, used to define the state of a ticket."""
 
-    archived: bool | None = None
-    category: str | None = None
-    external_label: str | None = None
-    id: str | int | None = None
-    internal_label: str | None = None
-    ticket_types: TicketStateDetailedTicketTypes | None = None
     type: str | None = None
+    id: str | int | None = None
+    category: str | None = None
+    internal_label: str | None = None
+    external_label: str | None = None
+    ticket_types: TicketStateDetailedTicketTypes | None = None
+    archived: bool | None = None
 
 
-class TicketStateDetailedTicketTypes(msgspec.Struct, kw_only=True, dict=True):
+class TicketStateDetailedTicketTypes(msgspec.Struct, kw_only=True, gc=False):
     """A list of ticket types associated with a given ticket state."""
 
-    data: list[TicketType | None] | None = None
     type: str | None = None
+    data: list[TicketType | None] | None = None
 
 
 class TicketStateList(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket states associated with a given ticket type."""
 
-    data: list[TicketStateDetailed | None] | None = None
     type: str | None = None
+    data: list[TicketStateDetailed | None] | None = None
 
 
 class TicketType(msgspec.Struct, kw_only=True, dict=True):
     """A ticket type, used to define the data fields to be captured in a ticket."""
 
-    archived: bool | None = None
-    category: str | None = None
-    created_at: int | None = None
+    type: str | None = None
+    id: str | int | None = None
+    name: str | None = None
     description: str | None = None
     icon: str | None = None
-    id: str | int | None = None
-    is_internal: bool | None = None
-    name: str | None = None
-    ticket_states: TicketTypeTicketStates | None = None
-    ticket_type_attributes: TicketTypeAttributeList | None = None
-    type: str | None = None
-    updated_at: int | None = None
     workspace_id: str | int | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    is_internal: bool | None = None
+    ticket_type_attributes: TicketTypeAttributeList | None = None
+    category: str | None = None
+    ticket_states: TicketTypeTicketStates | None = None
 
 
 class TicketTypeAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Ticket type attribute, used to define each data field to be captured in a ticket."""
 
-    archived: bool | None = None
-    created_at: int | None = None
-    data_type: str | None = None
-    default: bool | None = None
-    description: str | None = None
+    type: str | None = None
     id: str | int | None = None
-    input_options: TicketTypeAttributeInputOptions | None = None
+    workspace_id: str | int | None = None
     name: str | None = None
+    description: str | None = None
+    data_type: str | None = None
+    input_options: TicketTypeAttributeInputOptions | None = None
     order: int | None = None
     required_to_create: bool | None = None
     required_to_create_for_contacts: bool | None = None
-    ticket_type_id: str | int | None = None
-    type: str | None = None
-    updated_at: int | None = None
     visible_on_create: bool | None = None
     visible_to_contacts: bool | None = None
-    workspace_id: str | int | None = None
+    default: bool | None = None
+    ticket_type_id: str | int | None = None
+    archived: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
-class TicketTypeAttributeInputOptions(msgspec.Struct, kw_only=True, dict=True):
+class TicketTypeAttributeInputOptions(msgspec.Struct, kw_only=True, gc=False):
     """Input options for the attribute"""
 
     multiline: bool | None = None
 
 
-class TicketTypeAttributeList(msgspec.Struct, kw_only=True, dict=True):
+class TicketTypeAttributeList(msgspec.Struct, kw_only=True, gc=False):
     """A list of attributes associated with a given ticket type."""
 
+    type: str | None = None
     data: list[Any] | None = None
     ticket_type_attributes: list[TicketTypeAttribute | None] | None = None
-    type: str | None = None
 
 
 class TicketTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket types associated with a given workspace."""
 
+    type: str | None = None
     data: list[TicketType | None] | None = None
     ticket_types: list[TicketType | None] | None = None
-    type: str | None = None
 
 
-class TicketTypeTicketStates(msgspec.Struct, kw_only=True, dict=True):
+class TicketTypeTicketStates(msgspec.Struct, kw_only=True, gc=False):
     """A list of ticket states associated with a given ticket type."""
 
-    data: list[TicketState | None] | None = None
     type: str | None = None
+    data: list[TicketState | None] | None = None
 
 
-class Translation(msgspec.Struct, kw_only=True, dict=True):
+class Translation(msgspec.Struct, kw_only=True, gc=False):
     """A translation object contains the localised details of a subscription type."""
 
+    name: str | None = None
     description: str | None = None
     locale: str | None = None
-    name: str | None = None
 
 
-class UntagCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
+class UntagCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can tag a single company or a list of companies."""
 
-    companies: list[UntagCompanyRequestCompaniesItem | None] | None = None
     name: str | None = None
+    companies: list[UntagCompanyRequestCompaniesItem | None] | None = None
 
 
-class UntagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, dict=True):
+class UntagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, gc=False):
     """UntagCompanyRequestCompaniesItem"""
 
-    company_id: str | int | None = None
     id: str | int | None = None
+    company_id: str | int | None = None
     untag: bool | None = None
 
 
-class UpdateArticleRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can Update an Article"""
 
+    title: str | None = None
+    body: str | None = None
+    description: str | None = None
+    body_markdown: str | None = None
+    author_id: str | int | None = None
+    state: str | None = None
+    parent_id: str | int | None = None
+    parent_type: str | None = None
+    translated_content: ArticleTranslatedContent | None = None
+    audience_ids: list[str | int | None] | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
-    description: str | None = None
-    folder_id: str | int | None = None
-    parent_id: str | int | None = None
-    parent_ids: list[str | int | None] | None = None
-    parent_type: str | None = None
     scheduled_publish_at: str | None = None
     scheduled_unpublish_at: str | None = None
-    state: str | None = None
-    title: str | None = None
-    translated_content: ArticleTranslatedContent | None = None
+    parent_ids: list[str | int | None] | None = None
+    folder_id: str | int | None = None
 
 
 class UpdateArticleRequest_(msgspec.Struct, kw_only=True):
     """You can Update an Article"""
 
+    title: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
+    author_id: str | int | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
+    parent_id: str | int | UnsetType | None = UNSET
+    parent_type: str | UnsetType | None = UNSET
+    translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    author_id: str | int | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    folder_id: str | int | UnsetType | None = UNSET
-    parent_id: str | int | UnsetType | None = UNSET
-    parent_ids: list[int] | UnsetType | None = UNSET
-    parent_type: str | UnsetType | None = UNSET
     scheduled_publish_at: str | UnsetType | None = UNSET
     scheduled_unpublish_at: str | UnsetType | None = UNSET
-    state: str | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
-    translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
+    parent_ids: list[int] | UnsetType | None = UNSET
+    folder_id: str | int | UnsetType | None = UNSET
 
 
-class UpdateAudienceRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateAudienceRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating an audience. All fields are optional — only provided fields will be updated."""
 
     name: str | None = None
@@ -5866,105 +5866,105 @@ class UpdateAudienceRequest_(msgspec.Struct, kw_only=True):
     role_predicates: list[PredicateInput] | UnsetType | None = UNSET
 
 
-class UpdateCollectionRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateCollectionRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a collection"""
 
-    description: str | None = None
     name: str | None = None
-    parent_id: str | int | None = None
+    description: str | None = None
     translated_content: GroupTranslatedContent | None = None
+    parent_id: str | int | None = None
 
 
 class UpdateCollectionRequest_(msgspec.Struct, kw_only=True):
     """You can update a collection"""
 
-    description: str | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    parent_id: str | int | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
     translated_content: GroupTranslatedContentInput | UnsetType | None = UNSET
+    parent_id: str | int | UnsetType | None = UNSET
 
 
-class UpdateCompanyRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a Company"""
 
-    custom_attributes: dict[str, Any] | None = None
-    industry: str | None = None
-    monthly_spend: int | None = None
     name: str | None = None
+    website: str | None = None
     plan: str | None = None
     size: int | None = None
-    website: str | None = None
+    industry: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    monthly_spend: int | None = None
 
 
 class UpdateCompanyRequest_(msgspec.Struct, kw_only=True):
     """You can update a Company"""
 
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
-    industry: str | UnsetType | None = UNSET
-    monthly_spend: int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+    website: str | UnsetType | None = UNSET
     plan: str | UnsetType | None = UNSET
     size: int | UnsetType | None = UNSET
-    website: str | UnsetType | None = UNSET
+    industry: str | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    monthly_spend: int | UnsetType | None = UNSET
 
 
-class UpdateContactRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateContactRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a contact"""
 
-    avatar: str | None = None
-    custom_attributes: dict[str, Any] | None = None
+    role: str | None = None
+    external_id: str | int | None = None
     email: str | None = None
     email_verified: bool | None = None
-    external_id: str | int | None = None
-    language_override: str | None = None
-    last_seen_at: int | None = None
-    name: str | None = None
-    owner_id: str | int | None = None
     phone: str | None = None
-    role: str | None = None
+    name: str | None = None
+    avatar: str | None = None
     signed_up_at: int | None = None
+    last_seen_at: int | None = None
+    owner_id: str | int | None = None
     unsubscribed_from_emails: bool | None = None
+    custom_attributes: dict[str, Any] | None = None
+    language_override: str | None = None
 
 
 class UpdateContactRequest_(msgspec.Struct, kw_only=True):
     """One of: update_contact_request."""
 
-    avatar: str | UnsetType | None = UNSET
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     email: str | UnsetType | None = UNSET
-    email_verified: bool | UnsetType | None = UNSET
-    external_id: str | int | UnsetType | None = UNSET
-    language_override: str | UnsetType | None = UNSET
-    last_seen_at: int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    owner_id: str | int | UnsetType | None = UNSET
-    phone: str | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     role: str | UnsetType | None = UNSET
+    external_id: str | int | UnsetType | None = UNSET
+    email_verified: bool | UnsetType | None = UNSET
+    phone: str | UnsetType | None = UNSET
+    avatar: str | UnsetType | None = UNSET
     signed_up_at: int | UnsetType | None = UNSET
+    last_seen_at: int | UnsetType | None = UNSET
+    owner_id: str | int | UnsetType | None = UNSET
     unsubscribed_from_emails: bool | UnsetType | None = UNSET
+    language_override: str | UnsetType | None = UNSET
 
 
-class UpdateContentImportSourceRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateContentImportSourceRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can modify a Content Import Source of your Fin Content Library."""
 
-    apply_audience_to_existing_content: bool | None = None
-    audience_ids: int | list[int | None] | None = None
-    status: str | None = None
     sync_behavior: str | None = None
     url: str | None = None
+    status: str | None = None
+    audience_ids: int | list[int | None] | None = None
+    apply_audience_to_existing_content: bool | None = None
 
 
 class UpdateContentImportSourceRequest_(msgspec.Struct, kw_only=True):
     """You can modify a Content Import Source of your Fin Content Library."""
 
-    apply_audience_to_existing_content: bool | UnsetType | None = UNSET
-    audience_ids: int | list[int] | UnsetType | None = UNSET
-    status: str | UnsetType | None = UNSET
     sync_behavior: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    status: str | UnsetType | None = UNSET
+    audience_ids: int | list[int] | UnsetType | None = UNSET
+    apply_audience_to_existing_content: bool | UnsetType | None = UNSET
 
 
-class UpdateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for renaming a list option on a conversation attribute."""
 
     label: str | None = None
@@ -5976,120 +5976,120 @@ class UpdateConversationAttributeOptionRequest_(msgspec.Struct, kw_only=True):
     label: str | UnsetType | None = UNSET
 
 
-class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for updating a conversation attribute."""
 
+    name: str | None = None
     description: str | None = None
     multiline: bool | None = None
-    name: str | None = None
-    reference: UpdateConversationAttributeRequestReference | None = None
     required: bool | None = None
     visible_to_team_ids: list[str | int | None] | None = None
+    reference: UpdateConversationAttributeRequestReference | None = None
 
 
-class UpdateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, dict=True):
+class UpdateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, gc=False):
     """(Relationship data type only) Reference configuration for related objects."""
 
-    object_type_id: str | int | None = None
     type: str | None = None
+    object_type_id: str | int | None = None
 
 
 class UpdateConversationAttributeRequest_(msgspec.Struct, kw_only=True):
     """Payload for updating a conversation attribute."""
 
+    name: str | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
     multiline: bool | UnsetType | None = UNSET
-    name: str | UnsetType | None = UNSET
-    reference: UpdateConversationAttributeRequest_Reference | UnsetType | None = UNSET
     required: bool | UnsetType | None = UNSET
     visible_to_team_ids: list[str] | UnsetType | None = UNSET
+    reference: UpdateConversationAttributeRequest_Reference | UnsetType | None = UNSET
 
 
 class UpdateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True):
     """(Relationship data type only) Reference configuration for related objects."""
 
-    object_type_id: str | int | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    object_type_id: str | int | UnsetType | None = UNSET
 
 
-class UpdateConversationRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to update a conversation"""
 
-    admin_id: str | int | None = None
-    company_id: str | int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    priority: str | None = None
     read: bool | None = None
     title: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    company_id: str | int | None = None
+    priority: str | None = None
+    admin_id: str | int | None = None
 
 
 class UpdateConversationRequest_(msgspec.Struct, kw_only=True):
     """Payload of the request to update a conversation"""
 
-    admin_id: str | int | UnsetType | None = UNSET
-    company_id: str | int | UnsetType | None = UNSET
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
-    priority: str | UnsetType | None = UNSET
     read: bool | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    company_id: str | int | UnsetType | None = UNSET
+    priority: str | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
 
 
-class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Update Data Attribute Request"""
 
-    archived: bool | None = None
     description: str | None = None
-    messenger_writable: bool | None = None
     options: Any = None
+    archived: bool | None = None
+    messenger_writable: bool | None = None
 
 
 class UpdateDataAttributeRequest_(msgspec.Struct, kw_only=True):
     """Update Data Attribute Request"""
 
-    archived: bool | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
-    messenger_writable: bool | UnsetType | None = UNSET
     options: Any | UnsetType | None = UNSET
+    archived: bool | UnsetType | None = UNSET
+    messenger_writable: bool | UnsetType | None = UNSET
 
 
-class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True, gc=False):
     """Update an existing data connector. All fields are optional — only provided fields will be updated."""
 
-    audiences: list[str | None] | None = None
-    body: str | None = None
-    bypass_authentication: bool | None = None
-    customer_authentication: bool | None = None
-    data_inputs: list[UpdateDataConnectorRequestDataInputsItem | None] | None = None
-    description: str | None = None
-    direct_fin_usage: bool | None = None
-    headers: list[UpdateDataConnectorRequestHeadersItem | None] | None = None
-    http_method: str | None = None
-    mock_response: UpdateDataConnectorRequestMockResponse | None = None
     name: str | None = None
+    description: str | None = None
     state: str | None = None
-    token_ids: list[str | int | None] | None = None
+    mock_response: UpdateDataConnectorRequestMockResponse | None = None
+    http_method: str | None = None
     url: str | None = None
+    body: str | None = None
+    direct_fin_usage: bool | None = None
+    audiences: list[str | None] | None = None
+    headers: list[UpdateDataConnectorRequestHeadersItem | None] | None = None
+    data_inputs: list[UpdateDataConnectorRequestDataInputsItem | None] | None = None
+    customer_authentication: bool | None = None
+    bypass_authentication: bool | None = None
     validate_missing_attributes: bool | None = None
+    token_ids: list[str | int | None] | None = None
 
 
-class UpdateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, dict=True):
+class UpdateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, gc=False):
     """UpdateDataConnectorRequestDataInputsItem"""
 
-    default_value: str | None = None
-    description: str | None = None
     name: str | None = None
-    required: bool | None = None
     type: str | None = None
+    description: str | None = None
+    required: bool | None = None
+    default_value: str | None = None
 
 
-class UpdateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, dict=True):
+class UpdateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, gc=False):
     """UpdateDataConnectorRequestHeadersItem"""
 
     name: str | None = None
     value: str | None = None
 
 
-class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, dict=True):
+class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=False):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
     user: dict[str, Any] | None = None
@@ -6098,31 +6098,31 @@ class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, dict=
 class UpdateDataConnectorRequest_(msgspec.Struct, kw_only=True):
     """Update an existing data connector. All fields are optional — only provided fields will be updated."""
 
-    audiences: list[str] | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    bypass_authentication: bool | UnsetType | None = UNSET
-    customer_authentication: bool | UnsetType | None = UNSET
-    data_inputs: list[UpdateDataConnectorRequest_DataInputsItem] | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    direct_fin_usage: bool | UnsetType | None = UNSET
-    headers: list[UpdateDataConnectorRequest_HeadersItem] | UnsetType | None = UNSET
-    http_method: str | UnsetType | None = UNSET
-    mock_response: UpdateDataConnectorRequest_MockResponse | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
     state: str | UnsetType | None = UNSET
-    token_ids: list[str] | UnsetType | None = UNSET
+    mock_response: UpdateDataConnectorRequest_MockResponse | UnsetType | None = UNSET
+    http_method: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    direct_fin_usage: bool | UnsetType | None = UNSET
+    audiences: list[str] | UnsetType | None = UNSET
+    headers: list[UpdateDataConnectorRequest_HeadersItem] | UnsetType | None = UNSET
+    data_inputs: list[UpdateDataConnectorRequest_DataInputsItem] | UnsetType | None = UNSET
+    customer_authentication: bool | UnsetType | None = UNSET
+    bypass_authentication: bool | UnsetType | None = UNSET
     validate_missing_attributes: bool | UnsetType | None = UNSET
+    token_ids: list[str] | UnsetType | None = UNSET
 
 
 class UpdateDataConnectorRequest_DataInputsItem(msgspec.Struct, kw_only=True):
     """UpdateDataConnectorRequest_DataInputsItem"""
 
-    default_value: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    required: bool | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    required: bool | UnsetType | None = UNSET
+    default_value: str | UnsetType | None = UNSET
 
 
 class UpdateDataConnectorRequest_HeadersItem(msgspec.Struct, kw_only=True):
@@ -6138,87 +6138,87 @@ class UpdateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     user: dict[str, Any] | UnsetType | None = UNSET
 
 
-class UpdateExternalPageRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateExternalPageRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update an External Page in your Fin Content Library."""
 
-    ai_agent_availability: bool | None = None
-    ai_copilot_availability: bool | None = None
-    ai_sales_agent_availability: bool | None = None
     external_id: str | int | None = None
-    fin_availability: bool | None = None
     html: str | None = None
     locale: str | None = None
     source_id: str | int | None = None
     title: str | None = None
     url: str | None = None
+    fin_availability: bool | None = None
+    ai_agent_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
 
 class UpdateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """You can update an External Page in your Fin Content Library."""
 
-    ai_agent_availability: bool | UnsetType | None = UNSET
-    ai_copilot_availability: bool | UnsetType | None = UNSET
-    ai_sales_agent_availability: bool | UnsetType | None = UNSET
     external_id: str | int | UnsetType | None = UNSET
-    fin_availability: bool | UnsetType | None = UNSET
     html: str | UnsetType | None = UNSET
     locale: str | UnsetType | None = UNSET
     source_id: str | int | UnsetType | None = UNSET
     title: str | UnsetType | None = UNSET
     url: str | UnsetType | None = UNSET
+    fin_availability: bool | UnsetType | None = UNSET
+    ai_agent_availability: bool | UnsetType | None = UNSET
+    ai_copilot_availability: bool | UnsetType | None = UNSET
+    ai_sales_agent_availability: bool | UnsetType | None = UNSET
 
 
-class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can Update an Internal Article"""
 
+    title: str | None = None
+    body: str | None = None
+    body_markdown: str | None = None
+    author_id: str | int | None = None
+    owner_id: str | int | None = None
+    audience_ids: list[str | int | None] | None = None
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
-    audience_ids: list[str | int | None] | None = None
-    author_id: str | int | None = None
-    body: str | None = None
-    body_markdown: str | None = None
     folder_id: str | int | None = None
-    owner_id: str | int | None = None
-    title: str | None = None
 
 
 class UpdateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     """You can Update an Internal Article"""
 
+    title: str | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    body_markdown: str | UnsetType | None = UNSET
+    author_id: str | int | UnsetType | None = UNSET
+    owner_id: str | int | UnsetType | None = UNSET
+    audience_ids: list[int] | UnsetType | None = UNSET
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     ai_copilot_availability: bool | UnsetType | None = UNSET
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
-    audience_ids: list[int] | UnsetType | None = UNSET
-    author_id: str | int | UnsetType | None = UNSET
-    body: str | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
     folder_id: str | int | UnsetType | None = UNSET
-    owner_id: str | int | UnsetType | None = UNSET
-    title: str | UnsetType | None = UNSET
 
 
-class UpdateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating an office hours exception. Only the provided fields are updated."""
 
-    exception_date: str | None = None
     exception_type: str | None = None
     name: str | None = None
-    recurring_annually: bool | None = None
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    recurring_annually: bool | None = None
+    exception_date: str | None = None
 
 
 class UpdateOfficeHoursExceptionRequest_(msgspec.Struct, kw_only=True):
     """The request payload for updating an office hours exception. Only the provided fields are updated."""
 
-    exception_date: str | UnsetType | None = UNSET
     exception_type: str | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
-    recurring_annually: bool | UnsetType | None = UNSET
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
+    recurring_annually: bool | UnsetType | None = UNSET
+    exception_date: str | UnsetType | None = UNSET
 
 
-class UpdateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating an office hours schedule. Only the provided fields are updated."""
 
     name: str | None = None
@@ -6234,49 +6234,49 @@ class UpdateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     time_zone_name: str | UnsetType | None = UNSET
 
 
-class UpdateTicketRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a Ticket"""
 
-    admin_id: str | int | None = None
-    assignee_id: str | int | None = None
-    assignment: UpdateTicketRequestAssignment | None = None
-    company_id: str | int | None = None
-    is_shared: bool | None = None
-    open: bool | None = None
-    snoozed_until: int | None = None
-    state: str | None = None
     ticket_attributes: UpdateTicketRequestTicketAttributes | None = None
     ticket_state_id: str | int | None = None
+    company_id: str | int | None = None
+    open: bool | None = None
+    is_shared: bool | None = None
+    snoozed_until: int | None = None
+    admin_id: str | int | None = None
+    assignee_id: str | int | None = None
+    state: str | None = None
+    assignment: UpdateTicketRequestAssignment | None = None
 
 
-class UpdateTicketRequestAssignment(msgspec.Struct, kw_only=True, dict=True):
+class UpdateTicketRequestAssignment(msgspec.Struct, kw_only=True, gc=False):
     """UpdateTicketRequestAssignment"""
 
     admin_id: str | int | None = None
     assignee_id: str | int | None = None
 
 
-class UpdateTicketRequestTicketAttributes(msgspec.Struct, kw_only=True, dict=True):
+class UpdateTicketRequestTicketAttributes(msgspec.Struct, kw_only=True, gc=False):
     """The attributes set on the ticket."""
 
-    default_description_: str | None = msgspec.field(default=None, name="_default_description_")
     default_title_: str | None = msgspec.field(default=None, name="_default_title_")
+    default_description_: str | None = msgspec.field(default=None, name="_default_description_")
 
 
 class UpdateTicketRequest_(msgspec.Struct, kw_only=True):
     """UpdateTicketRequest_"""
 
+    ticket_attributes: UpdateTicketRequest_TicketAttributes | UnsetType | None = UNSET
     admin_id: str | int | UnsetType | None = UNSET
     assignee_id: str | int | UnsetType | None = UNSET
-    assignment: UpdateTicketRequest_Assignment | UnsetType | None = UNSET
+    open: bool | UnsetType | None = UNSET
+    snoozed_until: int | UnsetType | None = UNSET
+    ticket_state_id: str | int | UnsetType | None = UNSET
     company_id: str | int | UnsetType | None = UNSET
     is_shared: bool | UnsetType | None = UNSET
-    open: bool | UnsetType | None = UNSET
-    skip_notifications: bool | UnsetType | None = UNSET
-    snoozed_until: int | UnsetType | None = UNSET
     state: str | UnsetType | None = UNSET
-    ticket_attributes: UpdateTicketRequest_TicketAttributes | UnsetType | None = UNSET
-    ticket_state_id: str | int | UnsetType | None = UNSET
+    assignment: UpdateTicketRequest_Assignment | UnsetType | None = UNSET
+    skip_notifications: bool | UnsetType | None = UNSET
 
 
 class UpdateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
@@ -6289,136 +6289,136 @@ class UpdateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
 class UpdateTicketRequest_TicketAttributes(msgspec.Struct, kw_only=True):
     """The attributes set on the ticket."""
 
+    default_title_: str | UnsetType | None = msgspec.field(default=UNSET, name="_default_title_")
     default_description_: str | UnsetType | None = msgspec.field(
         default=UNSET, name="_default_description_"
     )
-    default_title_: str | UnsetType | None = msgspec.field(default=UNSET, name="_default_title_")
 
 
-class UpdateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a Ticket Type Attribute"""
 
-    allow_multiple_values: bool | None = None
-    archived: bool | None = None
     description: str | None = None
-    list_items: str | None = None
-    multiline: bool | None = None
     name: str | None = None
     required_to_create: bool | None = None
     required_to_create_for_contacts: bool | None = None
     visible_on_create: bool | None = None
     visible_to_contacts: bool | None = None
+    multiline: bool | None = None
+    list_items: str | None = None
+    allow_multiple_values: bool | None = None
+    archived: bool | None = None
 
 
 class UpdateTicketTypeAttributeRequest_(msgspec.Struct, kw_only=True):
     """You can update a Ticket Type Attribute"""
 
-    allow_multiple_values: bool | UnsetType | None = UNSET
-    archived: bool | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
-    list_items: str | UnsetType | None = UNSET
-    multiline: bool | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
     required_to_create: bool | UnsetType | None = UNSET
     required_to_create_for_contacts: bool | UnsetType | None = UNSET
     visible_on_create: bool | UnsetType | None = UNSET
     visible_to_contacts: bool | UnsetType | None = UNSET
+    multiline: bool | UnsetType | None = UNSET
+    list_items: str | UnsetType | None = UNSET
+    allow_multiple_values: bool | UnsetType | None = UNSET
+    archived: bool | UnsetType | None = UNSET
 
 
-class UpdateTicketTypeRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateTicketTypeRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
-    archived: bool | None = None
-    category: str | None = None
-    description: str | None = None
-    icon: str | None = None
-    is_internal: bool | None = None
     name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    icon: str | None = None
+    archived: bool | None = None
+    is_internal: bool | None = None
 
 
 class UpdateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     """The request payload for updating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
-    archived: bool | UnsetType | None = UNSET
-    category: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    icon: str | UnsetType | None = UNSET
-    is_internal: bool | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    category: str | UnsetType | None = UNSET
+    icon: str | UnsetType | None = UNSET
+    archived: bool | UnsetType | None = UNSET
+    is_internal: bool | UnsetType | None = UNSET
 
 
-class UpdateVisitorRequest(msgspec.Struct, kw_only=True, dict=True):
+class UpdateVisitorRequest(msgspec.Struct, kw_only=True, gc=False):
     """Update an existing visitor."""
 
-    custom_attributes: dict[str, Any] | None = None
     id: str | int | None = None
     name: str | None = None
     user_id: str | int | None = None
+    custom_attributes: dict[str, Any] | None = None
 
 
 class UpdateVisitorRequest_(msgspec.Struct, kw_only=True):
     """Update an existing visitor."""
 
-    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
 
 
 class Visitor(msgspec.Struct, kw_only=True, dict=True):
     """Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors."""
 
-    anonymous: bool | None = None
-    app_id: str | int | None = None
-    avatar: VisitorAvatar | None = None
-    companies: VisitorCompanies | None = None
-    created_at: int | None = None
-    custom_attributes: dict[str, Any] | None = None
-    do_not_track: bool | None = None
-    email: str | None = None
-    has_hard_bounced: bool | None = None
-    id: str | int | None = None
-    las_request_at: int | None = None
-    last_request_at: Any = None
-    location_data: VisitorLocationData | None = None
-    marked_email_as_spam: bool | None = None
-    name: str | None = None
-    owner_id: str | int | None = None
-    phone: str | None = None
-    pseudonym: str | None = None
-    referrer: str | None = None
-    remote_created_at: int | None = None
-    segments: VisitorSegments | None = None
-    session_count: int | None = None
-    signed_up_at: int | None = None
-    social_profiles: VisitorSocialProfiles | None = None
-    tags: VisitorTags | None = None
     type: str | None = None
-    unsubscribed_from_emails: bool | None = None
-    updated_at: int | None = None
+    id: str | int | None = None
     user_id: str | int | None = None
+    anonymous: bool | None = None
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    pseudonym: str | None = None
+    avatar: VisitorAvatar | None = None
+    app_id: str | int | None = None
+    companies: VisitorCompanies | None = None
+    location_data: VisitorLocationData | None = None
+    last_request_at: Any = None
+    created_at: int | None = None
+    remote_created_at: int | None = None
+    signed_up_at: int | None = None
+    updated_at: int | None = None
+    session_count: int | None = None
+    social_profiles: VisitorSocialProfiles | None = None
+    owner_id: str | int | None = None
+    unsubscribed_from_emails: bool | None = None
+    marked_email_as_spam: bool | None = None
+    has_hard_bounced: bool | None = None
+    tags: VisitorTags | None = None
+    segments: VisitorSegments | None = None
+    custom_attributes: dict[str, Any] | None = None
+    referrer: str | None = None
     utm_campaign: str | None = None
     utm_content: str | None = None
     utm_medium: str | None = None
     utm_source: str | None = None
     utm_term: str | None = None
+    do_not_track: bool | None = None
+    las_request_at: int | None = None
 
 
-class VisitorAvatar(msgspec.Struct, kw_only=True, dict=True):
+class VisitorAvatar(msgspec.Struct, kw_only=True, gc=False):
     """VisitorAvatar"""
 
-    image_url: str | None = None
     type: str | None = None
+    image_url: str | None = None
 
 
-class VisitorCompanies(msgspec.Struct, kw_only=True, dict=True):
+class VisitorCompanies(msgspec.Struct, kw_only=True, gc=False):
     """VisitorCompanies"""
 
-    companies: list[Company | None] | None = None
     type: str | None = None
+    companies: list[Company | None] | None = None
 
 
-class VisitorDeletedObject(msgspec.Struct, kw_only=True, dict=True):
+class VisitorDeletedObject(msgspec.Struct, kw_only=True, gc=False):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
@@ -6426,9 +6426,10 @@ class VisitorDeletedObject(msgspec.Struct, kw_only=True, dict=True):
     user_id: str | int | None = None
 
 
-class VisitorLocationData(msgspec.Struct, kw_only=True, dict=True):
+class VisitorLocationData(msgspec.Struct, kw_only=True, gc=False):
     """VisitorLocationData"""
 
+    type: str | None = None
     city_name: str | None = None
     continent_code: str | None = None
     country_code: str | None = None
@@ -6436,107 +6437,106 @@ class VisitorLocationData(msgspec.Struct, kw_only=True, dict=True):
     postal_code: str | None = None
     region_name: str | None = None
     timezone: str | None = None
-    type: str | None = None
 
 
-class VisitorSegments(msgspec.Struct, kw_only=True, dict=True):
+class VisitorSegments(msgspec.Struct, kw_only=True, gc=False):
     """VisitorSegments"""
 
-    segments: list[str | None] | None = None
     type: str | None = None
+    segments: list[str | None] | None = None
 
 
-class VisitorSocialProfiles(msgspec.Struct, kw_only=True, dict=True):
+class VisitorSocialProfiles(msgspec.Struct, kw_only=True, gc=False):
     """VisitorSocialProfiles"""
 
-    social_profiles: list[str | None] | None = None
     type: str | None = None
+    social_profiles: list[str | None] | None = None
 
 
-class VisitorTags(msgspec.Struct, kw_only=True, dict=True):
+class VisitorTags(msgspec.Struct, kw_only=True, gc=False):
     """VisitorTags"""
 
-    tags: list[VisitorTagsTagsItem | None] | None = None
     type: str | None = None
+    tags: list[VisitorTagsTagsItem | None] | None = None
 
 
-class VisitorTagsTagsItem(msgspec.Struct, kw_only=True, dict=True):
+class VisitorTagsTagsItem(msgspec.Struct, kw_only=True, gc=False):
     """VisitorTagsTagsItem"""
 
+    type: str | None = None
     id: str | int | None = None
     name: str | None = None
-    type: str | None = None
 
 
 class WhatsappMessageStatus(msgspec.Struct, kw_only=True, dict=True):
     """The delivery status of a specific WhatsApp message."""
 
     conversation_id: str | int | None = None
-    created_at: int | None = None
-    error: WhatsappMessageStatusError | None = None
-    message_id: str | int | None = None
     status: str | None = None
-    template_name: str | None = None
     type: str | None = None
+    created_at: int | None = None
     updated_at: int | None = None
+    template_name: str | None = None
+    message_id: str | int | None = None
+    error: WhatsappMessageStatusError | None = None
 
 
-class WhatsappMessageStatusError(msgspec.Struct, kw_only=True, dict=True):
+class WhatsappMessageStatusError(msgspec.Struct, kw_only=True, gc=False):
     """Error details, present only when status is "failed"."""
 
-    details: str | None = None
     message: str | None = None
+    details: str | None = None
 
 
 class WhatsappMessageStatusList(msgspec.Struct, kw_only=True, dict=True):
     """WhatsappMessageStatusList"""
 
-    events: list[WhatsappMessageStatusListEventsItem | None] | None = None
-    pages: Pages | None = None
-    ruleset_id: str | int | None = None
-    total_count: int | None = None
     type: str | None = None
+    ruleset_id: str | int | None = None
+    pages: Pages | None = None
+    total_count: int | None = None
+    events: list[WhatsappMessageStatusListEventsItem | None] | None = None
 
 
 class WhatsappMessageStatusListEventsItem(msgspec.Struct, kw_only=True, dict=True):
     """WhatsappMessageStatusListEventsItem"""
 
-    conversation_id: str | int | None = None
-    created_at: int | None = None
     id: str | int | None = None
-    status: str | None = None
-    template_name: str | None = None
-    type: str | None = None
-    updated_at: int | None = None
+    conversation_id: str | int | None = None
     user_id: str | int | None = None
+    status: str | None = None
+    type: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
     whatsapp_message_id: str | int | None = None
+    template_name: str | None = None
 
 
 class WorkflowExport(msgspec.Struct, kw_only=True, dict=True):
     """A workflow export containing the complete workflow configuration."""
 
-    app_id: str | int | None = None
     export_version: str | None = None
     exported_at: str | None = None
+    app_id: str | int | None = None
     workflow: WorkflowExportWorkflow | None = None
 
 
-class WorkflowExportWorkflow(msgspec.Struct, kw_only=True, dict=True):
+class WorkflowExportWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """The workflow configuration."""
 
-    attributes: list[dict[str, Any] | None] | None = None
-    created_at: str | None = None
-    description: str | None = None
-    embedded_rules: list[dict[str, Any] | None] | None = None
     id: str | int | None = None
-    preferred_devices: list[str | None] | None = None
-    snapshot: dict[str, Any] | None = None
+    title: str | None = None
+    description: str | None = None
+    trigger_type: str | None = None
     state: str | None = None
     target_channels: list[str | None] | None = None
-    targeting: dict[str, Any] | None = None
-    title: str | None = None
-    trigger_type: str | None = None
+    preferred_devices: list[str | None] | None = None
+    created_at: str | None = None
     updated_at: str | None = None
+    targeting: dict[str, Any] | None = None
+    snapshot: dict[str, Any] | None = None
+    attributes: list[dict[str, Any] | None] | None = None
+    embedded_rules: list[dict[str, Any] | None] | None = None
 
 
 # Earlier names of models that are one object (a contact is a Contact).
