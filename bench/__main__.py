@@ -350,8 +350,9 @@ def render_workers(run: dict[str, Any]) -> str:
             f"Redis's cost per request (acquire + record, two round trips to a loopback Redis): "
             f"+{overhead['p50']:.0f} µs at the median, +{overhead['p99']:.0f} µs at p99, over "
             f"{overhead['local_p50']:.1f} µs for the in-process budget. The ideal wall time is "
-            f"{ideal:.0f} s; every run starts part way through a window, and the `Date` header's "
-            "whole seconds make the shared reset up to a second late (conservative).",
+            f"{ideal:.0f} s (a run starts part way through a window, so it can beat it). Budget "
+            "used is requests answered per second over the rate allowed; each window also loses "
+            "up to 100 ms to the reset jitter that keeps waiting workers from waking at once.",
         ]
     return "\n".join(out) + "\n"
 

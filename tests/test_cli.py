@@ -156,7 +156,39 @@ async def test_rejected_token_and_network_down_are_one_clear_line() -> None:
     assert "could not reach" in down.stderr and "Traceback" not in down.stderr
 
 
-@pytest.mark.parametrize("bad", [["export", "nothing"], ["export", "contacts", "--search", "{"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["export", "nothing"],
+        ["export", "contacts", "--search", "{"],
+        ["demo", "--contacts", "-5"],
+        ["demo", "--updates", "many"],
+        ["export", "contacts", "--per-page", "0"],
+        ["export", "contacts", "--per-page", "500"],
+    ],
+)
 def test_bad_arguments_exit_two(bad: list[str]) -> None:
     result = cli(*bad, "--fake") if "--search" in bad else cli(*bad)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("intercom-async")
+
+
+def test_export_without_rich_prints_plain_progress(tmp_path: Path) -> None:
+    # The `cli` extra only adds progress bars: without rich, export still runs.
+    target = tmp_path / "contacts.jsonl"
+    code = (
+        "import sys; sys.modules['rich'] = None; "
+        "from intercom_async.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    args = ["export", "contacts", "--fake", "--fake-contacts", "400", "--out", str(target)]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(target.read_text().splitlines()) == 400
+    assert "exporting contacts: 400/400" in result.stderr
+    assert "exported 400 contacts" in result.stderr

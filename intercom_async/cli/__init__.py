@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ._export import EXPORTS, add_export_arguments, run_export
-from ._ui import CliError, fail
+from ._ui import CliError, fail, non_negative
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,10 +22,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="a bulk sync against the bundled FakeIntercom (no account needed)"
     )
-    demo.add_argument("--contacts", type=int, default=20_000)
-    demo.add_argument("--companies", type=int, default=2_000)
-    demo.add_argument("--conversations", type=int, default=5_000)
-    demo.add_argument("--updates", type=int, default=2_000, help="contacts updated concurrently")
+    demo.add_argument("--contacts", type=non_negative, default=20_000)
+    demo.add_argument("--companies", type=non_negative, default=2_000)
+    demo.add_argument("--conversations", type=non_negative, default=5_000)
+    demo.add_argument(
+        "--updates", type=non_negative, default=2_000, help="contacts updated concurrently"
+    )
     demo.add_argument(
         "--rate-limit", default="800/2", help="the fake's window, LIMIT/SECONDS (default 800/2)"
     )

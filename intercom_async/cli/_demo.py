@@ -20,7 +20,7 @@ from .._client import Intercom
 from ..bulk import bulk_map
 from ..search import F
 from ..testing import FakeIntercom
-from ._ui import CliError, progress_bar, rich_modules
+from ._ui import CliError, console, progress_bar, table
 
 
 @dataclass
@@ -67,10 +67,7 @@ def _window(text: str) -> tuple[int, int]:
 
 
 async def run_demo(args: argparse.Namespace) -> int:
-    rich = rich_modules()
-    console = rich.console.Console()
-    if not console.is_terminal:
-        console = rich.console.Console(width=100)
+    out = console()
     limit, seconds = _window(args.rate_limit)
     started = time.perf_counter()
     async with FakeIntercom(rate_limit=(limit, seconds)) as fake:
@@ -81,21 +78,21 @@ async def run_demo(args: argparse.Namespace) -> int:
         # A little weather: bursts of 429 and a proxy answering 503 with an HTML page.
         fake.inject(429, probability=0.004)
         fake.inject(503, method="GET", body="html", probability=0.004)
-        console.print(
+        out.print(
             f"[bold]FakeIntercom[/] at {fake.base_url}: {args.contacts:,} contacts, "
             f"{args.companies:,} companies, {args.conversations:,} conversations; "
             f"rate limit {limit} requests per {seconds}s window"
         )
         async with fake.client(max_concurrency=16) as client:
             meter = _Meter(client)
-            with progress_bar(console) as progress:
+            with progress_bar(out) as progress:
                 await _sync(client, meter, progress, args)
         updated = sum(
             1
             for c in fake.store.contacts.values()
             if (c.get("custom_attributes") or {}).get("synced_by") == "intercom-async"
         )
-    _summary(console, meter.steps, time.perf_counter() - started, fake.stats.faults_injected)
+    _summary(out, meter.steps, time.perf_counter() - started, fake.stats.faults_injected)
     if updated != min(args.updates, args.contacts):
         raise CliError(f"expected {args.updates} updated contacts in the fake, found {updated}")
     return 0
@@ -158,33 +155,35 @@ async def _sync(client: Intercom, meter: _Meter, progress: Any, args: argparse.N
         raise CliError(f"{failures} contact updates failed")
 
 
-def _summary(console: Any, steps: list[Step], elapsed: float, faults: int) -> None:
-    rich = rich_modules()
-    table = rich.table.Table(title="intercom-async demo")
-    for column in ("step", "items", "requests", "429s absorbed", "retries", "items/s", "seconds"):
-        table.add_column(column, justify="left" if column == "step" else "right")
+def _summary(out: Any, steps: list[Step], elapsed: float, faults: int) -> None:
+    rows = []
     for step in steps:
         rate = step.items / step.seconds if step.seconds else 0.0
-        table.add_row(
-            step.name,
-            f"{step.items:,}",
-            f"{step.requests:,}",
-            str(step.rate_limited),
-            str(step.retries),
-            f"{rate:,.0f}",
-            f"{step.seconds:.1f}",
+        rows.append(
+            [
+                step.name,
+                f"{step.items:,}",
+                f"{step.requests:,}",
+                str(step.rate_limited),
+                str(step.retries),
+                f"{rate:,.0f}",
+                f"{step.seconds:.1f}",
+            ]
         )
     totals = [
         sum(getattr(s, f) for s in steps) for f in ("items", "requests", "rate_limited", "retries")
     ]
-    table.add_row(
-        "[bold]total",
-        f"{totals[0]:,}",
-        f"{totals[1]:,}",
-        str(totals[2]),
-        str(totals[3]),
-        "",
-        f"{elapsed:.1f}",
+    rows.append(
+        [
+            "[bold]total",
+            f"{totals[0]:,}",
+            f"{totals[1]:,}",
+            str(totals[2]),
+            str(totals[3]),
+            "",
+            f"{elapsed:.1f}",
+        ]
     )
-    console.print(table)
-    console.print(f"{faults} faults injected by the fake; every one absorbed by the client.")
+    columns = ["step", "items", "requests", "429s absorbed", "retries", "items/s", "seconds"]
+    table(out, "intercom-async demo", columns, rows)
+    out.print(f"{faults} faults injected by the fake; every one absorbed by the client.")

@@ -17,7 +17,7 @@ import msgspec
 from .._client import Intercom
 from ..errors import APIConnectionError, APIStatusError, AuthenticationError, ConfigurationError
 from ..pagination import Paginator
-from ._ui import CliError, progress_bar, rich_modules
+from ._ui import CliError, console, non_negative, page_size, progress_bar
 
 # resource -> (list method, search method or None)
 EXPORTS: dict[str, tuple[str, str | None]] = {
@@ -44,7 +44,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--search", help="a search query as JSON (contacts, conversations, tickets)"
     )
     parser.add_argument("--resume", metavar="CURSOR", help="continue an interrupted export")
-    parser.add_argument("--per-page", type=int, default=150)
+    parser.add_argument("--per-page", type=page_size, default=150)
     parser.add_argument(
         "--token-file", type=Path, help="file holding the token (else INTERCOM_TOKEN)"
     )
@@ -54,7 +54,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--fake", action="store_true", help="export from a bundled FakeIntercom")
-    parser.add_argument("--fake-contacts", type=int, default=2_000, help=argparse.SUPPRESS)
+    parser.add_argument("--fake-contacts", type=non_negative, default=2_000, help=argparse.SUPPRESS)
     # Tests slow the fake's pages down to interrupt an export part way.
     parser.add_argument("--fake-latency", type=float, default=0.0, help=argparse.SUPPRESS)
 
@@ -146,8 +146,7 @@ def _cell(value: Any) -> str:
 
 
 async def run_export(args: argparse.Namespace) -> int:
-    rich = rich_modules()
-    console = rich.console.Console(stderr=True)
+    out_console = console(stderr=True)
     async with contextlib.AsyncExitStack() as stack:
         if args.fake:
             from ..testing import FakeIntercom
@@ -181,7 +180,7 @@ async def run_export(args: argparse.Namespace) -> int:
         encoder = msgspec.json.Encoder()
         boundary = out.tell() if out.seekable() else 0
         count = 0
-        with progress_bar(console) as progress:
+        with progress_bar(out_console) as progress:
             task = progress.add_task(f"exporting {args.resource}", total=None, note="")
             try:
                 async for page in paginator.pages():
@@ -200,7 +199,7 @@ async def run_export(args: argparse.Namespace) -> int:
                     out.truncate(boundary)
                 out.flush()
                 again = _without_resume(sys.argv[1:])
-                console.print(
+                out_console.print(
                     f"interrupted after {count} {args.resource}; continue with:\n"
                     f"  intercom-async {' '.join(again)} --resume {paginator.cursor}"
                     if paginator.cursor is not None
@@ -215,5 +214,7 @@ async def run_export(args: argparse.Namespace) -> int:
                 raise CliError(f"could not reach {client.base_url}: {error.detail}") from None
             except APIStatusError as error:
                 raise CliError(str(error)) from None
-        console.print(f"exported {count} {args.resource}" + (f" to {args.out}" if args.out else ""))
+        out_console.print(
+            f"exported {count} {args.resource}" + (f" to {args.out}" if args.out else "")
+        )
     return 0
