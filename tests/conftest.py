@@ -37,3 +37,15 @@ def error_body(code: str, message: str, request_id: str = "req-1") -> dict[str, 
         "request_id": request_id,
         "errors": [{"code": code, "message": message}],
     }
+
+
+def rate_limited(limit: int, reset: float) -> web.Response:
+    """Intercom's 429: the window spent (remaining 0) until ``reset`` (UNIX seconds)."""
+    headers = {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(int(reset)),
+    }
+    return web.json_response(
+        error_body("rate_limit_exceeded", "slow down"), status=429, headers=headers
+    )

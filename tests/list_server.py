@@ -12,7 +12,7 @@ from aiohttp import web
 
 from intercom_async._paging import STYLES, PageContent
 
-from .conftest import error_body
+from .conftest import rate_limited
 
 # Fault kinds besides HTTP statuses: a 200 with an empty body, and one cut short.
 EMPTY_200 = -200
@@ -52,15 +52,7 @@ class ListServer:
         self.requests += 1
         fault = self.faults.pop(self.requests, None)
         if fault == 429:
-            reset = math.floor(time.time()) + 1
-            headers = {
-                "X-RateLimit-Limit": "100",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(reset),
-            }
-            return web.json_response(
-                error_body("rate_limit_exceeded", "slow down"), status=429, headers=headers
-            )
+            return rate_limited(100, math.floor(time.time()) + 1)
         if fault == EMPTY_200:
             return web.Response(status=200, body=b"", content_type="application/json")
         if fault == TRUNCATED_200:

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from intercom_async import RateLimiter
 
-from .conftest import error_body, make_client, serve
+from .conftest import error_body, make_client, rate_limited, serve
 
 
 async def test_server_never_sees_more_than_max_concurrency_in_flight() -> None:
@@ -89,15 +89,7 @@ async def test_one_429_pauses_every_concurrent_caller_until_reset() -> None:
         arrivals.append(now)
         if not first_429:
             first_429.append(now)
-            return web.json_response(
-                error_body("rate_limit_exceeded", "slow down"),
-                status=429,
-                headers={
-                    "X-RateLimit-Limit": "100",
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": str(int(reset_at)),
-                },
-            )
+            return rate_limited(100, reset_at)
         await asyncio.sleep(0.005)
         return web.json_response({"ok": True})
 

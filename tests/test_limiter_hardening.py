@@ -28,7 +28,7 @@ from intercom_async import (
     ResponseTooLargeError,
 )
 
-from .conftest import error_body, make_client, serve
+from .conftest import error_body, make_client, rate_limited, serve
 
 
 class Windows:
@@ -137,15 +137,7 @@ async def test_reset_an_hour_ahead_raises_at_once_without_sending() -> None:
     async def handler(request: web.Request) -> web.Response:
         nonlocal seen
         seen += 1
-        return web.json_response(
-            error_body("rate_limit_exceeded", "slow down"),
-            status=429,
-            headers={
-                "X-RateLimit-Limit": "100",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(int(time.time()) + 3600),
-            },
-        )
+        return rate_limited(100, time.time() + 3600)
 
     async with serve(handler) as url, make_client(url) as client:
         with pytest.raises(RateLimitWaitTooLong):

@@ -26,7 +26,7 @@ from intercom_async import Intercom, RateLimiter
 from intercom_async._sansio import RateLimit
 from intercom_async.redis import RedisRateBudget
 
-from .conftest import error_body, serve
+from .conftest import error_body, rate_limited, serve
 from .redis_support import RedisServer, WindowServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -191,14 +191,7 @@ async def test_a_429_in_one_process_pauses_the_others(redis_server: RedisServer,
         if state["served"] == 40 and state["pause"] is None:
             reset = math.ceil(now) + 2
             state["pause"] = (now, reset)
-            headers = {
-                "X-RateLimit-Limit": "1000",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(reset),
-            }
-            return web.json_response(
-                error_body("rate_limit_exceeded", "slow down"), status=429, headers=headers
-            )
+            return rate_limited(1000, reset)
         await asyncio.sleep(0.02)
         return web.json_response({"type": "contact", "id": "x"})
 

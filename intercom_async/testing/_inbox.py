@@ -100,7 +100,7 @@ async def create_conversation(ctx: Any) -> web.Response:
     if contact is None:
         return error(404, "not_found", "User Not Found")
     store = ctx.store
-    conversation_id = str(10_000 + len(store.conversations) + 1_000_000)
+    conversation_id = store.serial("conversation", store.conversations, 1_010_000)
     stamp = now()
     store.conversations[conversation_id] = {
         "type": "conversation",
@@ -247,12 +247,12 @@ async def create_ticket(ctx: Any) -> web.Response:
     if not isinstance(contacts, list) or not contacts:
         return error(400, "parameter_not_found", "contacts is required")
     store = ctx.store
-    ticket_id = str(20_000 + len(store.tickets))
+    ticket_id = store.serial("ticket", store.tickets, 20_000)
     stamp = now()
     ticket = {
         "type": "ticket",
         "id": ticket_id,
-        "ticket_id": str(len(store.tickets) + 1),
+        "ticket_id": str(int(ticket_id) - 19_999),
         "category": ticket_type["category"],
         "ticket_attributes": body.get("ticket_attributes") or {},
         "ticket_state": {
@@ -364,7 +364,7 @@ async def save_ticket_type(ctx: Any) -> web.Response:
     if ctx.op.name == "ticket_types.create":
         if not body.get("name"):
             return error(400, "parameter_not_found", "name is required")
-        type_id = str(50 + len(store.ticket_types))
+        type_id = store.serial("ticket_type", store.ticket_types, 50)
         store.ticket_types[type_id] = {
             "type": "ticket_type",
             "id": type_id,

@@ -7,6 +7,7 @@ import binascii
 import itertools
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -56,6 +57,7 @@ class Workspace:
             },
         }
         self._ids = itertools.count(1)
+        self._last_serial: dict[str, int] = {}
         self._identities: dict[tuple[str, Any], str] = {}
 
     def seed(
@@ -89,6 +91,15 @@ class Workspace:
         for field in ("email", "external_id"):
             if contact.get(field):
                 self._identities[(field, contact[field])] = contact["id"]
+
+    def serial(self, kind: str, records: Mapping[str, Any], floor: int) -> str:
+        """The next numeric id of a resource: one past the largest it ever held (seeded ones
+        included), so an id is never reused after a delete, as Intercom never reuses one."""
+        last = self._last_serial.get(kind)
+        if last is None:
+            last = max((int(key) for key in records if key.isdigit()), default=floor - 1)
+        self._last_serial[kind] = number = max(last, floor - 1) + 1
+        return str(number)
 
     def new_id(self, prefix: int = 9) -> str:
         return gen.object_id(prefix, 1_000_000 + next(self._ids))

@@ -85,7 +85,7 @@ async def save_data_attribute(ctx: Any) -> web.Response:
             return error(400, "parameter_invalid", "name and a valid data_type are required")
         if any(a["name"] == name for a in store.data_attributes.values()):
             return error(400, "parameter_invalid", f"You already have '{name}' in your data.")
-        attribute_id = str(1000 + len(store.data_attributes))
+        attribute_id = store.serial("data_attribute", store.data_attributes, 1000)
         store.data_attributes[attribute_id] = {
             "type": "data_attribute",
             "id": int(attribute_id),
@@ -189,7 +189,7 @@ async def save_article(ctx: Any) -> web.Response:
     if ctx.op.name == "articles.create":
         if not body.get("title") or not body.get("author_id"):
             return error(400, "parameter_not_found", "title and author_id are required")
-        article_id = str(7000 + len(store.articles) + 100)
+        article_id = store.serial("article", store.articles, 7100)
         store.articles[article_id] = {
             "type": "article",
             "id": article_id,
