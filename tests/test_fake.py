@@ -213,7 +213,33 @@ async def test_search_evaluates_operators_groups_and_limits(fake: FakeIntercom) 
             await client.contacts.search(query=too_deep)
 
 
+async def test_the_scroll_param_is_constant_and_the_position_is_the_fakes(
+    fake: FakeIntercom,
+) -> None:
+    # As on Intercom (../shared/api-notes.md): one param per scroll; resending it after a
+    # lost answer returns the page after the lost one, not the lost one again.
+    fake.scroll_page_size = 50
+    async with fake.client() as client:
+        first = await client.request("GET", "/companies/scroll")
+        again = await client.request(
+            "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
+        )
+        third = await client.request(
+            "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
+        )
+        assert first["scroll_param"] == again["scroll_param"] == third["scroll_param"]
+        assert first["pages"] is None and first["total_count"] is None
+        ids = [c["id"] for page in (first, again, third) for c in page["data"]]
+        assert len(ids) == len(set(ids)) == 120
+        last = await client.request(
+            "GET", "/companies/scroll", params={"scroll_param": first["scroll_param"]}
+        )
+        assert last["data"] == []
+        assert [c.id async for c in client.companies.scroll()] == ids
+
+
 async def test_scroll_is_one_per_app_and_expires(fake: FakeIntercom) -> None:
+    fake.constant_scroll_param = False  # a param per page, so a used one is refused
     fake.scroll_expiry = 0.2
     async with fake.client() as client:
         first = await client.request("GET", "/companies/scroll")

@@ -84,6 +84,9 @@ class FakeIntercom:
 
     ``rate_limit=(limit, seconds)`` sets the windows (default: Intercom's 10,000 per minute,
     enforced as 1,666 per 10 s); ``scroll_expiry`` the seconds a scroll_param lives.
+    ``constant_scroll_param`` (default True, as Intercom does) answers one scroll_param for a
+    whole scroll and keeps the position itself, so resending a param returns the next page;
+    False hands out a new param per page.
     """
 
     def __init__(
@@ -93,12 +96,14 @@ class FakeIntercom:
         rate_limit: tuple[int, int] = (1666, 10),
         scroll_expiry: float = 60.0,
         scroll_page_size: int = 100,
+        constant_scroll_param: bool = True,
         seed: int = 1,
     ) -> None:
         self.token = token
         self.rate_limit = rate_limit
         self.scroll_expiry = scroll_expiry
         self.scroll_page_size = scroll_page_size
+        self.constant_scroll_param = constant_scroll_param
         self.store = Workspace()
         self.requests: list[RecordedRequest] = []
         self.record_requests = True

@@ -482,7 +482,9 @@ async def company_notes(ctx: Any) -> web.Response:
 async def scroll_companies(ctx: Any) -> web.Response:
     """One open scroll per app: a second is refused while the first is alive. A scroll_param
     lives ``scroll_expiry`` seconds after its last use; a stale or expired param ends the scroll
-    (it cannot resume, only restart)."""
+    (it cannot resume, only restart). As on Intercom, the param names the scroll and the
+    position lives here: each request with it gets the next page (unless the fake was made
+    with ``constant_scroll_param=False``, which hands out a param per page)."""
     state = ctx.fake.scroll_state
     param, _size = STYLES["scroll"].asked(ctx.query, None)
     moment = time.monotonic()
@@ -497,10 +499,13 @@ async def scroll_companies(ctx: Any) -> web.Response:
         if moment - state["used_at"] > ctx.fake.scroll_expiry:
             state.clear()
             return error(404, "scroll_parameter_not_found", "scroll_param expired")
-        try:
-            offset = decode_cursor(f"scroll{state['serial']}", param)
-        except InvalidCursor:
-            return error(404, "scroll_parameter_not_found", "scroll_param not found")
+        if ctx.fake.constant_scroll_param:
+            offset = state["position"]
+        else:
+            try:
+                offset = decode_cursor(f"scroll{state['serial']}", param)
+            except InvalidCursor:
+                return error(404, "scroll_parameter_not_found", "scroll_param not found")
     else:
         if state and moment - state["used_at"] <= ctx.fake.scroll_expiry:
             return error(
@@ -513,9 +518,12 @@ async def scroll_companies(ctx: Any) -> web.Response:
         offset = 0
     companies = list(ctx.store.companies.values())
     chunk = companies[offset : offset + ctx.fake.scroll_page_size]
-    following = encode_cursor(f"scroll{state['serial']}", offset + len(chunk))
+    if ctx.fake.constant_scroll_param:
+        following = encode_cursor(f"scroll{state['serial']}", 0)
+    else:
+        following = encode_cursor(f"scroll{state['serial']}", offset + len(chunk))
     if chunk:
-        state.update(param=following, used_at=moment)
+        state.update(param=following, used_at=moment, position=offset + len(chunk))
     else:
         state.clear()
     return ok(STYLES["scroll"].render(PageContent(chunk, following)))
