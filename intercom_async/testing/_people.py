@@ -203,6 +203,9 @@ def _search(
     except QueryError as exc:
         return error(400, "parameter_invalid", str(exc))
     found = [r for r in records if matches(r)]
+    order = (body.get("sort") or {}).get("order") if isinstance(body.get("sort"), dict) else None
+    if order not in (None, "ascending", "descending"):
+        return error(400, "invalid_sort_order", "sort order must be ascending or descending")
     sort = sort_key(body.get("sort"))
     if sort is not None:
         found.sort(key=sort[0], reverse=sort[1])

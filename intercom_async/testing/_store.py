@@ -81,16 +81,17 @@ class Workspace:
         for field, value in (("email", email), ("external_id", external_id)):
             if not value:
                 continue
-            found = self.contacts.get(self._identities.get((field, value), ""))
+            key = _identity(field, value)
+            found = self.contacts.get(self._identities.get((field, key), ""))
             # The index follows API writes; a record edited since no longer counts.
-            if found is not None and found.get(field) == value:
+            if found is not None and _identity(field, found.get(field)) == key:
                 return found
         return None
 
     def index_contact(self, contact: dict[str, Any]) -> None:
         for field in ("email", "external_id"):
             if contact.get(field):
-                self._identities[(field, contact[field])] = contact["id"]
+                self._identities[(field, _identity(field, contact[field]))] = contact["id"]
 
     def serial(self, kind: str, records: Mapping[str, Any], floor: int) -> str:
         """The next numeric id of a resource: one past the largest it ever held (seeded ones
@@ -106,6 +107,11 @@ class Workspace:
 
     def admin(self) -> dict[str, Any]:
         return next(iter(self.admins.values()))
+
+
+def _identity(field: str, value: Any) -> Any:
+    # Intercom matches emails without regard to case (Ada@Example.com is ada@example.com).
+    return value.lower() if field == "email" and isinstance(value, str) else value
 
 
 def now() -> int:

@@ -1,0 +1,27 @@
+"""FakeIntercom behaviours the description leaves out, as Intercom has them (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+
+from intercom_async import BadRequestError, ConflictError
+from intercom_async.search import F
+from intercom_async.testing import FakeIntercom
+
+
+async def test_a_duplicate_email_is_found_whatever_its_case() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        first = await client.contacts.create(email="Ada@Example.com", role="user")
+        with pytest.raises(ConflictError) as raised:
+            await client.contacts.create(email="ada@example.COM", role="user")
+    assert str(first.id) in str(raised.value)
+
+
+async def test_an_invalid_sort_order_is_refused() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        fake.seed(contacts=5)
+        with pytest.raises(BadRequestError) as raised:
+            await client.contacts.search(
+                query=F("role") == "user", sort={"field": "created_at", "order": "sideways"}
+            ).to_list()
+    assert raised.value.code == "invalid_sort_order"
