@@ -25,3 +25,21 @@ async def test_an_invalid_sort_order_is_refused() -> None:
                 query=F("role") == "user", sort={"field": "created_at", "order": "sideways"}
             ).to_list()
     assert raised.value.code == "invalid_sort_order"
+
+
+async def test_search_by_tag_id_finds_the_tagged_contacts_and_conversations() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        fake.seed(contacts=20, conversations=10)
+        tag = await client.tags.create(name="vip")
+        tagged = list(fake.store.contacts)[:3]
+        for contact_id in tagged:
+            await client.contacts.attach_tag(contact_id, id=str(tag.id))
+        found = await client.contacts.search(query=F("tag_id") == str(tag.id)).to_list()
+        assert sorted(str(c.id) for c in found) == sorted(tagged)
+        others = await client.contacts.search(query=F("tag_id") != str(tag.id)).to_list()
+        assert len(others) == 17
+        conversation = next(iter(fake.store.conversations))
+        admin = next(iter(fake.store.admins))
+        await client.conversations.attach_tag(conversation, id=str(tag.id), admin_id=admin)
+        hits = await client.conversations.search(query=F("tag_ids") == str(tag.id)).to_list()
+        assert [str(c.id) for c in hits] == [conversation]

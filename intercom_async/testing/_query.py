@@ -35,6 +35,30 @@ def _lookup(record: dict[str, Any], field: str) -> Any:
     return value
 
 
+# Search fields that name one of a record's tags (or companies, segments): they hold when any
+# of the ids matches. Where each kind of record keeps the list, and the key of each entry.
+_LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "tag_id": ("tags", "data"),  # a contact's tags
+    "tag_ids": ("tags", "tags"),  # a conversation's tags
+}
+
+
+def _ids_in(record: dict[str, Any], field: str) -> list[Any] | None:
+    path = _LIST_FIELDS.get(field)
+    if path is None:
+        return None
+    entries = _lookup(record, ".".join(path))
+    if not isinstance(entries, list):
+        return []
+    return [entry.get("id") for entry in entries if isinstance(entry, dict)]
+
+
+def _compare_any(op: str, ids: list[Any], expected: Any) -> bool:
+    wanted = [str(v) for v in expected] if isinstance(expected, list) else [str(expected)]
+    hit = any(str(i) in wanted for i in ids)
+    return not hit if op in ("!=", "NIN") else hit
+
+
 def _compare(op: str, actual: Any, expected: Any, by_day: bool) -> bool:
     if actual is _MISSING:
         return op in ("!=", "NIN", "!~")
@@ -75,6 +99,10 @@ def matcher(query: Any, target: Target) -> Callable[[dict[str, Any]], bool]:
 
     def build(node: Query) -> Callable[[dict[str, Any]], bool]:
         if isinstance(node, Filter):
+            if node.field in _LIST_FIELDS:
+                return lambda r: _compare_any(
+                    node.operator, _ids_in(r, node.field) or [], node.value
+                )
             by_day = target == "contacts" and node.field.endswith("_at")
             return lambda r: _compare(node.operator, _lookup(r, node.field), node.value, by_day)
         assert isinstance(node, Group)
