@@ -43,3 +43,30 @@ async def test_search_by_tag_id_finds_the_tagged_contacts_and_conversations() ->
         await client.conversations.attach_tag(conversation, id=str(tag.id), admin_id=admin)
         hits = await client.conversations.search(query=F("tag_ids") == str(tag.id)).to_list()
         assert [str(c.id) for c in hits] == [conversation]
+
+
+async def test_search_delay_hides_fresh_writes_until_it_passes() -> None:
+    async with FakeIntercom(search_delay=1.5) as fake, fake.client() as client:
+        fake.seed(contacts=10)
+        query = F("email") == "new@example.com"
+        await client.contacts.create(email="new@example.com", role="user")
+        assert await client.contacts.search(query=query).to_list() == []
+        assert len(await client.contacts.search(query=F("role") == "user").to_list()) <= 10
+        import asyncio
+
+        deadline = asyncio.get_running_loop().time() + 5
+        while not await client.contacts.search(query=query).to_list():
+            assert asyncio.get_running_loop().time() < deadline, "never became visible"
+            await asyncio.sleep(0.2)
+        found = await client.contacts.get(
+            str((await client.contacts.search(query=query).first()).id)
+        )  # type: ignore[union-attr]
+        assert found.email == "new@example.com"
+
+
+async def test_without_search_delay_a_write_is_searchable_at_once() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        await client.contacts.create(email="now@example.com", role="user")
+        assert (
+            len(await client.contacts.search(query=F("email") == "now@example.com").to_list()) == 1
+        )

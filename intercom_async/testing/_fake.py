@@ -86,7 +86,9 @@ class FakeIntercom:
     enforced as 1,666 per 10 s); ``scroll_expiry`` the seconds a scroll_param lives.
     ``constant_scroll_param`` (default True, as Intercom does) answers one scroll_param for a
     whole scroll and keeps the position itself, so resending a param returns the next page;
-    False hands out a new param per page.
+    False hands out a new param per page. ``search_delay`` (default 0, for tests' sake) keeps
+    records created or updated within that many seconds out of search results, as Intercom's
+    search index lags its writes.
     """
 
     def __init__(
@@ -97,6 +99,7 @@ class FakeIntercom:
         scroll_expiry: float = 60.0,
         scroll_page_size: int = 100,
         constant_scroll_param: bool = True,
+        search_delay: float = 0.0,
         seed: int = 1,
     ) -> None:
         self.token = token
@@ -104,6 +107,9 @@ class FakeIntercom:
         self.scroll_expiry = scroll_expiry
         self.scroll_page_size = scroll_page_size
         self.constant_scroll_param = constant_scroll_param
+        if search_delay < 0:
+            raise ValueError("search_delay must be 0 or more seconds")
+        self.search_delay = search_delay
         self.store = Workspace()
         self.requests: list[RecordedRequest] = []
         self.record_requests = True

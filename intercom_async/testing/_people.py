@@ -198,6 +198,12 @@ def _search(
     ctx: Any, records: list[dict[str, Any]], target: str, kind: str, key: str, list_type: str
 ) -> web.Response:
     body = _body(ctx)
+    delay = ctx.fake.search_delay
+    if delay:
+        # The index lags the writes: what changed within the delay is not found yet (updated_at
+        # is whole seconds, so a write shows up between delay - 1 and delay seconds later).
+        cutoff = time.time() - delay
+        records = [r for r in records if (r.get("updated_at") or 0) <= cutoff]
     try:
         matches = matcher(body.get("query"), target)  # type: ignore[arg-type]
     except QueryError as exc:
