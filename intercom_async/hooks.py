@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from ._sansio import RateLimit, request_id_of
 from ._transport import RawResponse
@@ -96,10 +96,6 @@ class ScrollRestartEvent:
 class DecodeWarningEvent:
     type_name: str
     field: str
-
-
-class Hook(Protocol):
-    """Any object; the methods it has are called (see the module's docstring)."""
 
 
 _METHODS = (
@@ -197,7 +193,6 @@ def report_decode_warning(type_name: str, field_path: str) -> None:
 
 __all__ = [
     "DecodeWarningEvent",
-    "Hook",
     "Hooks",
     "LimiterWaitEvent",
     "LimiterWaitReason",

@@ -186,8 +186,9 @@ class RedisRateBudget:
                     reset_in,
                     _or_minus_one(snapshot.retry_after if snapshot else None),
                     self._jitter(),
-                    1.0,
-                    30.0,
+                    # The header-less 429 pause grows as the in-process budget's does.
+                    self._local.state.backoff_base,
+                    self._local.state.backoff_cap,
                     self._rng.random(),
                     self._horizon,
                     self._ttl,
