@@ -59,7 +59,7 @@ class Contact(msgspec.Struct):
     formatted_phone: str | None = None
     name: str | None = None
     avatar: str | None = None
-    owner_id: int | None = None
+    owner_id: str | None = None
     social_profiles: SocialProfiles | None = None
     has_hard_bounced: bool | None = None
     marked_email_as_spam: bool | None = None

@@ -163,6 +163,14 @@ def _is_contact_date(field: str) -> bool:
     return field.endswith("_at")
 
 
+def _is_number(value: Any) -> bool:
+    """A number, or a timestamp sent as digits (Intercom reads ``"1306054154"`` as one, and
+    its own search examples send them so)."""
+    if isinstance(value, str):
+        return value.removeprefix("-").isdigit()
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _check_filter(query: Filter, target: Target | None) -> None:
     field, op, value = query.field, query.operator, query.value
     where = f"search field {field!r}"
@@ -173,7 +181,7 @@ def _check_filter(query: Filter, target: Target | None) -> None:
             raise QueryError(f"{where}: {op} takes a non-empty list of values")
     elif isinstance(value, (list, tuple)):
         raise QueryError(f"{where}: only IN and NIN take a list (got {op})")
-    if op in NUMBER_OPERATORS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+    if op in NUMBER_OPERATORS and not _is_number(value):
         raise QueryError(f"{where}: {op} compares numbers or UNIX timestamps, got {value!r}")
     if op in STRING_OPERATORS and not isinstance(value, str):
         raise QueryError(f"{where}: {op} matches text, got {value!r}")

@@ -51,3 +51,16 @@ async def test_conversation_and_article_ids_are_not_reused_after_a_delete() -> N
             first, second = await article(), await article()
             await client.articles.delete(first)
             assert await article() not in {first, second}
+
+
+async def test_tag_and_generic_record_ids_are_not_reused_after_a_delete() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        first = await client.tags.create(name="one")
+        await client.tags.delete(str(first.id))
+        second = await client.tags.create(name="two")
+        assert second.id != first.id
+        made = await client.news.items.create(title="a", sender_id=100, state="draft")
+        await client.news.items.delete(str(made.id))
+        again = await client.news.items.create(title="b", sender_id=100, state="draft")
+        assert again.id != made.id
+        assert (await client.news.items.get(str(again.id))).title == "b"

@@ -6,7 +6,8 @@ import msgspec
 import pytest
 from aiohttp import web
 
-from intercom_async.search import F, Filter, Group, QueryError
+from intercom_async.search import F, Filter, Group, QueryError, validate
+from intercom_async.testing import FakeIntercom
 
 from .conftest import make_client, serve
 
@@ -115,3 +116,19 @@ async def test_search_sends_the_checked_query_and_sort_and_accepts_dicts() -> No
         },
         {"query": raw},
     ]
+
+
+def test_a_timestamp_sent_as_digits_is_a_number_as_intercom_reads_it() -> None:
+    # The 2.16 description's own search examples send "value": "1306054154".
+    validate(F("created_at") > "1306054154", "contacts")
+    with pytest.raises(QueryError, match="compares numbers"):
+        validate(F("created_at") > "12 May", "contacts")
+
+
+async def test_the_fake_compares_a_digit_string_timestamp_as_a_number() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        fake.seed(contacts=30)
+        cutoff = sorted(c["created_at"] for c in fake.store.contacts.values())[15]
+        by_number = await client.contacts.search(query=F("created_at") > cutoff).to_list()
+        by_digits = await client.contacts.search(query=F("created_at") > str(cutoff)).to_list()
+    assert by_number and [c.id for c in by_digits] == [c.id for c in by_number]

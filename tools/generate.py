@@ -20,6 +20,7 @@ from tools.models_gen import ModelBuilder, apply_merges, learn_from_examples, re
 from tools.naming import pascal
 from tools.operations_gen import Op, collect_operations
 from tools.render import render_coverage, render_operations, render_reference, render_resources
+from tools.samples_gen import render_samples
 from tools.spec import ROOT, SPEC_FILES, TARGET_VERSION, load_overrides, load_spec, merged_schemas
 from tools.union import adopt_wrappers, apply_corrections, unite_versions
 
@@ -28,6 +29,7 @@ OPERATIONS_OUT = ROOT / "intercom_async" / "operations.py"
 RESOURCES_OUT = ROOT / "intercom_async" / "resources" / "_generated.py"
 COVERAGE_OUT = ROOT / "docs" / "reference" / "operations.md"
 REFERENCE_OUT = ROOT / "docs" / "reference" / "resources.md"
+SAMPLES_OUT = ROOT / "intercom_async" / "testing" / "_samples.py"
 
 
 def ruff_format(path: Path, source: str) -> str:
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder, aliases, roots)),
         OPERATIONS_OUT: ruff_format(OPERATIONS_OUT, render_operations(ops)),
         RESOURCES_OUT: ruff_format(RESOURCES_OUT, render_resources(ops)),
+        SAMPLES_OUT: ruff_format(SAMPLES_OUT, render_samples(specs, ops)),
         COVERAGE_OUT: render_coverage(ops),
         REFERENCE_OUT: render_reference(ops),
     }

@@ -5,8 +5,8 @@
         async with fake.client() as client:
             contact = await client.contacts.get(next(iter(fake.store.contacts)))
 
-It serves every operation in ``OPERATIONS``: the common resources statefully (see
-``_handlers``), every other one with a well-formed response of its declared shape.
+It serves every operation in ``OPERATIONS``: the common resources by hand-written handlers
+(see ``_handlers``), every other one from the 2.16 description, statefully (see ``_generic``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .._client import Intercom
 from .._operation import Operation
 from ..operations import OPERATIONS
 from ._faults import Fault, FaultBody
+from ._registry import without_null_keys
 from ._store import Workspace, error
 
 KNOWN_VERSIONS = frozenset(
@@ -79,16 +80,33 @@ class Ctx:
 Handler = Callable[[Ctx], Awaitable[web.StreamResponse]]
 
 
+def _leave_out_nulls(response: web.StreamResponse) -> web.StreamResponse:
+    if not isinstance(response, web.Response) or response.content_type != "application/json":
+        return response
+    raw = response.body
+    if not isinstance(raw, bytes) or b"null" not in raw:
+        return response
+    body = without_null_keys(msgspec.json.decode(raw))
+    return web.Response(
+        body=msgspec.json.encode(body),
+        status=response.status,
+        headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+    )
+
+
 class FakeIntercom:
     """An in-memory, stateful Intercom API on a free loopback port.
 
     ``rate_limit=(limit, seconds)`` sets the windows (default: Intercom's 10,000 per minute,
     enforced as 1,666 per 10 s); ``scroll_expiry`` the seconds a scroll_param lives.
-    ``constant_scroll_param`` (default True, as Intercom does) answers one scroll_param for a
-    whole scroll and keeps the position itself, so resending a param returns the next page;
-    False hands out a new param per page. ``search_delay`` (default 0, for tests' sake) keeps
-    records created or updated within that many seconds out of search results, as Intercom's
-    search index lags its writes.
+
+    Realism switches, each defaulting to what Intercom does unless noted:
+
+    - ``constant_scroll_param``: one scroll_param for a whole scroll, the position kept by
+      the fake, so resending a param returns the next page (False: a new param per page);
+    - ``omit_null_keys``: records leave out keys whose value is null (False: sent as null);
+    - ``search_delay`` (default 0, for tests' sake): records created or updated within that
+      many seconds stay out of search results, as Intercom's search index lags its writes.
     """
 
     def __init__(
@@ -100,6 +118,7 @@ class FakeIntercom:
         scroll_page_size: int = 100,
         constant_scroll_param: bool = True,
         search_delay: float = 0.0,
+        omit_null_keys: bool = True,
         seed: int = 1,
     ) -> None:
         self.token = token
@@ -110,6 +129,7 @@ class FakeIntercom:
         if search_delay < 0:
             raise ValueError("search_delay must be 0 or more seconds")
         self.search_delay = search_delay
+        self.omit_null_keys = omit_null_keys
         self.store = Workspace()
         self.requests: list[RecordedRequest] = []
         self.record_requests = True
@@ -217,9 +237,10 @@ class FakeIntercom:
     # -- request pipeline -------------------------------------------------------------------
 
     def _endpoint(self, op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        from ._handlers import HANDLERS, BadInput, generic
+        from ._generic import answer
+        from ._handlers import HANDLERS, BadInput
 
-        handler = HANDLERS.get(op.name, generic)
+        handler = HANDLERS.get(op.name, answer)
 
         async def endpoint(request: web.Request) -> web.StreamResponse:
             ctx = Ctx(
@@ -232,9 +253,12 @@ class FakeIntercom:
                 fake=self,
             )
             try:
-                return await handler(ctx)
+                response = await handler(ctx)
             except BadInput as bad:
                 return bad.response
+            if self.omit_null_keys and response.status < 300:
+                response = _leave_out_nulls(response)
+            return response
 
         endpoint.__name__ = op.name
         return endpoint

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import _records as build
 from ._people import _body, _search, _tag
 from ._registry import BadInput, cursor_page, find, handles, ok
 from ._store import error, not_found, now
@@ -42,20 +43,9 @@ def _add_part(
 ) -> None:
     parts = conversation["conversation_parts"]["conversation_parts"]
     stamp = now()
+    part_id = f"{conversation['id']}-{len(parts) + 1}"
     parts.append(
-        {
-            "type": "conversation_part",
-            "id": f"{conversation['id']}-{len(parts) + 1}",
-            "part_type": part_type,
-            "body": body,
-            "created_at": stamp,
-            "updated_at": stamp,
-            "notified_at": stamp,
-            "assigned_to": None,
-            "author": author,
-            "attachments": [],
-            "redacted": False,
-        }
+        build.conversation_part(part_id, part_type=part_type, body=body, author=author, at=stamp)
     )
     conversation["conversation_parts"]["total_count"] = len(parts)
     conversation["updated_at"] = stamp
@@ -102,47 +92,26 @@ async def create_conversation(ctx: Any) -> web.Response:
     store = ctx.store
     conversation_id = store.serial("conversation", store.conversations, 1_010_000)
     stamp = now()
-    store.conversations[conversation_id] = {
+    source = {
         "type": "conversation",
-        "id": conversation_id,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "open": True,
-        "state": "open",
-        "read": False,
-        "priority": "not_priority",
-        "admin_assignee_id": None,
-        "team_assignee_id": None,
-        "title": None,
-        "source": {
-            "type": "conversation",
-            "id": store.new_id(4),
-            "delivered_as": "customer_initiated",
-            "subject": body.get("subject") or "",
-            "body": body["body"],
-            "author": {
-                "type": "user",
-                "id": contact["id"],
-                "name": contact.get("name"),
-                "email": contact.get("email"),
-            },
-            "attachments": [],
-            "url": None,
+        "id": store.new_id(4),
+        "delivered_as": "customer_initiated",
+        "subject": body.get("subject") or "",
+        "body": body["body"],
+        "author": {
+            "type": "user",
+            "id": contact["id"],
+            "name": contact.get("name"),
+            "email": contact.get("email"),
         },
-        "contacts": {
-            "type": "contact.list",
-            "contacts": [
-                {"type": "contact", "id": contact["id"], "external_id": contact.get("external_id")}
-            ],
-        },
-        "tags": {"type": "tag.list", "tags": []},
-        "custom_attributes": {},
-        "conversation_parts": {
-            "type": "conversation_part.list",
-            "conversation_parts": [],
-            "total_count": 0,
-        },
+        "attachments": [],
+        "url": None,
+        "redacted": False,
     }
+    refs = [{"type": "contact", "id": contact["id"], "external_id": contact.get("external_id")}]
+    store.conversations[conversation_id] = build.conversation(
+        conversation_id, created_at=stamp, source=source, contact_refs=refs
+    )
     return ok(
         {
             "type": "user_message",
@@ -218,8 +187,8 @@ async def tag_conversation(ctx: Any) -> web.Response:
     tag = _tag(ctx, _body(ctx).get("id"))
     tags = conversation["tags"]["tags"]
     if all(t["id"] != tag["id"] for t in tags):
-        tags.append({**tag, "applied_at": now(), "applied_by": {"type": "admin", "id": "100"}})
-    return ok(tag)
+        tags.append(build.applied_tag(tag, applied_at=now(), admin_id=ctx.store.admin()["id"]))
+    return ok(build.applied_tag(tag, applied_at=now(), admin_id=ctx.store.admin()["id"]))
 
 
 @handles("conversations.detach_tag")
@@ -227,7 +196,7 @@ async def untag_conversation(ctx: Any) -> web.Response:
     conversation = _conversation(ctx)
     tag = _tag(ctx, ctx.params["tag_id"])
     conversation["tags"]["tags"] = [t for t in conversation["tags"]["tags"] if t["id"] != tag["id"]]
-    return ok(tag)
+    return ok(build.applied_tag(tag, applied_at=now(), admin_id=ctx.store.admin()["id"]))
 
 
 # -- tickets -----------------------------------------------------------------------------------
@@ -248,44 +217,24 @@ async def create_ticket(ctx: Any) -> web.Response:
         return error(400, "parameter_not_found", "contacts is required")
     store = ctx.store
     ticket_id = store.serial("ticket", store.tickets, 20_000)
-    stamp = now()
-    ticket = {
-        "type": "ticket",
-        "id": ticket_id,
-        "ticket_id": str(int(ticket_id) - 19_999),
-        "category": ticket_type["category"],
-        "ticket_attributes": body.get("ticket_attributes") or {},
-        "ticket_state": {
-            "type": "ticket_state",
-            "id": "1",
-            "category": "submitted",
-            "internal_label": "Submitted",
-            "external_label": "Submitted",
-        },
-        "ticket_type": ticket_type,
-        "contacts": {
-            "type": "contact.list",
-            "contacts": [
-                {
-                    "type": "contact",
-                    "id": c.get("id"),
-                    "external_id": c.get("external_id"),
-                    "email": c.get("email"),
-                }
-                for c in contacts
-                if isinstance(c, dict)
-            ],
-        },
-        "admin_assignee_id": None,
-        "team_assignee_id": None,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "open": True,
-        "snoozed_until": None,
-        "is_shared": True,
-        "linked_objects": {"type": "list", "data": [], "total_count": 0, "has_more": False},
-        "ticket_parts": {"type": "ticket_part.list", "ticket_parts": [], "total_count": 0},
-    }
+    refs = [
+        {
+            "type": "contact",
+            "id": c.get("id"),
+            "external_id": c.get("external_id"),
+            "email": c.get("email"),
+        }
+        for c in contacts
+        if isinstance(c, dict)
+    ]
+    ticket = build.ticket(
+        ticket_id,
+        number=int(ticket_id) - 19_999,
+        kind=ticket_type,
+        contact_refs=refs,
+        attributes=body.get("ticket_attributes") or {},
+        created_at=now(),
+    )
     store.tickets[ticket_id] = ticket
     return ok(ticket)
 
@@ -365,15 +314,9 @@ async def save_ticket_type(ctx: Any) -> web.Response:
         if not body.get("name"):
             return error(400, "parameter_not_found", "name is required")
         type_id = store.serial("ticket_type", store.ticket_types, 50)
-        store.ticket_types[type_id] = {
-            "type": "ticket_type",
-            "id": type_id,
-            "workspace_id": "ecahpwf5",
-            "archived": False,
-            "category": "Customer",
-            "created_at": now(),
-            "ticket_type_attributes": {"type": "list", "data": []},
-        }
+        store.ticket_types[type_id] = build.ticket_type(
+            type_id, name=body["name"], category="Customer", created_at=now()
+        )
     else:
         type_id = ctx.params["ticket_type_id"]
         if type_id not in store.ticket_types:

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from .._paging import STYLES, PageContent
 from ..search import QueryError
+from . import _records as build
 from ._query import matcher, sort_key
 from ._registry import BadInput, cursor_page, find, handles, number_page, ok
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, not_found, now
@@ -56,10 +57,6 @@ def _contact(ctx: Any, key: str = "contact_id") -> dict[str, Any]:
     return result
 
 
-def _ref_list(refs: list[dict[str, Any]], url: str) -> dict[str, Any]:
-    return {"type": "list", "data": refs, "url": url, "total_count": len(refs), "has_more": False}
-
-
 def _check_custom_attributes(body: dict[str, Any]) -> None:
     custom = body.get("custom_attributes")
     if custom is not None and not isinstance(custom, dict):
@@ -89,31 +86,7 @@ async def create_contact(ctx: Any) -> web.Response:
             f"A contact matching those details already exists with id={existing['id']}",
         )
     contact_id = store.new_id(1)
-    stamp = now()
-    contact = {
-        "type": "contact",
-        "id": contact_id,
-        "workspace_id": "ecahpwf5",
-        "role": role,
-        "email": None,
-        "external_id": None,
-        "phone": None,
-        "name": None,
-        "avatar": None,
-        "owner_id": None,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "signed_up_at": None,
-        "last_seen_at": None,
-        "has_hard_bounced": False,
-        "marked_email_as_spam": False,
-        "unsubscribed_from_emails": False,
-        "custom_attributes": {},
-        "location": {"type": "location", "country": None, "region": None, "city": None},
-        "tags": _ref_list([], f"/contacts/{contact_id}/tags"),
-        "notes": _ref_list([], f"/contacts/{contact_id}/notes"),
-        "companies": _ref_list([], f"/contacts/{contact_id}/companies"),
-    }
+    contact = build.contact(contact_id, role=role, created_at=now())
     contact.update({k: body[k] for k in CONTACT_FIELDS if k in body})
     contact["custom_attributes"] = dict(body.get("custom_attributes") or {})
     store.contacts[contact_id] = contact
@@ -244,7 +217,7 @@ async def tag_contact(ctx: Any) -> web.Response:
     if all(r["id"] != tag["id"] for r in refs):
         refs.append({"type": "tag", "id": tag["id"], "url": f"/tags/{tag['id']}"})
     contact["tags"]["total_count"] = len(refs)
-    return ok(tag)
+    return ok(build.applied_tag(tag, applied_at=now(), admin_id=ctx.store.admin()["id"]))
 
 
 @handles("contacts.detach_tag")
@@ -253,7 +226,7 @@ async def untag_contact(ctx: Any) -> web.Response:
     tag = _tag(ctx, ctx.params["tag_id"])
     contact["tags"]["data"] = [r for r in contact["tags"]["data"] if r["id"] != tag["id"]]
     contact["tags"]["total_count"] = len(contact["tags"]["data"])
-    return ok(tag)
+    return ok(build.applied_tag(tag, applied_at=now(), admin_id=ctx.store.admin()["id"]))
 
 
 def _new_note(ctx: Any, about: dict[str, Any], key: str) -> dict[str, Any]:
@@ -261,14 +234,9 @@ def _new_note(ctx: Any, about: dict[str, Any], key: str) -> dict[str, Any]:
     if not body.get("body"):
         raise BadInput(error(400, "parameter_not_found", "body is required"))
     author = ctx.store.admins.get(str(body.get("admin_id"))) or ctx.store.admin()
-    note = {
-        "type": "note",
-        "id": ctx.store.new_id(6),
-        "created_at": now(),
-        "body": body["body"],
-        key: {"type": about["type"], "id": about["id"]},
-        "author": author,
-    }
+    note = build.note(
+        ctx.store.new_id(6), body=body["body"], about=about, author=author, created_at=now()
+    )
     ctx.store.notes[note["id"]] = note
     return note
 
@@ -388,18 +356,7 @@ async def upsert_company(ctx: Any) -> web.Response:
     )
     if company is None:
         company_id = store.new_id(2)
-        company = {
-            "type": "company",
-            "id": company_id,
-            "app_id": "ecahpwf5",
-            "created_at": now(),
-            "user_count": 0,
-            "session_count": 0,
-            "monthly_spend": 0,
-            "custom_attributes": {},
-            "tags": {"type": "tag.list", "tags": []},
-            "segments": {"type": "segment.list", "segments": []},
-        }
+        company = build.company(company_id, company_id=body.get("company_id"), created_at=now())
         store.companies[company_id] = company
     for key in COMPANY_FIELDS:
         if key in body:
@@ -548,6 +505,7 @@ async def list_tags(ctx: Any) -> web.Response:
 
 @handles("tags.create")
 async def create_tag(ctx: Any) -> web.Response:
+    """Create (or find) a tag by name, and tag or untag the companies and users sent with it."""
     body = _body(ctx)
     name = body.get("name")
     if not isinstance(name, str) or not name:
@@ -555,9 +513,51 @@ async def create_tag(ctx: Any) -> web.Response:
     store = ctx.store
     tag = next((t for t in store.tags.values() if t["name"] == name), None)
     if tag is None:
-        tag_id = str(max((int(t) for t in store.tags), default=0) + 1)
-        tag = store.tags[tag_id] = {"type": "tag", "id": tag_id, "name": name}
-    return ok(tag)
+        tag_id = store.serial("tag", store.tags, 1)
+        tag = store.tags[tag_id] = build.tag(tag_id, name=name)
+    targets = {"companies": _tag_companies, "users": _tag_users}
+    if not any(key in body for key in targets):
+        return ok(tag)
+    answer = dict(tag)
+    for key, apply in targets.items():
+        entries = body.get(key) or []
+        if not isinstance(entries, list):
+            return error(400, "parameter_invalid", f"{key} must be a list")
+        answer[key] = [apply(ctx, tag, entry) for entry in entries]
+    return ok(answer)
+
+
+def _tag_companies(ctx: Any, tag: dict[str, Any], entry: Any) -> dict[str, Any]:
+    wanted = entry if isinstance(entry, dict) else {}
+    company = ctx.store.companies.get(str(wanted.get("id"))) or next(
+        (
+            c
+            for c in ctx.store.companies.values()
+            if wanted.get("company_id") and c.get("company_id") == wanted.get("company_id")
+        ),
+        None,
+    )
+    if company is None:
+        raise BadInput(not_found("Company"))
+    tags = company["tags"]["tags"]
+    untag = bool(wanted.get("untag"))
+    company["tags"]["tags"] = [t for t in tags if t["id"] != tag["id"]]
+    if not untag:
+        company["tags"]["tags"].append({"type": "tag", "id": tag["id"], "name": tag["name"]})
+    return {"id": company["id"], "tagged": not untag}
+
+
+def _tag_users(ctx: Any, tag: dict[str, Any], entry: Any) -> dict[str, Any]:
+    wanted = entry if isinstance(entry, dict) else {}
+    contact = ctx.store.contacts.get(str(wanted.get("id")))
+    if contact is None:
+        raise BadInput(not_found("User"))
+    refs = [r for r in contact["tags"]["data"] if r["id"] != tag["id"]]
+    untag = bool(wanted.get("untag"))
+    if not untag:
+        refs.append({"type": "tag", "id": tag["id"], "url": f"/tags/{tag['id']}"})
+    contact["tags"]["data"], contact["tags"]["total_count"] = refs, len(refs)
+    return {"id": contact["id"], "tagged": not untag}
 
 
 @handles("tags.get")

@@ -10,6 +10,10 @@ from ..search import Filter, Group, Query, QueryError, Target, validate
 _MISSING = object()
 
 
+def _digits(value: Any) -> bool:
+    return isinstance(value, str) and value.removeprefix("-").isdigit()
+
+
 def parse(query: Any) -> Query:
     """A query dict as sent to /…/search, as builder objects (which carry the rules)."""
     if not isinstance(query, dict):
@@ -17,7 +21,11 @@ def parse(query: Any) -> Query:
     if "field" in query:
         if "operator" not in query or "value" not in query:
             raise QueryError(f"search field {query['field']!r}: needs an operator and a value")
-        return Filter(str(query["field"]), str(query["operator"]), query["value"])
+        field, compare, wanted = str(query["field"]), str(query["operator"]), query["value"]
+        if _digits(wanted) and (compare in ("<", "<=", ">", ">=") or field.endswith("_at")):
+            # A timestamp sent as digits is compared as the number, as Intercom does.
+            wanted = int(wanted)
+        return Filter(field, compare, wanted)
     operator = query.get("operator")
     value = query.get("value")
     if operator not in ("AND", "OR") or not isinstance(value, list):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import typing
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 from aiohttp import web
 
 from .._paging import STYLES, PageContent, PaginationStyle
@@ -39,6 +37,23 @@ def find(records: dict[str, dict[str, Any]], key: Any, kind: str) -> dict[str, A
 
 def ok(body: Any, status: int = 200) -> web.Response:
     return web.json_response(body, status=status)
+
+
+def without_null_keys(value: Any) -> Any:
+    """A body as Intercom sends it: records (objects with a ``type`` that is not a list) leave
+    out keys whose value is null. Lists and untyped objects keep theirs: a list's
+    ``"pages": null`` and a custom attribute set to null are what Intercom sends."""
+    if isinstance(value, list):
+        return [without_null_keys(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kind = value.get("type")
+    record = isinstance(kind, str) and kind != "list" and not kind.endswith(".list")
+    return {
+        key: without_null_keys(item)
+        for key, item in value.items()
+        if item is not None or not record
+    }
 
 
 class BadInput(Exception):
@@ -131,45 +146,3 @@ def number_page(
             )
         )
     )
-
-
-def _empty_value(annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        return []
-    if origin is dict:
-        return {}
-    return {}
-
-
-async def generic(ctx: Ctx) -> web.StreamResponse:
-    """A well-formed answer of the operation's declared shape, for operations kept stateless."""
-    op = ctx.op
-    if op.response_kind == "binary":
-        return web.Response(body=b"fake export\n", content_type="application/octet-stream")
-    if op.response_kind == "empty" or op.response_type is None:
-        return web.Response(status=204 if op.method == "DELETE" else 200)
-    if typing.get_origin(op.response_type) in (list, dict):
-        return ok(_empty_value(op.response_type))
-    if op.pagination:
-        key = op.items_key or "data"
-        empty = PageContent(items=[], following=None, total_count=0, items_key=key)
-        return ok(STYLES[op.pagination].render(empty))
-    fields = set(getattr(op.response_type, "__struct_fields__", ()))
-    answer: dict[str, Any] = {}
-    if ctx.params and "id" in fields:
-        answer["id"] = list(ctx.params.values())[-1]
-    if isinstance(ctx.body, dict):
-        # Echo what was sent, field by field, where it fits the declared response shape.
-        for key, value in ctx.body.items():
-            if key in fields and _fits(op.response_type, {**answer, key: value}):
-                answer[key] = value
-    return ok(answer)
-
-
-def _fits(shape: Any, body: dict[str, Any]) -> bool:
-    try:
-        msgspec.convert(body, shape)
-    except msgspec.ValidationError:
-        return False
-    return True

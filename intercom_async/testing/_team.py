@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from .._paging import STYLES, PageContent
+from . import _records as build
 from ._people import _body
 from ._registry import handles, number_page, ok
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, not_found, now
@@ -86,28 +87,27 @@ async def save_data_attribute(ctx: Any) -> web.Response:
         if any(a["name"] == name for a in store.data_attributes.values()):
             return error(400, "parameter_invalid", f"You already have '{name}' in your data.")
         attribute_id = store.serial("data_attribute", store.data_attributes, 1000)
-        store.data_attributes[attribute_id] = {
-            "type": "data_attribute",
-            "id": int(attribute_id),
-            "model": body.get("model", "contact"),
-            "name": name,
-            "full_name": f"custom_attributes.{name}",
-            "label": name,
-            "data_type": kind,
-            "api_writable": True,
-            "custom": True,
-            "archived": False,
-            "created_at": now(),
-            "description": None,
-        }
+        store.data_attributes[attribute_id] = build.data_attribute(
+            int(attribute_id),
+            name=name,
+            data_type=kind,
+            model=body.get("model", "contact"),
+            created_at=now(),
+            label=name,
+        )
     else:
         attribute_id = ctx.params["data_attribute_id"]
         if attribute_id not in store.data_attributes:
             return not_found("Data attribute")
     attribute = store.data_attributes[attribute_id]
-    for key in ("description", "archived", "options", "messenger_writable"):
+    for key in ("description", "archived", "messenger_writable"):
         if key in body:
             attribute[key] = body[key]
+    if isinstance(body.get("options"), list):
+        # Sent as [{"value": ...}], answered as the values (2.16: an array of strings).
+        attribute["options"] = [
+            o.get("value") if isinstance(o, dict) else o for o in body["options"]
+        ]
     attribute["updated_at"] = now()
     return ok(attribute)
 
@@ -161,9 +161,15 @@ async def list_events(ctx: Any) -> web.Response:
     more = offset + size < len(events)
     following = str(ctx.request.url.update_query(next=encode_cursor("events", offset + size)))
     content = PageContent(
-        chunk, following if more else None, items_key="events", list_type="event.list"
+        chunk, following if more else None, items_key="events", list_type="event.summary"
     )
-    return ok(shape.render(content))
+    # The list names whom it is about, by each key the contact has.
+    contact: dict[str, Any] = next(
+        (c for c in ctx.store.contacts.values() if c.get(field) == value), {}
+    )
+    about = {"email": contact.get("email"), "user_id": contact.get("external_id")}
+    about["intercom_user_id"] = contact.get("id")
+    return ok({**shape.render(content), **about})
 
 
 def _article(ctx: Any) -> dict[str, Any] | None:
@@ -190,14 +196,13 @@ async def save_article(ctx: Any) -> web.Response:
         if not body.get("title") or not body.get("author_id"):
             return error(400, "parameter_not_found", "title and author_id are required")
         article_id = store.serial("article", store.articles, 7100)
-        store.articles[article_id] = {
-            "type": "article",
-            "id": article_id,
-            "workspace_id": "ecahpwf5",
-            "created_at": now(),
-            "state": "draft",
-            "default_locale": "en",
-        }
+        store.articles[article_id] = build.article(
+            article_id,
+            title=body["title"],
+            author_id=body["author_id"],
+            state="draft",
+            created_at=now(),
+        )
     else:
         article_id = ctx.params["article_id"]
         if article_id not in store.articles:
