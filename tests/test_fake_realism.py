@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intercom_async import BadRequestError, ConflictError
+from intercom_async import BadRequestError, ConflictError, RateLimitError, RequestOptions
 from intercom_async.search import F
 from intercom_async.testing import FakeIntercom
 
@@ -70,3 +70,50 @@ async def test_without_search_delay_a_write_is_searchable_at_once() -> None:
         assert (
             len(await client.contacts.search(query=F("email") == "now@example.com").to_list()) == 1
         )
+
+
+async def test_an_operation_the_requested_version_lacks_answers_intercom_version_invalid() -> None:
+    async with FakeIntercom() as fake:
+        fake.seed(conversations=2)
+        conversation = next(iter(fake.store.conversations))
+        async with fake.client(version="2.12") as client:
+            # Dropped in 2.12: refused when asked for under 2.12, answered under 2.11.
+            with pytest.raises(BadRequestError) as dropped:
+                await client.request(
+                    "POST",
+                    "/conversations/{id}/run_assignment_rules",
+                    path_params={"id": conversation},
+                )
+            with pytest.raises(BadRequestError) as too_new:
+                await client.request("GET", "/office_hours_schedules")
+            with pytest.warns(DeprecationWarning, match="sent with Intercom-Version 2.11"):
+                ran = await client.conversations.run_assignment_rules(conversation)
+            assert ran.id == conversation
+        async with fake.client(version="Preview") as client:
+            with pytest.raises(BadRequestError) as not_in_preview:
+                await client.request("GET", "/ip_allowlist")
+    for raised in (dropped, too_new, not_in_preview):
+        assert raised.value.code == "intercom_version_invalid"
+
+
+async def test_a_second_content_export_while_one_is_pending_answers_429() -> None:
+    async with FakeIntercom(export_duration=60) as fake, fake.client() as client:
+        first = await client.data_export.create(created_at_after=1, created_at_before=2)
+        assert first.status == "pending"
+        with pytest.raises(RateLimitError) as raised:
+            await client.data_export.create(
+                created_at_after=1, created_at_before=2, options=RequestOptions(max_retries=0)
+            )
+        assert "export" in str(raised.value).lower()
+        await client.data_export.cancel(str(first.job_identifier))
+        again = await client.data_export.create(created_at_after=3, created_at_before=4)
+        assert again.job_identifier != first.job_identifier
+
+
+async def test_an_export_completes_after_its_duration() -> None:
+    async with FakeIntercom(export_duration=0) as fake, fake.client() as client:
+        job = await client.data_export.create(created_at_after=1, created_at_before=2)
+        done = await client.data_export.get(str(job.job_identifier))
+        assert done.status == "completed" and done.download_url
+        assert await client.data_export.download(str(job.job_identifier))
+        await client.data_export.create(created_at_after=1, created_at_before=2)

@@ -16,7 +16,7 @@ import math
 import random
 import time
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,9 @@ from .._operation import Operation
 from ..operations import OPERATIONS
 from ._faults import Fault, FaultBody
 from ._registry import without_null_keys
+from ._samples import SAMPLES
 from ._store import Workspace, error
+from ._webhooks import Subscription, WebhookSender
 
 KNOWN_VERSIONS = frozenset(
     {"1.0", "1.1", "1.2", "1.3", "1.4", "Unstable", "Preview"} | {f"2.{i}" for i in range(17)}
@@ -38,6 +40,23 @@ KNOWN_VERSIONS = frozenset(
 _JSON_BODY = web.RequestKey("intercom_async_json_body", object)
 
 _HTML_ERROR = "<html><head><title>{status}</title></head><body><h1>{status}</h1>nginx</body></html>"
+
+
+def _numbered(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def has_operation(version: str, op: Operation) -> bool:
+    """Whether the Intercom-Version ``version`` has ``op`` (the descriptions say which do)."""
+    sample = SAMPLES.get(op.name)
+    if sample is None:
+        return True
+    if version in ("Preview", "Unstable"):
+        return bool(sample["in_preview"])
+    if op.removed_in is not None and _numbered(version) >= _numbered(op.removed_in):
+        return False
+    # Versions before 2.7 have no description here: they have what 2.7 has.
+    return _numbered(version) >= _numbered(sample["added_in"]) or sample["added_in"] == "2.7"
 
 
 @dataclass
@@ -106,7 +125,13 @@ class FakeIntercom:
       the fake, so resending a param returns the next page (False: a new param per page);
     - ``omit_null_keys``: records leave out keys whose value is null (False: sent as null);
     - ``search_delay`` (default 0, for tests' sake): records created or updated within that
-      many seconds stay out of search results, as Intercom's search index lags its writes.
+      many seconds stay out of search results, as Intercom's search index lags its writes;
+    - ``export_duration`` (default 0, for tests' sake): seconds an export job stays pending.
+      While one content export (or five reporting exports) is pending, another answers 429
+      with budget left in the window, as Intercom's job limits do;
+    - an operation the requested ``Intercom-Version`` lacks answers 400
+      ``intercom_version_invalid`` (``run_assignment_rules`` on 2.12 and later, a 2.16
+      operation on 2.9...).
     """
 
     def __init__(
@@ -119,6 +144,7 @@ class FakeIntercom:
         constant_scroll_param: bool = True,
         search_delay: float = 0.0,
         omit_null_keys: bool = True,
+        export_duration: float = 0.0,
         seed: int = 1,
     ) -> None:
         self.token = token
@@ -130,6 +156,9 @@ class FakeIntercom:
             raise ValueError("search_delay must be 0 or more seconds")
         self.search_delay = search_delay
         self.omit_null_keys = omit_null_keys
+        if export_duration < 0:
+            raise ValueError("export_duration must be 0 or more seconds")
+        self.export_duration = export_duration
         self.store = Workspace()
         self.requests: list[RecordedRequest] = []
         self.record_requests = True
@@ -139,6 +168,7 @@ class FakeIntercom:
         self._windows: dict[int, int] = {}
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+        self.webhooks = WebhookSender(self._rng)
         # One scroll per app: the scroll in progress and when its param was last used.
         self.scroll_state: dict[str, Any] = {}
 
@@ -166,6 +196,7 @@ class FakeIntercom:
         return self._base_url
 
     async def close(self) -> None:
+        await self.webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -230,6 +261,40 @@ class FakeIntercom:
     def clear_faults(self) -> None:
         self.faults.clear()
 
+    def subscribe(
+        self,
+        url: str,
+        topics: Sequence[str],
+        *,
+        client_secret: str,
+        duplicates: bool = False,
+        reorder: bool = False,
+        retry_delay: float = 0.5,
+        max_attempts: int = 5,
+    ) -> Subscription:
+        """Send signed webhooks for ``topics`` (exact, or patterns such as ``contact.*``) to
+        ``url``: contact, company, conversation and ticket creates and updates. A failed
+        delivery is retried ``max_attempts`` times in all, ``retry_delay`` doubling;
+        ``duplicates`` sends each twice and ``reorder`` shuffles each burst, as Intercom may."""
+        if isinstance(topics, str):
+            topics = [topics]
+        return self.webhooks.subscribe(
+            Subscription(
+                url=url,
+                topics=tuple(topics),
+                client_secret=client_secret,
+                duplicates=duplicates,
+                reorder=reorder,
+                retry_delay=retry_delay,
+                max_attempts=max_attempts,
+            )
+        )
+
+    async def webhooks_delivered(self, timeout: float = 10.0) -> None:
+        """Wait until every webhook so far was delivered or given up on (TimeoutError past
+        ``timeout`` seconds)."""
+        await self.webhooks.delivered(timeout)
+
     def rotate_token(self, new_token: str) -> None:
         """Accept ``new_token`` from now on; the old one answers 401 (an OAuth rotation)."""
         self.token = new_token
@@ -252,12 +317,16 @@ class FakeIntercom:
                 store=self.store,
                 fake=self,
             )
+            existed = self.webhooks.before(ctx) if self.webhooks.subscriptions else True
             try:
                 response = await handler(ctx)
             except BadInput as bad:
                 return bad.response
-            if self.omit_null_keys and response.status < 300:
-                response = _leave_out_nulls(response)
+            if response.status < 300 and isinstance(response, web.Response):
+                if self.webhooks.subscriptions and isinstance(response.body, bytes):
+                    self.webhooks.publish(ctx, response.body, existed)
+                if self.omit_null_keys:
+                    response = _leave_out_nulls(response)
             return response
 
         endpoint.__name__ = op.name
@@ -333,6 +402,13 @@ class FakeIntercom:
                 400,
                 "intercom_version_invalid",
                 f"The requested version could not be found: {version}",
+            )
+        op = OPERATIONS.get(getattr(handler, "__name__", ""))
+        if version is not None and op is not None and not has_operation(version, op):
+            return error(
+                400,
+                "intercom_version_invalid",
+                f"The requested resource is not available in version {version}",
             )
         limit_headers, over = self._count_in_window()
         if over:

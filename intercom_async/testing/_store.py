@@ -41,6 +41,8 @@ class Workspace:
         # Merged contacts: old id -> surviving id (the old id answers 410 with a Link).
         self.merged: dict[str, str] = {}
         self.tickets: dict[str, dict[str, Any]] = {}
+        # Export jobs by job_identifier (the fake's own bookkeeping under "_" keys).
+        self.exports: dict[str, dict[str, Any]] = {}
         # Records of the resources served from the description: collection path -> id -> record.
         self.generic: dict[str, dict[str, dict[str, Any]]] = {}
         self.subscription_types: dict[str, dict[str, Any]] = {
