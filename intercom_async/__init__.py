@@ -6,6 +6,7 @@ from ._limiter import ClientStats, LocalRateBudget, RateBudget, RateLimiter
 from ._options import RequestOptions
 from ._response import APIResponse
 from ._sansio import REGION_BASE_URLS, RateLimit
+from ._transport import RawResponse, Transport
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -59,10 +60,12 @@ __all__ = [
     "RateLimitError",
     "RateLimitWaitTooLong",
     "RateLimiter",
+    "RawResponse",
     "RedirectError",
     "RequestOptions",
     "ResponseTooLargeError",
     "TokenSource",
+    "Transport",
     "UnprocessableEntityError",
     "__version__",
     "to_dict",

@@ -37,7 +37,13 @@ from ._sansio import (
     render_path,
     request_id_of,
 )
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, RawResponse, SecretHeader, Transport
+from ._transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AiohttpTransport,
+    RawResponse,
+    SecretHeader,
+    Transport,
+)
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -110,9 +116,32 @@ class _Token:
 class Intercom(ResourcesMixin):
     """An async Intercom client. Use it as ``async with Intercom(token=...) as client:``.
 
-    ``token`` falls back to the ``INTERCOM_TOKEN`` environment variable, and may be a callable
-    or async callable returning the current token (called once per request, so rotation works
-    mid-stream). ``region`` picks the data-hosting region; ``base_url`` overrides it.
+    Args:
+        token: The access token; falls back to the ``INTERCOM_TOKEN`` environment variable.
+            May be a callable or async callable returning the current token (called once per
+            request, so rotation works mid-stream). Never shown in a repr, log or error.
+        region: The data-hosting region: ``us``, ``eu`` or ``au``.
+        base_url: Overrides the region's URL (a proxy, FakeIntercom).
+        version: The ``Intercom-Version`` sent with every request (default 2.16).
+        timeout: Seconds one attempt may take.
+        max_concurrency: Requests in flight at once (the limiter's slots).
+        max_retries: Retries of one call (idempotent calls and 429s only).
+        max_retry_time: Seconds all retries of one call may take.
+        rate_ceiling: ``(requests, seconds)`` this client never exceeds, below Intercom's.
+        limiter: A shared ``RateLimiter`` (one budget for several clients, or through Redis).
+        session: An ``aiohttp.ClientSession`` of your own (not closed by the client).
+        verify_ssl: Verify TLS certificates (the default transport).
+        max_rate_limit_wait: Seconds the limiter may make a call wait before raising
+            ``RateLimitWaitTooLong``; None waits as long as needed.
+        max_response_bytes: Largest body read (the default transport).
+        follow_redirects: Follow redirects within ``base_url``'s origin.
+        hooks: Objects with ``on_request``/``on_response``/... methods (``intercom_async.hooks``).
+        trace_configs: aiohttp ``TraceConfig``s for the session the client creates.
+        transport: Any ``Transport`` to send through instead of aiohttp
+            (``FakeIntercom.transport()`` serves the fake in process).
+
+    Raises:
+        ConfigurationError: For a missing token or an invalid argument.
     """
 
     def __init__(
@@ -135,6 +164,7 @@ class Intercom(ResourcesMixin):
         follow_redirects: bool = False,
         hooks: Iterable[object] = (),
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
+        transport: Transport | None = None,
     ) -> None:
         source = token if token is not None else os.environ.get("INTERCOM_TOKEN")
         if source is None or source == "":
@@ -183,7 +213,14 @@ class Intercom(ResourcesMixin):
                 "trace_configs= applies to the session the client creates; with session=, "
                 "give the TraceConfigs to your own aiohttp.ClientSession"
             )
-        self._transport = Transport(
+        if transport is not None and (session is not None or trace_configs):
+            raise ConfigurationError(
+                "transport= replaces the aiohttp session: session= and trace_configs= belong "
+                "to the default transport"
+            )
+        if transport is not None and not isinstance(transport, Transport):
+            raise ConfigurationError("transport must have send(...), close() and closed")
+        self._transport: Transport = transport or AiohttpTransport(
             session=session,
             trace_configs=trace_configs,
             max_connections=self.limiter.max_concurrency,
@@ -208,7 +245,8 @@ class Intercom(ResourcesMixin):
     async def __aenter__(self) -> Intercom:
         if self._transport.closed:
             raise ClientClosedError("the Intercom client is closed; create a new one")
-        self._transport._ensure_session()
+        if isinstance(self._transport, AiohttpTransport):
+            self._transport._ensure_session()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -225,8 +263,11 @@ class Intercom(ResourcesMixin):
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
-        """The aiohttp session (None until the first request or ``async with``)."""
-        return self._transport.session
+        """The aiohttp session (None until the first request or ``async with``, and with a
+        ``transport=`` of one's own)."""
+        if isinstance(self._transport, AiohttpTransport):
+            return self._transport.session
+        return None
 
     @property
     def rate_limit(self) -> RateLimit | None:

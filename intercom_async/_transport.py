@@ -1,8 +1,10 @@
-"""The HTTP backend: the only module that talks to aiohttp.
+"""The HTTP backend: the transport protocol, and its aiohttp implementation (the only code
+that talks to aiohttp's client).
 
-It sends one request and returns status, headers and the whole body, or raises
+A transport sends one request and returns status, headers and the whole body, or raises
 ``APIConnectionError``/``APITimeoutError`` saying whether the request could have reached the
-server. Retries, pacing and decoding live elsewhere.
+server. Retries, pacing and decoding live elsewhere. ``Intercom(transport=...)`` takes any
+object with this protocol (``FakeIntercom.transport()`` serves the fake in process).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import aiohttp
 from multidict import CIMultiDictProxy
@@ -37,14 +40,42 @@ class SecretHeader(str):
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
+    """One HTTP answer: status, headers, the whole (decompressed) body, seconds it took."""
+
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes
     elapsed: float
 
 
-class Transport:
-    """Owns (or borrows) one ``aiohttp.ClientSession``."""
+@runtime_checkable
+class Transport(Protocol):
+    """What the client sends requests through.
+
+    ``send`` gets the full URL (query parameters separately, already encoded as strings) and
+    the encoded body; it raises ``APIConnectionError`` (``request_sent=False`` when the
+    request surely did not reach the server) or ``APITimeoutError``, never anything else.
+    ``close`` is called once by ``Intercom.aclose()``; ``closed`` is True after it.
+    """
+
+    closed: bool
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        params: Mapping[str, str] | None,
+        data: bytes | None,
+        timeout: float,
+    ) -> RawResponse: ...
+
+    async def close(self) -> None: ...
+
+
+class AiohttpTransport:
+    """The default transport: owns (or borrows) one ``aiohttp.ClientSession``."""
 
     def __init__(
         self,

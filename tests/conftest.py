@@ -3,10 +3,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from intercom_async import Intercom
+from intercom_async.testing import FakeIntercom
 
 TOKEN = "tok_SECRET_dont_leak_9f8e7d"
 
@@ -49,3 +51,12 @@ def rate_limited(limit: int, reset: float) -> web.Response:
     return web.json_response(
         error_body("rate_limit_exceeded", "slow down"), status=429, headers=headers
     )
+
+
+@pytest.fixture(params=["loopback", "in_process"])
+def fake_transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test once with FakeIntercom's clients over loopback HTTP and once in process:
+    the same results either way (a module opts in with ``usefixtures("fake_transport")``)."""
+    transport: str = request.param
+    monkeypatch.setattr(FakeIntercom, "client_transport", transport)
+    return transport

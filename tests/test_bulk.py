@@ -8,6 +8,9 @@ from intercom_async import NotFoundError
 from intercom_async.bulk import bulk_collect, bulk_map
 from intercom_async.testing import FakeIntercom
 
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
+
 
 async def test_bulk_map_collects_every_outcome_without_stopping() -> None:
     async with FakeIntercom() as fake, fake.client() as client:

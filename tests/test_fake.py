@@ -30,6 +30,9 @@ from intercom_async.testing._handlers import HANDLERS
 
 from .spec_data import examples, resolve_response, spec
 
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
+
 
 @pytest.fixture
 async def fake() -> typing.AsyncIterator[FakeIntercom]:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from intercom_async.testing import FakeIntercom
+
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
 
 
 async def test_ticket_ids_are_not_reused_after_a_delete() -> None:

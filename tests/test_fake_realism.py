@@ -8,6 +8,9 @@ from intercom_async import BadRequestError, ConflictError, RateLimitError, Reque
 from intercom_async.search import F
 from intercom_async.testing import FakeIntercom
 
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
+
 
 async def test_a_duplicate_email_is_found_whatever_its_case() -> None:
     async with FakeIntercom() as fake, fake.client() as client:

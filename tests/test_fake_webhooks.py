@@ -14,6 +14,9 @@ from intercom_async.webhooks import Deduplicator, Notification, parse_notificati
 
 from .conftest import serve
 
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
+
 SECRET = "webhook-secret"
 
 

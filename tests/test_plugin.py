@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from intercom_async import Intercom
 from intercom_async.search import F
 from intercom_async.testing import FakeIntercom
+
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
 
 
 async def test_fixtures_give_a_seeded_fake_and_a_bound_client(

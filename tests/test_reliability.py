@@ -6,10 +6,15 @@ import asyncio
 import contextlib
 import random
 
+import pytest
+
 from bench.soak import run_soak
 from intercom_async.testing import FakeIntercom
 
 from .test_pagination import library_tasks
+
+# Clients of the fake run over loopback HTTP and in process alike.
+pytestmark = pytest.mark.usefixtures("fake_transport")
 
 
 async def test_short_soak_every_item_exactly_once_and_no_duplicate_creates() -> None:
@@ -34,7 +39,8 @@ async def test_a_thousand_random_cancellations_leak_nothing() -> None:
         fake.seed(contacts=600)
         fake.record_requests = False
         fake.inject(latency=0.004, method="GET")
-        client = fake.client(max_concurrency=8)
+        # About sockets: always over loopback.
+        client = fake.client(max_concurrency=8, in_process=False)
         async with client:
 
             async def work(kind: int) -> None:

@@ -12,21 +12,26 @@ It serves every operation in ``OPERATIONS``: the common resources by hand-writte
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import random
+import threading
 import time
 import typing
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from multidict import CIMultiDict
 
 from .._client import Intercom
 from .._operation import Operation
 from ..operations import OPERATIONS
 from ._faults import Fault, FaultBody
+from ._inprocess import InProcessTransport
 from ._registry import without_null_keys
 from ._samples import SAMPLES
 from ._store import Workspace, error
@@ -38,6 +43,10 @@ KNOWN_VERSIONS = frozenset(
 
 # The parsed JSON body, read once by the middleware and handed to the handler.
 _JSON_BODY = web.RequestKey("intercom_async_json_body", object)
+# The raw body of a request that came in process, not off a socket.
+_RAW_BODY = web.RequestKey("intercom_async_raw_body", bytes)
+# Set when a fault dropped the connection (in process: the transport raises as aiohttp would).
+DROPPED = web.RequestKey("intercom_async_dropped", bool)
 
 _HTML_ERROR = "<html><head><title>{status}</title></head><body><h1>{status}</h1>nginx</body></html>"
 
@@ -167,6 +176,7 @@ class FakeIntercom:
         self._rng = random.Random(seed)
         self._windows: dict[int, int] = {}
         self._runner: web.AppRunner | None = None
+        self._app: web.Application | None = None
         self._base_url: str | None = None
         self.webhooks = WebhookSender(self._rng)
         # One scroll per app: the scroll in progress and when its param was last used.
@@ -183,6 +193,7 @@ class FakeIntercom:
 
     async def start(self) -> str:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
+        self._app = app
         for op in sorted(OPERATIONS.values(), key=lambda o: (o.path.count("{"), o.path)):
             app.router.add_route(op.method, op.path, self._endpoint(op))
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -201,6 +212,44 @@ class FakeIntercom:
             await self._runner.cleanup()
             self._runner = None
 
+    @contextlib.contextmanager
+    def running_in_thread(self, timeout: float = 10.0) -> Iterator[FakeIntercom]:
+        """Serve the fake from a thread of its own, with its own event loop::
+
+            with FakeIntercom().running_in_thread() as fake:
+                ...  # any event loop (pytest-asyncio in any mode, anyio, trio-free code)
+
+        For code whose loop the fake cannot share: a fixture that must work under every
+        pytest plugin, or a synchronous test. ``fake.client(in_process=True)`` then serves it
+        in the caller's loop; ``fake.base_url`` over loopback from any loop.
+        """
+        loop = asyncio.new_event_loop()
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self.start())
+            except BaseException as exc:  # reported to the caller below
+                failure.append(exc)
+                started.set()
+                return
+            started.set()
+            loop.run_forever()
+            loop.run_until_complete(self.close())
+            loop.close()
+
+        thread = threading.Thread(target=serve, name="FakeIntercom", daemon=True)
+        thread.start()
+        if not started.wait(timeout) or failure:
+            raise RuntimeError("FakeIntercom did not start") from (failure[0] if failure else None)
+        try:
+            yield self
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout)
+
     @property
     def open_connections(self) -> int:
         """Client connections the fake currently holds open (0 once every client closed)."""
@@ -213,10 +262,49 @@ class FakeIntercom:
             raise RuntimeError("the fake is not started: use `async with FakeIntercom() as fake`")
         return self._base_url
 
-    def client(self, **kwargs: Any) -> Intercom:
-        """An ``Intercom`` client bound to this fake (keyword arguments go to ``Intercom``)."""
+    # What ``client()`` uses when not told (the test suite runs both ways).
+    client_transport: typing.ClassVar[typing.Literal["loopback", "in_process"]] = "loopback"
+
+    def client(self, *, in_process: bool | None = None, **kwargs: Any) -> Intercom:
+        """An ``Intercom`` client bound to this fake (keyword arguments go to ``Intercom``).
+
+        ``in_process=True`` sends through ``transport()``: no socket, the same answers.
+        """
         kwargs.setdefault("token", self.token)
+        if in_process is None:
+            in_process = self.client_transport == "in_process" and "session" not in kwargs
+        if in_process:
+            kwargs["transport"] = self.transport()
+            kwargs.pop("trace_configs", None)
         return Intercom(base_url=self.base_url, **kwargs)
+
+    def transport(self) -> InProcessTransport:
+        """A transport that serves this fake in process: each request goes through the
+        fake's whole pipeline (auth, versions, faults, rate windows, handlers) without a
+        socket. For unit tests that want speed; the loopback server stays for the real
+        network path."""
+        if self._app is None:
+            raise RuntimeError("the fake is not started: use `async with FakeIntercom() as fake`")
+        return InProcessTransport(self, self._app)
+
+    async def serve_in_process(
+        self, method: str, path_qs: str, headers: Mapping[str, str], raw: bytes
+    ) -> tuple[web.StreamResponse, bool]:
+        """Answer a request that did not come off a socket; True with the answer when a fault
+        dropped the connection."""
+        assert self._app is not None
+        probe = make_mocked_request(method, path_qs, headers=CIMultiDict(headers), app=self._app)
+        match = await self._app.router.resolve(probe)
+        request = make_mocked_request(
+            method,
+            path_qs,
+            headers=CIMultiDict(headers),
+            app=self._app,
+            match_info=dict(match),
+        )
+        request[_RAW_BODY] = raw
+        response = await self._middleware(request, match.handler)
+        return response, bool(request.get(DROPPED))
 
     # -- data and faults --------------------------------------------------------------------
 
@@ -336,11 +424,10 @@ class FakeIntercom:
     async def _middleware(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        raw = await request.read()
-        template = None
-        resource = request.match_info.route.resource
-        if resource is not None:
-            template = resource.canonical
+        raw = request[_RAW_BODY] if _RAW_BODY in request else await request.read()
+        # Endpoints are named after their operation; anything else is aiohttp's "no route".
+        routed = OPERATIONS.get(getattr(handler, "__name__", ""))
+        template = routed.path if routed is not None else None
         fault = next(
             (
                 f
@@ -370,7 +457,7 @@ class FakeIntercom:
                 time.monotonic(),
             )
             self.requests.append(record)
-        response = await self._answer(request, handler, fault, parse_error, resource)
+        response = await self._answer(request, handler, fault, parse_error, routed is not None)
         if record is not None:
             dropped = fault is not None and fault.drop is not None
             record.status = 0 if dropped else response.status
@@ -382,7 +469,7 @@ class FakeIntercom:
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
         fault: Fault | None,
         parse_error: bool,
-        resource: Any,
+        routed: bool,
     ) -> web.StreamResponse:
         if fault is not None:
             fault.hits += 1
@@ -418,7 +505,7 @@ class FakeIntercom:
             return error(
                 400, "parameter_invalid", "Request body is not valid JSON", headers=limit_headers
             )
-        if resource is None:
+        if not routed:
             return error(404, "not_found", "Resource Not Found", headers=limit_headers)
         response = await handler(request)
         self.stats.served += 1
@@ -448,6 +535,7 @@ class FakeIntercom:
 
     @staticmethod
     def _drop(request: web.Request) -> web.Response:
+        request[DROPPED] = True
         if request.transport is not None:
             request.transport.close()
         return web.Response(status=500)
