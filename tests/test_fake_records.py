@@ -9,7 +9,7 @@ import aiohttp
 import msgspec
 import pytest
 
-from intercom_async import models, to_dict
+from intercom_async import NotFoundError, models, to_dict
 from intercom_async._decode import decode
 from intercom_async.testing import FakeIntercom
 from intercom_async.testing._registry import without_null_keys
@@ -75,3 +75,17 @@ async def test_every_held_record_round_trips_through_its_model(kind: str) -> Non
             sent = without_null_keys(record)
             decoded = decode(msgspec.json.encode(sent), MODELS[kind])
             assert to_dict(decoded) == sent
+
+
+async def test_crud_declared_resources_get_list_and_delete_as_intercom_does() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        teams = await client.request("GET", "/teams")
+        assert teams["type"] == "team.list" and len(teams["teams"]) == len(fake.store.teams)
+        with pytest.raises(NotFoundError) as missing:
+            await client.request("GET", "/teams/{id}", path_params={"id": "999"})
+        assert missing.value.code == "team_not_found"
+        article = next(iter(fake.store.articles))
+        deleted = await client.request("DELETE", "/articles/{id}", path_params={"id": article})
+        assert deleted == {"id": article, "object": "article", "deleted": True}
+        with pytest.raises(NotFoundError):
+            await client.articles.get(article)

@@ -1,11 +1,19 @@
-"""Evaluating Intercom search queries over stored records, for the fake server."""
+"""Evaluating Intercom search queries over stored records, and the search page, for the fake."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
 
 from ..search import Filter, Group, Query, QueryError, Target, validate
+from ._registry import body_of, cursor_page
+from ._store import error
+
+if TYPE_CHECKING:
+    from ._fake import Ctx
 
 _MISSING = object()
 
@@ -133,3 +141,30 @@ def sort_key(sort: Any) -> tuple[Callable[[dict[str, Any]], Any], bool] | None:
         return (value is _MISSING or value is None, value if value not in (_MISSING, None) else 0)
 
     return key, descending
+
+
+def search_page(
+    ctx: Ctx, records: list[dict[str, Any]], target: str, kind: str, key: str, list_type: str
+) -> web.Response:
+    """A search's page: its query and sort over ``records``, as Intercom's index sees them."""
+    body = body_of(ctx)
+    delay = ctx.fake.search_delay
+    if delay:
+        # The index lags the writes: what changed within the delay is not found yet (updated_at
+        # is whole seconds, so a write shows up between delay - 1 and delay seconds later).
+        cutoff = time.time() - delay
+        records = [r for r in records if (r.get("updated_at") or 0) <= cutoff]
+    try:
+        matches = matcher(body.get("query"), target)  # type: ignore[arg-type]
+    except QueryError as exc:
+        return error(400, "parameter_invalid", str(exc))
+    found = [r for r in records if matches(r)]
+    order = (body.get("sort") or {}).get("order") if isinstance(body.get("sort"), dict) else None
+    if order not in (None, "ascending", "descending"):
+        return error(400, "invalid_sort_order", "sort order must be ascending or descending")
+    sort = sort_key(body.get("sort"))
+    if sort is not None:
+        found.sort(key=sort[0], reverse=sort[1])
+    return cursor_page(
+        ctx, f"search-{kind}", found, items_key=key, list_type=list_type, style="search"
+    )

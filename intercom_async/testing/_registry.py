@@ -1,4 +1,4 @@
-"""The fake's handler table, the paging helpers its handlers share, and the generic answer."""
+"""The fake's handler table and what its handlers share: pages, bodies, 404s, ``crud``."""
 
 from __future__ import annotations
 
@@ -146,3 +146,74 @@ def number_page(
             )
         )
     )
+
+
+def body_of(ctx: Ctx) -> dict[str, Any]:
+    """The request's JSON object (empty without a body); 422 for any other JSON value."""
+    if ctx.body is None:
+        return {}
+    if not isinstance(ctx.body, dict):
+        raise BadInput(error(422, "data_invalid", "The request body must be a JSON object"))
+    body: dict[str, Any] = ctx.body
+    return body
+
+
+def check_custom_attributes(body: dict[str, Any]) -> None:
+    custom = body.get("custom_attributes")
+    if custom is not None and not isinstance(custom, dict):
+        raise BadInput(error(422, "parameter_invalid", "custom_attributes must be an object"))
+
+
+def crud(
+    resource: str,
+    *,
+    records: str,
+    param: str,
+    kind: str,
+    code: str = "not_found",
+    listed: tuple[str, str] | None = None,
+    per_page: int | None = None,
+    delete: bool = False,
+) -> None:
+    """Declare a resource's plain operations at once, in the manner of moto's backends.
+
+    ``{resource}.get`` answers the record of ``Workspace.<records>`` that the path parameter
+    ``param`` names (404 ``code``, "<kind> Not Found", else); ``{resource}.list`` answers them
+    all, unpaginated as ``{"type": listed[0], listed[1]: [...]}`` or in pages of ``per_page``;
+    with ``delete``, ``{resource}.delete`` removes one, answering Intercom's deleted object.
+    """
+
+    def held(ctx: Ctx) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = getattr(ctx.store, records)
+        return found
+
+    def one(ctx: Ctx) -> dict[str, Any]:
+        record = held(ctx).get(ctx.params[param])
+        if record is None:
+            raise BadInput(error(404, code, f"{kind} Not Found"))
+        return record
+
+    async def get(ctx: Ctx) -> web.StreamResponse:
+        return ok(one(ctx))
+
+    HANDLERS[f"{resource}.get"] = get
+    if listed is not None or per_page is not None:
+
+        async def listing(ctx: Ctx) -> web.StreamResponse:
+            everything = list(held(ctx).values())
+            if per_page is not None:
+                return number_page(ctx, everything, default_per_page=per_page)
+            assert listed is not None
+            return ok({"type": listed[0], listed[1]: everything})
+
+        HANDLERS[f"{resource}.list"] = listing
+    if delete:
+
+        async def remove(ctx: Ctx) -> web.StreamResponse:
+            record = one(ctx)
+            del held(ctx)[str(record["id"])]
+            return ok(
+                {"id": record["id"], "object": record.get("type", kind.lower()), "deleted": True}
+            )
+
+        HANDLERS[f"{resource}.delete"] = remove

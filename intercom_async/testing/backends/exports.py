@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ._registry import BadInput, handles, ok
-from ._store import error
+from .._registry import BadInput, handles, ok
+from .._store import error
 
 if TYPE_CHECKING:
-    from ._fake import Ctx
+    from .._fake import Ctx
 
 # Pending jobs a workspace may hold at once, per kind of export.
 PENDING_LIMITS = {"content": 1, "reporting": 5}
