@@ -120,3 +120,29 @@ async def test_an_export_completes_after_its_duration() -> None:
         assert done.status == "completed" and done.download_url
         assert await client.data_export.download(str(job.job_identifier))
         await client.data_export.create(created_at_after=1, created_at_before=2)
+
+
+async def test_conversation_lists_leave_parts_out_and_a_get_gives_the_last_500() -> None:
+    async with FakeIntercom() as fake, fake.client() as client:
+        fake.seed(contacts=5, conversations=4)
+        listed = await client.request("GET", "/conversations")
+        found = await client.request(
+            "POST",
+            "/conversations/search",
+            json={"query": {"field": "state", "operator": "!=", "value": "none"}},
+        )
+        for page in (listed, found):
+            assert page["conversations"]
+            assert all("conversation_parts" not in c for c in page["conversations"])
+        conversation_id = next(iter(fake.store.conversations))
+        parts = fake.store.conversations[conversation_id]["conversation_parts"]
+        parts["conversation_parts"] = [
+            {"type": "conversation_part", "id": str(i), "part_type": "comment", "body": str(i)}
+            for i in range(520)
+        ]
+        parts["total_count"] = 520
+        whole = await client.conversations.get(conversation_id)
+    shown = whole.conversation_parts
+    assert shown is not None and shown.conversation_parts is not None
+    assert [p.id for p in shown.conversation_parts] == [str(i) for i in range(20, 520)]
+    assert shown.total_count == 520

@@ -174,13 +174,15 @@ def crud(
     listed: tuple[str, str] | None = None,
     per_page: int | None = None,
     delete: bool = False,
+    get: bool = True,
 ) -> None:
     """Declare a resource's plain operations at once, in the manner of moto's backends.
 
     ``{resource}.get`` answers the record of ``Workspace.<records>`` that the path parameter
     ``param`` names (404 ``code``, "<kind> Not Found", else); ``{resource}.list`` answers them
     all, unpaginated as ``{"type": listed[0], listed[1]: [...]}`` or in pages of ``per_page``;
-    with ``delete``, ``{resource}.delete`` removes one, answering Intercom's deleted object.
+    with ``delete``, ``{resource}.delete`` removes one, answering Intercom's deleted object;
+    ``get=False`` leaves the get to a handler of its own.
     """
 
     def held(ctx: Ctx) -> dict[str, dict[str, Any]]:
@@ -193,10 +195,11 @@ def crud(
             raise BadInput(error(404, code, f"{kind} Not Found"))
         return record
 
-    async def get(ctx: Ctx) -> web.StreamResponse:
+    async def read(ctx: Ctx) -> web.StreamResponse:
         return ok(one(ctx))
 
-    HANDLERS[f"{resource}.get"] = get
+    if get:
+        HANDLERS[f"{resource}.get"] = read
     if listed is not None or per_page is not None:
 
         async def listing(ctx: Ctx) -> web.StreamResponse:

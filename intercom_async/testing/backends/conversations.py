@@ -62,12 +62,34 @@ def _add_part(
     conversation["updated_at"] = stamp
 
 
+# A retrieved conversation shows at most this many parts, the most recent (api-notes).
+MAX_PARTS = 500
+
+
+def _summaries(ctx: Ctx) -> list[dict[str, Any]]:
+    """Conversations as lists and searches show them: without their parts."""
+    return [
+        {k: v for k, v in c.items() if k != "conversation_parts"}
+        for c in ctx.store.conversations.values()
+    ]
+
+
+@handles("conversations.get")
+async def get_conversation(ctx: Ctx) -> web.Response:
+    conversation = _conversation(ctx)
+    parts = conversation["conversation_parts"]
+    if len(parts["conversation_parts"]) <= MAX_PARTS:
+        return ok(conversation)
+    recent = {**parts, "conversation_parts": parts["conversation_parts"][-MAX_PARTS:]}
+    return ok({**conversation, "conversation_parts": recent})
+
+
 @handles("conversations.list")
 async def list_conversations(ctx: Ctx) -> web.Response:
     return cursor_page(
         ctx,
         "conversations",
-        list(ctx.store.conversations.values()),
+        _summaries(ctx),
         items_key="conversations",
         list_type="conversation.list",
         default_per_page=20,
@@ -78,7 +100,7 @@ async def list_conversations(ctx: Ctx) -> web.Response:
 async def search_conversations(ctx: Ctx) -> web.Response:
     return search_page(
         ctx,
-        list(ctx.store.conversations.values()),
+        _summaries(ctx),
         "conversations",
         "conversations",
         "conversations",
@@ -204,4 +226,5 @@ crud(
     param="conversation_id",
     kind="Conversation",
     delete=True,
+    get=False,
 )
