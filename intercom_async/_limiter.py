@@ -179,10 +179,12 @@ class _Slots:
 class RateLimiter:
     """Caps in-flight requests and paces them against the rate-limit windows.
 
-    ``max_concurrency`` bounds requests in flight; ``ceiling=(n, seconds)`` adds a client-side cap
-    of ``n`` requests per ``seconds``; below ``pace_below`` of the window's limit the rest is
-    spread to the reset (0 turns pacing off: burst, then wait for the reset); ``budget`` replaces
-    the in-process window state.
+    Args:
+        max_concurrency: Requests in flight at once.
+        ceiling: ``(n, seconds)``: a client-side cap of ``n`` requests per ``seconds``.
+        pace_below: Below this share of the window's limit the rest is spread to the reset
+            (0 turns pacing off: burst, then wait for the reset).
+        budget: Replaces the in-process window state (``RedisRateBudget`` shares it).
     """
 
     def __init__(

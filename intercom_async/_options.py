@@ -13,13 +13,17 @@ from .errors import ConfigurationError
 class RequestOptions:
     """Overrides for a single call; None keeps the client's setting.
 
-    ``idempotent=True`` tells the client a write is safe to retry (for example an event sent
-    with an explicit ``created_at``, which Intercom de-duplicates).
-
-    ``deadline`` (seconds) bounds the whole call — limiter waits, every attempt and the back-off
-    between them; past it the call raises ``APITimeoutError`` (for a write that may have been
-    sent, marked ``outcome_unknown``). ``max_rate_limit_wait`` overrides the client's bound on
-    a single pacing wait.
+    Args:
+        timeout: Seconds one attempt may take.
+        version: The ``Intercom-Version`` for this call.
+        headers: Extra headers (they cannot replace ``Authorization``).
+        max_retries: Retries of this call.
+        idempotent: True tells the client a write is safe to retry (for example an event
+            sent with an explicit ``created_at``, which Intercom de-duplicates).
+        deadline: Seconds for the whole call — limiter waits, every attempt and the back-off
+            between them; past it the call raises ``APITimeoutError`` (for a write that may
+            have been sent, marked ``outcome_unknown``).
+        max_rate_limit_wait: Overrides the client's bound on a single pacing wait.
     """
 
     timeout: float | None = None

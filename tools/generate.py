@@ -19,7 +19,7 @@ from pathlib import Path
 from tools.models_gen import ModelBuilder, apply_merges, learn_from_examples, render_models
 from tools.naming import pascal
 from tools.operations_gen import Op, collect_operations
-from tools.render import render_coverage, render_operations, render_reference, render_resources
+from tools.render import render_coverage, render_operations, render_resources
 from tools.samples_gen import render_samples
 from tools.spec import ROOT, SPEC_FILES, TARGET_VERSION, load_overrides, load_spec, merged_schemas
 from tools.union import adopt_wrappers, apply_corrections, unite_versions
@@ -46,6 +46,18 @@ def ruff_format(path: Path, source: str) -> str:
 
 # Models handed out whole besides responses and list items: webhook items (intercom_async.webhooks).
 WEBHOOK_MODELS = frozenset({"Company", "Contact", "Conversation", "Ticket"})
+
+
+def live_reference() -> str:
+    """docs/reference/resources.md as tools.reference renders it from the importable code."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.reference"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return result.stdout
 
 
 def whole_objects(ops: list[Op], builder: ModelBuilder) -> set[str]:
@@ -81,19 +93,26 @@ def main(argv: list[str] | None = None) -> int:
         RESOURCES_OUT: ruff_format(RESOURCES_OUT, render_resources(ops)),
         SAMPLES_OUT: ruff_format(SAMPLES_OUT, render_samples(specs, ops)),
         COVERAGE_OUT: render_coverage(ops),
-        REFERENCE_OUT: render_reference(ops),
     }
     stale = [
         path for path, text in outputs.items() if not path.exists() or path.read_text() != text
     ]
+    if not args.check:
+        for path in stale:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(outputs[path])
+            print(f"wrote {path.relative_to(ROOT)}")
+    # The method reference comes from the live methods, so from the code just written.
+    reference = live_reference()
+    if not REFERENCE_OUT.exists() or REFERENCE_OUT.read_text() != reference:
+        stale.append(REFERENCE_OUT)
+        if not args.check:
+            REFERENCE_OUT.write_text(reference)
+            print(f"wrote {REFERENCE_OUT.relative_to(ROOT)}")
     if args.check:
         for path in stale:
             print(f"out of date: {path.relative_to(ROOT)} (run: uv run python -m tools.generate)")
         return 1 if stale else 0
-    for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(outputs[path])
-        print(f"wrote {path.relative_to(ROOT)}")
     print(f"{len(ops)} operations, {len(builder.structs)} models")
     return 0
 

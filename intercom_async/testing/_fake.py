@@ -123,24 +123,29 @@ def _leave_out_nulls(response: web.StreamResponse) -> web.StreamResponse:
 
 
 class FakeIntercom:
-    """An in-memory, stateful Intercom API on a free loopback port.
+    """An in-memory, stateful Intercom API on a free loopback port (or in process).
 
-    ``rate_limit=(limit, seconds)`` sets the windows (default: Intercom's 10,000 per minute,
-    enforced as 1,666 per 10 s); ``scroll_expiry`` the seconds a scroll_param lives.
+    Realism switches default to what Intercom does unless noted.
 
-    Realism switches, each defaulting to what Intercom does unless noted:
+    Args:
+        token: The access token it accepts (``rotate_token`` changes it).
+        rate_limit: ``(limit, seconds)`` windows; the default is Intercom's 10,000 per minute,
+            enforced as 1,666 per 10 s.
+        scroll_expiry: Seconds a scroll_param lives after its last use.
+        scroll_page_size: Companies per scroll page.
+        constant_scroll_param: One scroll_param for a whole scroll, the position kept by the
+            fake, so resending a param returns the next page (False: a new param per page).
+        search_delay: Records created or updated within this many seconds stay out of search
+            results, as Intercom's index lags its writes (default 0, for tests' sake).
+        omit_null_keys: Records leave out keys whose value is null (False: sent as null).
+        export_duration: Seconds an export job stays pending (default 0, for tests' sake).
+            While one content export (or five reporting exports) is pending another answers
+            429 with budget left in the window, as Intercom's job limits do.
+        seed: Seeds the fake's random choices (fault probabilities, webhook reordering).
 
-    - ``constant_scroll_param``: one scroll_param for a whole scroll, the position kept by
-      the fake, so resending a param returns the next page (False: a new param per page);
-    - ``omit_null_keys``: records leave out keys whose value is null (False: sent as null);
-    - ``search_delay`` (default 0, for tests' sake): records created or updated within that
-      many seconds stay out of search results, as Intercom's search index lags its writes;
-    - ``export_duration`` (default 0, for tests' sake): seconds an export job stays pending.
-      While one content export (or five reporting exports) is pending, another answers 429
-      with budget left in the window, as Intercom's job limits do;
-    - an operation the requested ``Intercom-Version`` lacks answers 400
-      ``intercom_version_invalid`` (``run_assignment_rules`` on 2.12 and later, a 2.16
-      operation on 2.9...).
+    An operation the requested ``Intercom-Version`` lacks answers 400
+    ``intercom_version_invalid`` (``run_assignment_rules`` on 2.12 and later, a 2.16 operation
+    on 2.9...).
     """
 
     def __init__(
