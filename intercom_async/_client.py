@@ -7,13 +7,14 @@ error mapping, wrapped in the retry policy; the body is then decoded. See docs/a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import inspect
 import logging
 import math
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeAlias, TypeVar, overload
 
@@ -37,6 +38,7 @@ from ._sansio import (
     render_path,
     request_id_of,
 )
+from ._sender import DECLARED
 from ._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
@@ -83,7 +85,6 @@ TokenSource: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 # "Decode into the operation's declared response type" (None would mean plain objects).
-_DECLARED: Any = object()
 
 _raw_capture: ContextVar[list[APIResponse[Any]] | None] = ContextVar(
     "intercom_async_raw_capture", default=None
@@ -234,6 +235,7 @@ class Intercom(ResourcesMixin):
         # another task, which must be able to release it.
         self._scroll_lock = asyncio.Lock()
         self._header_cache: dict[tuple[str, str, bool], dict[str, str]] = {}
+        self._sender = _ClientSender(self)
         self._init_resources()
 
     def __repr__(self) -> str:
@@ -365,10 +367,10 @@ class Intercom(ResourcesMixin):
         params: Mapping[str, Any] | None,
         json: Any,
         options: RequestOptions | None,
-        decode_as: Any = _DECLARED,
+        decode_as: Any = DECLARED,
     ) -> Any:
         """Send one operation of ``OPERATIONS``: its method, path, retry safety and version."""
-        if decode_as is _DECLARED:
+        if decode_as is DECLARED:
             decode_as = op.response_type if op.response_kind == "json" else None
         return await self._execute(
             op.method,
@@ -644,6 +646,43 @@ class Intercom(ResourcesMixin):
     def _report_scroll_restart(self, operation: str, reason: str, restarts: int) -> None:
         if self._hooks is not None:
             self._hooks.emit("on_scroll_restart", ScrollRestartEvent(operation, reason, restarts))
+
+
+class _ClientSender:
+    """The client as its resources and paginators see it (the ``Sender`` protocol)."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Intercom) -> None:
+        self._client = client
+
+    async def call(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        options: RequestOptions | None = None,
+        decode_as: Any = DECLARED,
+    ) -> Any:
+        return await self._client._execute_operation(
+            op, path_params, params=params, json=json, options=options, decode_as=decode_as
+        )
+
+    @contextlib.asynccontextmanager
+    async def scroll_lock(self) -> AsyncIterator[object]:
+        # The scrolls of this client take turns on a lock, and a budget shared across workers
+        # (RedisRateBudget) adds a lock across them.
+        shared = getattr(self._client.limiter.budget, "scroll_lock", None)
+        async with self._client._scroll_lock, shared() if shared else contextlib.nullcontext():
+            yield self
+
+    def report_page(self, operation: str, number: int, items: int) -> None:
+        self._client._report_page(operation, number, items)
+
+    def report_scroll_restart(self, operation: str, reason: str, restarts: int) -> None:
+        self._client._report_scroll_restart(operation, reason, restarts)
 
 
 _NO_OPTIONS = RequestOptions()

@@ -22,7 +22,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Generator, Mapping
-from contextlib import aclosing, nullcontext, suppress
+from contextlib import aclosing, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -40,7 +40,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ._client import Intercom
+    from ._sender import Sender
 
 logger = logging.getLogger("intercom_async")
 
@@ -140,7 +140,7 @@ class Paginator(Generic[ItemT, PageT]):
 
     def __init__(
         self,
-        client: Intercom,
+        sender: Sender,
         op: Operation,
         path_params: Mapping[str, object],
         *,
@@ -161,7 +161,7 @@ class Paginator(Generic[ItemT, PageT]):
             raise ValueError("prefetch must be 0 or more")
         if scroll_restart not in ("auto", "raise"):
             raise ValueError("scroll_restart must be 'auto' or 'raise'")
-        self._client = client
+        self._sender = sender
         self._op = op
         self._style = op.pagination
         self._shape = STYLES[op.pagination]
@@ -275,7 +275,7 @@ class Paginator(Generic[ItemT, PageT]):
         if cap is not None and isinstance(cursor, int) and (cursor - 1) * size >= cap:
             self._past_the_cap(cap)
         query, body = self._shape.ask(cursor, self._per_page, self._query, self._body)
-        raw = await self._client._execute_operation(
+        raw = await self._sender.call(
             self._op,
             self._path_params,
             params=query,
@@ -292,7 +292,7 @@ class Paginator(Generic[ItemT, PageT]):
         link_items(raw, key, listed)
         items = [item for item in listed if item is not None]
         following = self._shape.next_after(raw, cursor, len(items))
-        self._client._report_page(self._op.name, number, len(items))
+        self._sender.report_page(self._op.name, number, len(items))
         if cap is not None:
             size = _get(_get(raw, "pages"), "per_page")
             self._page_size = size if isinstance(size, int) and size > 0 else self._page_size
@@ -368,10 +368,8 @@ class Paginator(Generic[ItemT, PageT]):
     async def _scroll_pages(self) -> AsyncGenerator[Page[ItemT, PageT], None]:
         """Scroll with one scroll per client; a lost page restarts the scroll (de-duplicated)."""
         seen_ids: set[object] = set()
-        # One scroll per app: the scrolls of this client take turns on a lock, and a budget
-        # shared across workers (RedisRateBudget) adds a lock across them.
-        shared = getattr(self._client.limiter.budget, "scroll_lock", None)
-        async with self._client._scroll_lock, shared() if shared else nullcontext():
+        # One scroll per app: held for the whole scroll, restarts included.
+        async with self._sender.scroll_lock():
             start = self._start
             while True:
                 try:
@@ -414,7 +412,7 @@ class Paginator(Generic[ItemT, PageT]):
             ) from error
         self.restarts += 1
         logger.info("restarting the companies scroll after %s", type(error).__name__)
-        self._client._report_scroll_restart(self._op.name, type(error).__name__, self.restarts)
+        self._sender.report_scroll_restart(self._op.name, type(error).__name__, self.restarts)
 
     async def _wait_for_other_scroll(self, error: APIStatusError) -> None:
         """Another scroll is open for the app: wait, paced, until it ends or expires."""

@@ -158,7 +158,7 @@ async def test_any_capped_list_raises_at_its_cap_instead_of_ending(per_page: int
     async with serve(server.handle) as url, make_client(url) as client:
         seen = 0
         with pytest.raises(PaginationError, match=r"at most 100 items; iterate client\.widgets"):
-            async for _ in Paginator(client, op, {}, per_page=per_page, prefetch=0):
+            async for _ in Paginator(client._sender, op, {}, per_page=per_page, prefetch=0):
                 seen += 1
     assert seen == 100
     assert server.requests == 5

@@ -223,7 +223,7 @@ def render_resources(ops: list[Op]) -> str:
     out.append("from .._options import RequestOptions\nfrom ..models import _generated as m\n")
     out.append("from ..operations import OPERATIONS\nfrom ..pagination import Paginator\n")
     out.append("from ..search import Query, Sort\nfrom ._base import BaseResource\n\n")
-    out.append("if TYPE_CHECKING:\n    from .._client import Intercom\n\n")
+    out.append("if TYPE_CHECKING:\n    from .._sender import Sender\n\n")
     for dotted in sorted(groups, key=lambda d: (-d.count("."), d)):
         name = resource_class_name(dotted)
         title = dotted.replace("_", " ").replace(".", " → ")
@@ -232,11 +232,11 @@ def render_resources(ops: list[Op]) -> str:
         for kid in kids:
             out.append(f"    {kid.rsplit('.', 1)[-1]}: {resource_class_name(kid)}\n")
         if kids:
-            out.append("\n    def __init__(self, client: Intercom) -> None:\n")
-            out.append("        super().__init__(client)\n")
+            out.append("\n    def __init__(self, sender: Sender) -> None:\n")
+            out.append("        super().__init__(sender)\n")
             for kid in kids:
                 out.append(
-                    f"        self.{kid.rsplit('.', 1)[-1]} = {resource_class_name(kid)}(client)\n"
+                    f"        self.{kid.rsplit('.', 1)[-1]} = {resource_class_name(kid)}(sender)\n"
                 )
             out.append("\n")
         for op in sorted(groups[dotted], key=lambda o: o.name):
@@ -245,10 +245,10 @@ def render_resources(ops: list[Op]) -> str:
     out.append('\nclass GeneratedResources:\n    """The resource attributes of the client."""\n\n')
     for top in tops:
         out.append(f"    {top}: {resource_class_name(top)}\n")
+    out.append("\n    _sender: Sender\n")
     out.append("\n    def _init_resources(self) -> None:\n")
-    out.append('        client = cast("Intercom", self)\n')
     for top in tops:
-        out.append(f"        self.{top} = {resource_class_name(top)}(client)\n")
+        out.append(f"        self.{top} = {resource_class_name(top)}(self._sender)\n")
     out.append("\n\nRESOURCE_NAMES = (" + ", ".join(repr(t) for t in tops) + ",)\n")
     return "".join(out)
 

@@ -14,7 +14,7 @@ from ..pagination import Paginator
 from ..search import as_json, sort_json
 
 if TYPE_CHECKING:
-    from .._client import Intercom
+    from .._sender import Sender
 
 
 def _payload(
@@ -30,8 +30,10 @@ def _payload(
 
 
 class BaseResource:
-    def __init__(self, client: Intercom) -> None:
-        self._client = client
+    """A resource's methods send through the client's ``Sender``, nothing else of it."""
+
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
 
     async def _call(
         self,
@@ -51,7 +53,7 @@ class BaseResource:
                 DeprecationWarning,
                 stacklevel=3,
             )
-        return await self._client._execute_operation(
+        return await self._sender.call(
             op, path, params=query, json=_payload(body, extra_body), options=options
         )
 
@@ -78,7 +80,7 @@ class BaseResource:
             if "sort" in payload and payload["sort"] is not None:
                 payload["sort"] = sort_json(payload["sort"])
         return Paginator(
-            self._client,
+            self._sender,
             op,
             path,
             query=query,

@@ -17,7 +17,7 @@ from ..search import Query, Sort
 from ._base import BaseResource
 
 if TYPE_CHECKING:
-    from .._client import Intercom
+    from .._sender import Sender
 
 
 class AiContentExternalPagesResource(BaseResource):
@@ -1012,10 +1012,10 @@ class AiContentResource(BaseResource):
     external_pages: AiContentExternalPagesResource
     import_sources: AiContentImportSourcesResource
 
-    def __init__(self, client: Intercom) -> None:
-        super().__init__(client)
-        self.external_pages = AiContentExternalPagesResource(client)
-        self.import_sources = AiContentImportSourcesResource(client)
+    def __init__(self, sender: Sender) -> None:
+        super().__init__(sender)
+        self.external_pages = AiContentExternalPagesResource(sender)
+        self.import_sources = AiContentImportSourcesResource(sender)
 
 
 class ArticlesResource(BaseResource):
@@ -4578,10 +4578,10 @@ class HelpCenterResource(BaseResource):
     collections: HelpCenterCollectionsResource
     redirects: HelpCenterRedirectsResource
 
-    def __init__(self, client: Intercom) -> None:
-        super().__init__(client)
-        self.collections = HelpCenterCollectionsResource(client)
-        self.redirects = HelpCenterRedirectsResource(client)
+    def __init__(self, sender: Sender) -> None:
+        super().__init__(sender)
+        self.collections = HelpCenterCollectionsResource(sender)
+        self.redirects = HelpCenterRedirectsResource(sender)
 
     async def get(
         self, help_center_id: str | int, *, options: RequestOptions | None = None
@@ -5029,10 +5029,10 @@ class NewsResource(BaseResource):
     feeds: NewsFeedsResource
     items: NewsItemsResource
 
-    def __init__(self, client: Intercom) -> None:
-        super().__init__(client)
-        self.feeds = NewsFeedsResource(client)
-        self.items = NewsItemsResource(client)
+    def __init__(self, sender: Sender) -> None:
+        super().__init__(sender)
+        self.feeds = NewsFeedsResource(sender)
+        self.items = NewsItemsResource(sender)
 
 
 class NotesResource(BaseResource):
@@ -5054,9 +5054,9 @@ class OfficeHoursResource(BaseResource):
 
     exceptions: OfficeHoursExceptionsResource
 
-    def __init__(self, client: Intercom) -> None:
-        super().__init__(client)
-        self.exceptions = OfficeHoursExceptionsResource(client)
+    def __init__(self, sender: Sender) -> None:
+        super().__init__(sender)
+        self.exceptions = OfficeHoursExceptionsResource(sender)
 
     async def create(
         self,
@@ -6172,50 +6172,51 @@ class GeneratedResources:
     visitors: VisitorsResource
     workflows: WorkflowsResource
 
+    _sender: Sender
+
     def _init_resources(self) -> None:
-        client = cast("Intercom", self)
-        self.admins = AdminsResource(client)
-        self.ai_content = AiContentResource(client)
-        self.articles = ArticlesResource(client)
-        self.audiences = AudiencesResource(client)
-        self.away_status_reasons = AwayStatusReasonsResource(client)
-        self.brands = BrandsResource(client)
-        self.calls = CallsResource(client)
-        self.companies = CompaniesResource(client)
-        self.contacts = ContactsResource(client)
-        self.content = ContentResource(client)
-        self.content_snippets = ContentSnippetsResource(client)
-        self.conversation_attributes = ConversationAttributesResource(client)
-        self.conversations = ConversationsResource(client)
-        self.custom_channel_events = CustomChannelEventsResource(client)
-        self.custom_object_instances = CustomObjectInstancesResource(client)
-        self.data_attributes = DataAttributesResource(client)
-        self.data_connectors = DataConnectorsResource(client)
-        self.data_export = DataExportResource(client)
-        self.emails = EmailsResource(client)
-        self.events = EventsResource(client)
-        self.fin_agent = FinAgentResource(client)
-        self.help_center = HelpCenterResource(client)
-        self.internal_articles = InternalArticlesResource(client)
-        self.ip_allowlist = IpAllowlistResource(client)
-        self.jobs = JobsResource(client)
-        self.macros = MacrosResource(client)
-        self.messages = MessagesResource(client)
-        self.news = NewsResource(client)
-        self.notes = NotesResource(client)
-        self.office_hours = OfficeHoursResource(client)
-        self.reporting_data_export = ReportingDataExportResource(client)
-        self.segments = SegmentsResource(client)
-        self.subscription_types = SubscriptionTypesResource(client)
-        self.switch = SwitchResource(client)
-        self.tags = TagsResource(client)
-        self.teams = TeamsResource(client)
-        self.ticket_states = TicketStatesResource(client)
-        self.ticket_type_attributes = TicketTypeAttributesResource(client)
-        self.ticket_types = TicketTypesResource(client)
-        self.tickets = TicketsResource(client)
-        self.visitors = VisitorsResource(client)
-        self.workflows = WorkflowsResource(client)
+        self.admins = AdminsResource(self._sender)
+        self.ai_content = AiContentResource(self._sender)
+        self.articles = ArticlesResource(self._sender)
+        self.audiences = AudiencesResource(self._sender)
+        self.away_status_reasons = AwayStatusReasonsResource(self._sender)
+        self.brands = BrandsResource(self._sender)
+        self.calls = CallsResource(self._sender)
+        self.companies = CompaniesResource(self._sender)
+        self.contacts = ContactsResource(self._sender)
+        self.content = ContentResource(self._sender)
+        self.content_snippets = ContentSnippetsResource(self._sender)
+        self.conversation_attributes = ConversationAttributesResource(self._sender)
+        self.conversations = ConversationsResource(self._sender)
+        self.custom_channel_events = CustomChannelEventsResource(self._sender)
+        self.custom_object_instances = CustomObjectInstancesResource(self._sender)
+        self.data_attributes = DataAttributesResource(self._sender)
+        self.data_connectors = DataConnectorsResource(self._sender)
+        self.data_export = DataExportResource(self._sender)
+        self.emails = EmailsResource(self._sender)
+        self.events = EventsResource(self._sender)
+        self.fin_agent = FinAgentResource(self._sender)
+        self.help_center = HelpCenterResource(self._sender)
+        self.internal_articles = InternalArticlesResource(self._sender)
+        self.ip_allowlist = IpAllowlistResource(self._sender)
+        self.jobs = JobsResource(self._sender)
+        self.macros = MacrosResource(self._sender)
+        self.messages = MessagesResource(self._sender)
+        self.news = NewsResource(self._sender)
+        self.notes = NotesResource(self._sender)
+        self.office_hours = OfficeHoursResource(self._sender)
+        self.reporting_data_export = ReportingDataExportResource(self._sender)
+        self.segments = SegmentsResource(self._sender)
+        self.subscription_types = SubscriptionTypesResource(self._sender)
+        self.switch = SwitchResource(self._sender)
+        self.tags = TagsResource(self._sender)
+        self.teams = TeamsResource(self._sender)
+        self.ticket_states = TicketStatesResource(self._sender)
+        self.ticket_type_attributes = TicketTypeAttributesResource(self._sender)
+        self.ticket_types = TicketTypesResource(self._sender)
+        self.tickets = TicketsResource(self._sender)
+        self.visitors = VisitorsResource(self._sender)
+        self.workflows = WorkflowsResource(self._sender)
 
 
 RESOURCE_NAMES = (

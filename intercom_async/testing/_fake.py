@@ -19,7 +19,7 @@ import threading
 import time
 import typing
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -30,6 +30,7 @@ from multidict import CIMultiDict
 from .._client import Intercom
 from .._operation import Operation
 from ..operations import OPERATIONS
+from ._ctx import Ctx, FakeStats
 from ._faults import Fault, FaultBody
 from ._inprocess import InProcessTransport
 from ._registry import without_null_keys
@@ -82,27 +83,6 @@ class RecordedRequest:
     """``time.monotonic()`` when the request arrived."""
     status: int = 0
     """The status the fake answered (0 when the connection was dropped)."""
-
-
-@dataclass
-class FakeStats:
-    served: int = 0
-    rate_limited: int = 0
-    faults_injected: int = 0
-
-
-@dataclass
-class Ctx:
-    """What a handler gets: the request, its operation and parsed inputs, and the store."""
-
-    request: web.Request
-    op: Operation
-    params: dict[str, str]
-    query: dict[str, str]
-    body: Any
-    store: Workspace
-    fake: FakeIntercom
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[Ctx], Awaitable[web.StreamResponse]]
@@ -290,7 +270,7 @@ class FakeIntercom:
         network path."""
         if self._app is None:
             raise RuntimeError("the fake is not started: use `async with FakeIntercom() as fake`")
-        return InProcessTransport(self, self._app)
+        return InProcessTransport(self)
 
     async def serve_in_process(
         self, method: str, path_qs: str, headers: Mapping[str, str], raw: bytes

@@ -28,7 +28,7 @@ from ._samples import SAMPLES
 from ._store import error, now
 
 if TYPE_CHECKING:
-    from ._fake import Ctx
+    from ._ctx import Ctx
 
 # Collections reached under another path: export jobs are read, cancelled and downloaded under
 # paths other than the one that creates them.

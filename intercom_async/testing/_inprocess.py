@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
@@ -19,16 +19,20 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from .._transport import RawResponse
 from ..errors import APIConnectionError, APITimeoutError, ClientClosedError
 
-if TYPE_CHECKING:
-    from ._fake import FakeIntercom
+
+class InProcessServer(Protocol):
+    """What the transport needs of the fake: one request in, its answer out."""
+
+    async def serve_in_process(
+        self, method: str, path_qs: str, headers: Mapping[str, str], raw: bytes
+    ) -> tuple[web.StreamResponse, bool]: ...
 
 
 class InProcessTransport:
     """Serves one FakeIntercom in process (see the module docstring)."""
 
-    def __init__(self, fake: FakeIntercom, app: web.Application) -> None:
+    def __init__(self, fake: InProcessServer) -> None:
         self._fake = fake
-        self._app = app
         self.closed = False
 
     async def send(

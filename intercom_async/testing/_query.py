@@ -13,7 +13,7 @@ from ._registry import body_of, cursor_page
 from ._store import error
 
 if TYPE_CHECKING:
-    from ._fake import Ctx
+    from ._ctx import Ctx
 
 _MISSING = object()
 

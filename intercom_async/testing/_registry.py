@@ -12,7 +12,7 @@ from .._paging import STYLES, PageContent, PaginationStyle
 from ._store import InvalidCursor, decode_cursor, encode_cursor, error, int_param, not_found
 
 if TYPE_CHECKING:
-    from ._fake import Ctx
+    from ._ctx import Ctx
 
 Handler = Callable[["Ctx"], Awaitable[web.StreamResponse]]
 HANDLERS: dict[str, Handler] = {}

@@ -30,7 +30,7 @@ from ._records import WORKSPACE_ID
 from ._registry import without_null_keys
 
 if TYPE_CHECKING:
-    from ._fake import Ctx
+    from ._ctx import Ctx
 
 Record = dict[str, Any]
 

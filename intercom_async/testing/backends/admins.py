@@ -15,7 +15,7 @@ from .._registry import (
 from .._store import error
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 @handles("admins.me")

@@ -22,7 +22,7 @@ from .._store import InvalidCursor, decode_cursor, encode_cursor, error, now
 from .notes import new_note
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 COMPANY_FIELDS = (

@@ -22,7 +22,7 @@ from .._store import error, not_found, now
 from .notes import new_note
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 CONTACT_FIELDS = (

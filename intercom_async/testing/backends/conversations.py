@@ -20,7 +20,7 @@ from .._registry import (
 from .._store import error, now
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 def _conversation(ctx: Ctx) -> dict[str, Any]:

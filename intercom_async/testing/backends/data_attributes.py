@@ -15,7 +15,7 @@ from .._registry import (
 from .._store import error, not_found, now
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 @handles("data_attributes.list")

@@ -18,7 +18,7 @@ from .._registry import BadInput, handles, ok
 from .._store import error
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 # Pending jobs a workspace may hold at once, per kind of export.
 PENDING_LIMITS = {"content": 1, "reporting": 5}

@@ -13,7 +13,7 @@ from .._registry import (
 from .._store import error, now
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 def new_note(ctx: Ctx, about: dict[str, Any]) -> dict[str, Any]:

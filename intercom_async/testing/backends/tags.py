@@ -18,7 +18,7 @@ from .._registry import (
 from .._store import error, not_found
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 @handles("tags.create")

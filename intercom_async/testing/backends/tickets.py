@@ -19,7 +19,7 @@ from .._store import error, not_found, now
 from .conversations import author_of
 
 if TYPE_CHECKING:
-    from .._fake import Ctx
+    from .._ctx import Ctx
 
 
 def _ticket(ctx: Ctx) -> dict[str, Any]:
