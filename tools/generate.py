@@ -11,10 +11,12 @@ Fixes the spec needs go in tools/overrides.py, never in the output.
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tools.models_gen import ModelBuilder, apply_merges, learn_from_examples, render_models
 from tools.naming import pascal
@@ -70,11 +72,13 @@ def whole_objects(ops: list[Op], builder: ModelBuilder) -> set[str]:
     return roots & set(builder.structs)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
-    args = parser.parse_args(argv)
-    specs = {version: load_spec(version) for version in SPEC_FILES}
+def render_all(loaded: dict[str, dict[str, Any]]) -> dict[Path, str]:
+    """Every generated file but the method reference, from the descriptions as loaded.
+
+    The descriptions are never edited: uniting the versions, applying Intercom's corrections
+    and learning from examples work on a copy (the samples read the originals).
+    """
+    specs = copy.deepcopy(loaded)
     builder = ModelBuilder(merged_schemas(specs))
     apply_merges(builder)
     aliases = adopt_wrappers(specs, builder)
@@ -87,13 +91,21 @@ def main(argv: list[str] | None = None) -> int:
             builder.struct_for(name, schema, False, pascal(name))
     ops = collect_operations(specs, builder)
     roots = whole_objects(ops, builder)
-    outputs = {
+    print(f"{len(ops)} operations, {len(builder.structs)} models")
+    return {
         MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder, aliases, roots)),
         OPERATIONS_OUT: ruff_format(OPERATIONS_OUT, render_operations(ops)),
         RESOURCES_OUT: ruff_format(RESOURCES_OUT, render_resources(ops)),
-        SAMPLES_OUT: ruff_format(SAMPLES_OUT, render_samples(specs, ops)),
+        SAMPLES_OUT: ruff_format(SAMPLES_OUT, render_samples(loaded, ops)),
         COVERAGE_OUT: render_coverage(ops),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
+    args = parser.parse_args(argv)
+    outputs = render_all({version: load_spec(version) for version in SPEC_FILES})
     stale = [
         path for path, text in outputs.items() if not path.exists() or path.read_text() != text
     ]
@@ -113,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
         for path in stale:
             print(f"out of date: {path.relative_to(ROOT)} (run: uv run python -m tools.generate)")
         return 1 if stale else 0
-    print(f"{len(ops)} operations, {len(builder.structs)} models")
     return 0
 
 

@@ -13,12 +13,23 @@ from tools.spec import HEADER, HTTP_METHODS, TARGET_VERSION
 # ---------------------------------------------------------------------------------- types ---
 
 
+@dataclass(frozen=True)
+class Field:
+    """One field of a generated model."""
+
+    py: str
+    """The Python attribute name."""
+    wire: str
+    """The JSON key."""
+    annotation: str
+    description: str
+
+
 @dataclass
 class StructDef:
     name: str
     doc: str
-    fields: list[tuple[str, str, str, str]] = field(default_factory=list)
-    """(python name, wire name, annotation, description)."""
+    fields: list[Field] = field(default_factory=list)
 
 
 # Keys of a schema that only constrains (which fields are required), declaring no shape.
@@ -128,7 +139,7 @@ class ModelBuilder:
             description = clean_doc(
                 self.resolve(prop).get("description") if isinstance(prop, dict) else ""
             )
-            struct.fields.append((py, wire, annotation, description))
+            struct.fields.append(Field(py, wire, annotation, description))
         return name
 
     def in_sent_order(
@@ -410,7 +421,8 @@ def render_models(builder: ModelBuilder, aliases: dict[str, str], roots: set[str
         out.append(f'    """{struct.doc or name}"""\n\n')
         if not struct.fields:
             out.append("    pass\n")
-        for py, wire, annotation, _description in struct.fields:
+        for f in struct.fields:
+            py, wire, annotation = f.py, f.wire, f.annotation
             rename = f", name={wire!r}" if py != wire else ""
             if request:
                 default = f"msgspec.field(default=UNSET{rename})" if rename else "UNSET"

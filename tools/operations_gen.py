@@ -47,10 +47,20 @@ class Op:
 
 
 def derive_name(method: str, path: str, tag: str) -> str:
+    """``resource.method`` for an operation: an override, else derived from its path under the
+    sub-resource whose prefix it has (``/news/news_items/{id}`` → ``news.items.get``), else
+    under its tag's resource."""
     named = overrides.NAMES.get((method, path))
     if named:
         return named
-    resource = overrides.RESOURCE_FOR_TAG.get(tag, snake(tag))
+    for prefix in sorted(overrides.SUB_RESOURCES, key=len, reverse=True):
+        if path == prefix or path.startswith(prefix + "/"):
+            # The sub-resource's own path stands in for a resource's first segment.
+            return _derive(overrides.SUB_RESOURCES[prefix], method, "/_" + path[len(prefix) :])
+    return _derive(overrides.RESOURCE_FOR_TAG.get(tag, snake(tag)), method, path)
+
+
+def _derive(resource: str, method: str, path: str) -> str:
     segments = [s for s in path.strip("/").split("/")]
     statics = [s for s in segments[1:] if not s.startswith("{")]
     ends_with_param = segments[-1].startswith("{")
@@ -193,20 +203,20 @@ def build_operation(
     item_type = None
     if response_type and response_type in builder.structs:
         struct = builder.structs[response_type]
-        arrays = [f for f in struct.fields if f[2].startswith("list[")]
+        arrays = [f for f in struct.fields if f.annotation.startswith("list[")]
         is_list = name.rsplit(".", 1)[-1].startswith("list") and len(arrays) == 1
         if pagination is None and method == "get" and is_list:
             query_names = {p.name for p in query_params}
-            if any(f[1] == "pages" for f in struct.fields):
+            if any(f.wire == "pages" for f in struct.fields):
                 pagination = "cursor" if "starting_after" in query_names else "page"
             else:
                 pagination = "unpaginated"
         if pagination and items_key is None:
-            with_data = any(f[1] == "data" for f in arrays)
-            items_key = "data" if with_data else (arrays[0][1] if len(arrays) == 1 else None)
+            with_data = any(f.wire == "data" for f in arrays)
+            items_key = "data" if with_data else (arrays[0].wire if len(arrays) == 1 else None)
         if pagination:
-            items_field = next(f for f in struct.fields if f[1] == items_key)
-            item_type = items_field[2][len("list[") : -1].removesuffix(" | None")
+            items_field = next(f for f in struct.fields if f.wire == items_key)
+            item_type = items_field.annotation[len("list[") : -1].removesuffix(" | None")
     if key in overrides.ARRAY_RESPONSES and item_type:
         response_type = f"{response_type} | list[{item_type} | None]"
     summary = clean_doc(raw.get("summary")) or name

@@ -87,17 +87,30 @@ RESOURCE_FOR_TAG: dict[str, str] = {
     "Conversations Attributes": "conversation_attributes",
 }
 
+# Resources nested under another's path (or reached by a path their tag does not name): the
+# path prefix, and the dotted resource whose methods its operations become.
+SUB_RESOURCES: dict[str, str] = {
+    "/help_center/help_centers": "help_center",
+    "/help_center/collections": "help_center.collections",
+    "/help_center/help_centers/{help_center_id}/redirects": "help_center.redirects",
+    "/news/news_items": "news.items",
+    "/news/newsfeeds": "news.feeds",
+    "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions": (
+        "office_hours.exceptions"
+    ),
+    "/ai/content_import_sources": "ai_content.import_sources",
+    "/ai/external_pages": "ai_content.external_pages",
+    "/conversations/attributes": "conversation_attributes",
+}
+
 # Method names: "resource.method" (or "resource.sub.method") for operations whose derived
 # name would read badly. Keyed by (method, path).
 NAMES: dict[tuple[str, str], str] = {
     ("get", "/me"): "admins.me",
     ("put", "/admins/{admin_id}/away"): "admins.set_away",
-    ("get", "/admins/activity_logs"): "admins.list_activity_logs",
     ("post", "/admins/activity_logs/search"): "admins.search_activity_logs",
-    ("get", "/admins/activity_log_event_types"): "admins.list_activity_log_event_types",
     ("get", "/companies"): "companies.retrieve",
     ("post", "/companies"): "companies.create_or_update",
-    ("post", "/companies/list"): "companies.list",
     ("get", "/companies/scroll"): "companies.scroll",
     ("post", "/contacts/{contact_id}/companies"): "contacts.attach_company",
     ("delete", "/contacts/{contact_id}/companies/{company_id}"): "contacts.detach_company",
@@ -109,7 +122,6 @@ NAMES: dict[tuple[str, str], str] = {
     ("delete", "/contacts/{contact_id}/tags/{tag_id}"): "contacts.detach_tag",
     ("post", "/contacts/{contact_id}/notes"): "contacts.create_note",
     ("get", "/contacts/find_by_external_id/{external_id}"): "contacts.get_by_external_id",
-    ("get", "/contacts/{id}/merge_history"): "contacts.list_merge_history",
     ("get", "/contacts/{id}/banners"): "contacts.list_banners",
     ("post", "/contacts/{id}/banners/{view_id}/dismiss"): "contacts.dismiss_banner",
     ("post", "/conversations/{conversation_id}/tags"): "conversations.attach_tag",
@@ -120,28 +132,12 @@ NAMES: dict[tuple[str, str], str] = {
         "conversations.detach_contact"
     ),
     ("post", "/conversations/{conversation_id}/convert"): "conversations.convert_to_ticket",
-    ("get", "/conversations/deleted"): "conversations.list_deleted",
-    ("post", "/conversations/{conversation_id}/run_assignment_rules"): (
-        "conversations.run_assignment_rules"
-    ),
-    ("get", "/conversations/attributes"): "conversation_attributes.list",
-    ("post", "/conversations/attributes"): "conversation_attributes.create",
-    ("get", "/conversations/attributes/{id}"): "conversation_attributes.get",
-    ("put", "/conversations/attributes/{id}"): "conversation_attributes.update",
-    ("delete", "/conversations/attributes/{id}"): "conversation_attributes.delete",
     ("post", "/conversations/attributes/{id}/options"): "conversation_attributes.create_option",
-    ("put", "/conversations/attributes/{id}/options/{option_id}"): (
-        "conversation_attributes.update_option"
-    ),
-    ("delete", "/conversations/attributes/{id}/options/{option_id}"): (
-        "conversation_attributes.delete_option"
-    ),
     ("post", "/articles/{article_id}/tags"): "articles.attach_tag",
     ("delete", "/articles/{article_id}/tags/{id}"): "articles.detach_tag",
     ("get", "/articles/{id}/draft"): "articles.get_draft",
     ("put", "/articles/{id}/draft"): "articles.stage_draft",
     ("post", "/articles/{id}/draft/publish"): "articles.publish_draft",
-    ("get", "/articles/{article_id}/versions/{id}"): "articles.get_version",
     ("post", "/internal_articles/{internal_article_id}/tags"): "internal_articles.attach_tag",
     ("delete", "/internal_articles/{internal_article_id}/tags/{id}"): (
         "internal_articles.detach_tag"
@@ -155,63 +151,6 @@ NAMES: dict[tuple[str, str], str] = {
     ("post", "/tickets/enqueue"): "tickets.enqueue_create",
     ("post", "/companies/{company_id}/notes"): "companies.create_note",
     ("get", "/companies/{company_id}/notes"): "companies.list_notes",
-    ("get", "/help_center/help_centers"): "help_center.list",
-    ("get", "/help_center/help_centers/{help_center_id}"): "help_center.get",
-    ("get", "/help_center/collections"): "help_center.collections.list",
-    ("post", "/help_center/collections"): "help_center.collections.create",
-    ("get", "/help_center/collections/{collection_id}"): "help_center.collections.get",
-    ("put", "/help_center/collections/{collection_id}"): "help_center.collections.update",
-    ("delete", "/help_center/collections/{collection_id}"): "help_center.collections.delete",
-    ("get", "/help_center/help_centers/{help_center_id}/redirects"): ("help_center.redirects.list"),
-    ("post", "/help_center/help_centers/{help_center_id}/redirects"): (
-        "help_center.redirects.create"
-    ),
-    ("get", "/help_center/help_centers/{help_center_id}/redirects/{id}"): (
-        "help_center.redirects.get"
-    ),
-    ("delete", "/help_center/help_centers/{help_center_id}/redirects/{id}"): (
-        "help_center.redirects.delete"
-    ),
-    ("get", "/news/news_items"): "news.items.list",
-    ("post", "/news/news_items"): "news.items.create",
-    ("get", "/news/news_items/{news_item_id}"): "news.items.get",
-    ("put", "/news/news_items/{news_item_id}"): "news.items.update",
-    ("delete", "/news/news_items/{news_item_id}"): "news.items.delete",
-    ("get", "/news/newsfeeds"): "news.feeds.list",
-    ("get", "/news/newsfeeds/{newsfeed_id}"): "news.feeds.get",
-    ("get", "/news/newsfeeds/{newsfeed_id}/items"): "news.feeds.list_items",
-    ("get", "/office_hours_schedules"): "office_hours.list",
-    ("post", "/office_hours_schedules"): "office_hours.create",
-    ("get", "/office_hours_schedules/{id}"): "office_hours.get",
-    ("put", "/office_hours_schedules/{id}"): "office_hours.update",
-    ("delete", "/office_hours_schedules/{id}"): "office_hours.delete",
-    ("get", "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions"): (
-        "office_hours.exceptions.list"
-    ),
-    ("post", "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions"): (
-        "office_hours.exceptions.create"
-    ),
-    ("get", "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}"): (
-        "office_hours.exceptions.get"
-    ),
-    ("put", "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}"): (
-        "office_hours.exceptions.update"
-    ),
-    (
-        "delete",
-        "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-    ): "office_hours.exceptions.delete",
-    ("get", "/ai/content_import_sources"): "ai_content.import_sources.list",
-    ("post", "/ai/content_import_sources"): "ai_content.import_sources.create",
-    ("get", "/ai/content_import_sources/{source_id}"): "ai_content.import_sources.get",
-    ("put", "/ai/content_import_sources/{source_id}"): "ai_content.import_sources.update",
-    ("delete", "/ai/content_import_sources/{source_id}"): "ai_content.import_sources.delete",
-    ("get", "/ai/external_pages"): "ai_content.external_pages.list",
-    ("post", "/ai/external_pages"): "ai_content.external_pages.create",
-    ("get", "/ai/external_pages/{page_id}"): "ai_content.external_pages.get",
-    ("put", "/ai/external_pages/{page_id}"): "ai_content.external_pages.update",
-    ("delete", "/ai/external_pages/{page_id}"): "ai_content.external_pages.delete",
-    ("post", "/export/reporting_data/enqueue"): "reporting_data_export.enqueue",
     ("get", "/export/reporting_data/{job_identifier}"): "reporting_data_export.get_status",
     ("get", "/export/reporting_data/get_datasets"): "reporting_data_export.list_datasets",
     ("get", "/download/reporting_data/{job_identifier}"): "reporting_data_export.download",
@@ -225,7 +164,6 @@ NAMES: dict[tuple[str, str], str] = {
     ("post", "/phone_call_redirects"): "switch.create_phone_redirect",
     ("get", "/calls/{call_id}/recording"): "calls.get_recording",
     ("get", "/calls/{call_id}/transcript"): "calls.get_transcript",
-    ("post", "/calls/search"): "calls.search",
     ("post", "/fin_voice/register"): "calls.register_fin_voice",
     ("get", "/fin_voice/collect/{id}"): "calls.get_fin_voice",
     ("get", "/fin_voice/external_id/{external_id}"): "calls.get_fin_voice_by_external_id",
@@ -236,10 +174,8 @@ NAMES: dict[tuple[str, str], str] = {
     ("put", "/ticket_types/{ticket_type_id}/attributes/{attribute_id}"): (
         "ticket_type_attributes.update"
     ),
-    ("post", "/tickets/{ticket_id}/change_type"): "tickets.change_type",
     ("get", "/visitors"): "visitors.get",
     ("put", "/visitors"): "visitors.update",
-    ("post", "/visitors/convert"): "visitors.convert",
     ("post", "/custom_object_instances/{custom_object_type_identifier}"): (
         "custom_object_instances.create_or_update"
     ),
@@ -249,40 +185,11 @@ NAMES: dict[tuple[str, str], str] = {
     ("delete", "/custom_object_instances/{custom_object_type_identifier}"): (
         "custom_object_instances.delete_by_external_id"
     ),
-    (
-        "get",
-        "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-    ): "custom_object_instances.get",
-    (
-        "delete",
-        "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-    ): "custom_object_instances.delete",
-    ("get", "/data_connectors/{data_connector_id}/execution_results"): (
-        "data_connectors.list_execution_results"
-    ),
-    ("get", "/data_connectors/{data_connector_id}/execution_results/{id}"): (
-        "data_connectors.get_execution_result"
-    ),
     ("post", "/events/summaries"): "events.create_summaries",
-    ("post", "/content/bulk_actions"): "content.bulk_actions",
     ("get", "/ip_allowlist"): "ip_allowlist.get",
     ("put", "/ip_allowlist"): "ip_allowlist.update",
-    ("post", "/fin/start"): "fin_agent.start",
-    ("post", "/fin/reply"): "fin_agent.reply",
     ("post", "/fin/csat"): "fin_agent.submit_csat",
     ("get", "/export/workflows/{id}"): "workflows.export",
-    ("post", "/custom_channel_events/notify_new_conversation"): (
-        "custom_channel_events.notify_new_conversation"
-    ),
-    ("post", "/custom_channel_events/notify_new_message"): (
-        "custom_channel_events.notify_new_message"
-    ),
-    ("post", "/custom_channel_events/notify_quick_reply_selected"): (
-        "custom_channel_events.notify_quick_reply_selected"
-    ),
-    ("post", "/custom_channel_events/notify_attribute_collected"): (
-        "custom_channel_events.notify_attribute_collected"
-    ),
 }
 
 # Schemas that must also hold another schema's fields. GET /events is declared to answer event

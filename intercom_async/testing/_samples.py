@@ -1430,12 +1430,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "contacts.archive": {
         "status": 200,
-        "body": {
-            "type": "contact",
-            "id": "5ba682d23d7cf92bef87bfd4",
-            "external_id": "70",
-            "role": "string",
-        },
+        "body": {"type": "contact", "id": "5ba682d23d7cf92bef87bfd4", "external_id": "70"},
         "added_in": "2.7",
         "in_preview": True,
         "not_found": "not_found",
@@ -1499,12 +1494,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "contacts.block": {
         "status": 200,
-        "body": {
-            "type": "contact",
-            "id": "5ba682d23d7cf92bef87bfd4",
-            "external_id": "70",
-            "role": "string",
-        },
+        "body": {"type": "contact", "id": "5ba682d23d7cf92bef87bfd4", "external_id": "70"},
         "added_in": "2.13",
         "in_preview": True,
         "not_found": "not_found",
@@ -1630,12 +1620,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "contacts.delete": {
         "status": 200,
-        "body": {
-            "type": "contact",
-            "id": "5ba682d23d7cf92bef87bfd4",
-            "external_id": "70",
-            "role": "string",
-        },
+        "body": {"type": "contact", "id": "5ba682d23d7cf92bef87bfd4", "external_id": "70"},
         "added_in": "2.7",
         "in_preview": True,
         "not_found": "not_found",
@@ -2242,12 +2227,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "contacts.unarchive": {
         "status": 200,
-        "body": {
-            "type": "contact",
-            "id": "5ba682d23d7cf92bef87bfd4",
-            "external_id": "70",
-            "role": "string",
-        },
+        "body": {"type": "contact", "id": "5ba682d23d7cf92bef87bfd4", "external_id": "70"},
         "added_in": "2.7",
         "in_preview": True,
         "not_found": "not_found",
