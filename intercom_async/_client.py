@@ -192,14 +192,14 @@ class Intercom(ResourcesMixin):
         if max_response_bytes < 1:
             raise ConfigurationError("max_response_bytes must be at least 1")
         self.region = region
-        self.base_url = resolved.rstrip("/")
+        self.base_url: str = resolved.rstrip("/")
         self.version = version
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_time = max_retry_time
         self.max_rate_limit_wait = max_rate_limit_wait
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.limiter = (
+        self.limiter: RateLimiter = (
             limiter
             if limiter is not None
             else RateLimiter(max_concurrency=max_concurrency, ceiling=rate_ceiling)

@@ -65,7 +65,7 @@ class LocalRateBudget:
     ) -> None:
         # Wall-clock time, because X-RateLimit-Reset is a UNIX timestamp.
         self._clock = clock
-        self.state = PacingState(
+        self.state: PacingState = PacingState(
             pace_below=pace_below,
             reset_jitter=reset_jitter,
             ceiling=ceiling,
@@ -204,7 +204,7 @@ class RateLimiter:
             if budget is not None
             else LocalRateBudget(ceiling=ceiling, pace_below=pace_below)
         )
-        self.stats = ClientStats()
+        self.stats: ClientStats = ClientStats()
         self.latest: RateLimit | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from ._sansio import RateLimit, request_id_of
 from ._transport import RawResponse
 
-logger = logging.getLogger("intercom_async")
+logger: logging.Logger = logging.getLogger("intercom_async")
 
 LimiterWaitReason = Literal["concurrency", "pacing", "rate_limit_pause"]
 
@@ -115,7 +115,7 @@ class Hooks:
     __slots__ = ("_by_method", "hooks")
 
     def __init__(self, hooks: Iterable[object]) -> None:
-        self.hooks = tuple(hooks)
+        self.hooks: tuple[object, ...] = tuple(hooks)
         self._by_method: dict[str, tuple[Callable[[Any], object], ...]] = {
             name: tuple(getattr(h, name) for h in self.hooks if callable(getattr(h, name, None)))
             for name in _METHODS

@@ -42,7 +42,7 @@ from .errors import (
 if TYPE_CHECKING:
     from ._sender import Sender
 
-logger = logging.getLogger("intercom_async")
+logger: logging.Logger = logging.getLogger("intercom_async")
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
@@ -178,8 +178,8 @@ class Paginator(Generic[ItemT, PageT]):
         self._options = options
         self.cursor: str | int | None = cursor
         """Where to resume: the cursor after the last page whose items were all consumed."""
-        self.pages_fetched = 0
-        self.restarts = 0
+        self.pages_fetched: int = 0
+        self.restarts: int = 0
         # Weak, so a plain `break` drops the last reference to the iteration and asyncio closes
         # it at once (cancelling its prefetch, releasing the scroll lock) instead of at the next
         # garbage collection.

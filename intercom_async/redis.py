@@ -43,7 +43,7 @@ from ._sansio import RateLimit
 from .errors import RateLimitWaitTooLong
 from .pagination import ScrollExistsError
 
-logger = logging.getLogger("intercom_async")
+logger: logging.Logger = logging.getLogger("intercom_async")
 
 _UNREACHABLE = (RedisError, OSError, asyncio.TimeoutError)
 

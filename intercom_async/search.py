@@ -106,7 +106,7 @@ class F:
     def __init__(self, name: str) -> None:
         if not name:
             raise QueryError("a search field needs a name")
-        self.name = name
+        self.name: str = name
 
     def __eq__(self, value: object) -> Filter:  # type: ignore[override]
         return Filter(self.name, "=", value)

@@ -431,6 +431,9 @@ def render_models(builder: ModelBuilder, aliases: dict[str, str], roots: set[str
                 default = f"msgspec.field(default=None{rename})" if rename else "None"
                 optional = "" if annotation == "Any" else " | None"
                 out.append(f"    {py}: {annotation}{optional} = {default}\n")
+            if f.description:
+                # An attribute docstring: what an editor shows on hover (no runtime cost).
+                out.append(f'    """{f.description}"""\n')
     live_aliases = {a: t for a, t in sorted(aliases.items()) if a not in builder.structs}
     if live_aliases:
         out.append("\n# Earlier names of models that are one object (a contact is a Contact).\n")

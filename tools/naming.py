@@ -27,13 +27,28 @@ def field_name(name: str) -> str:
     return py
 
 
+# Typographic characters of the descriptions, as plain ASCII (ruff flags them as ambiguous).
+_ASCII = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+    }
+)
+
+
 def clean_doc(text: str | None) -> str:
     """One or two plain sentences: no Markdoc tags, no Markdown links, no blank lines."""
     if not text:
         return ""
     text = re.sub(r"\{%.*?%\}", "", text, flags=re.S)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[`*]", "", text)
+    text = re.sub(r"[`*]", "", text).translate(_ASCII)
     text = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s", text)
     short = " ".join(sentences[:2])
@@ -41,3 +56,17 @@ def clean_doc(text: str | None) -> str:
     short = short.replace("\\", "\\\\").replace('"""', "'''")
     # A docstring cannot end in the quote character that closes it.
     return short + "." if short.endswith('"') else short
+
+
+def first_paragraph(text: str | None) -> str:
+    """The description's first paragraph, as plain text (Markdoc and links stripped)."""
+    if not text:
+        return ""
+    paragraph = next((p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()), "")
+    paragraph = re.sub(r"\{%.*?%\}", "", paragraph, flags=re.S)
+    paragraph = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", paragraph)
+    paragraph = re.sub(r"<[^>]+>", "", paragraph)
+    paragraph = re.sub(r"[`*]", "", paragraph).translate(_ASCII)
+    paragraph = " ".join(paragraph.split())
+    paragraph = paragraph.replace("\\", "\\\\").replace('"""', "'''")
+    return paragraph + "." if paragraph.endswith('"') else paragraph

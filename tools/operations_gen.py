@@ -9,7 +9,7 @@ from typing import Any
 
 from tools import overrides
 from tools.models_gen import ModelBuilder
-from tools.naming import clean_doc, field_name, pascal, snake
+from tools.naming import clean_doc, field_name, first_paragraph, pascal, snake
 from tools.spec import HTTP_METHODS, TARGET_VERSION
 
 # ----------------------------------------------------------------------------- operations ---
@@ -32,6 +32,7 @@ class Op:
     version: str
     tag: str
     summary: str
+    description: str
     name: str
     path_params: list[Param]
     query_params: list[Param]
@@ -91,7 +92,33 @@ def is_idempotent(method: str, path: str) -> bool:
     return method == "post" and path in overrides.IDEMPOTENT_POSTS
 
 
+def _enum_values(schema: dict[str, Any]) -> list[str] | None:
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if branches:
+        merged: list[str] = []
+        for branch in branches:
+            values = _enum_values(branch) if isinstance(branch, dict) else None
+            if values is None:
+                return None
+            merged += [v for v in values if v not in merged]
+        return merged
+    values = schema.get("enum")
+    if schema.get("type") == "string" and values and all(isinstance(v, str) for v in values):
+        return list(values)
+    return None
+
+
+def enum_literal(schema: dict[str, Any]) -> str | None:
+    """``Literal[...]`` for a request value the description limits to a list of strings (one
+    list, or the union of its variants' lists)."""
+    values = _enum_values(schema)
+    return "Literal[" + ", ".join(repr(v) for v in values) + "]" if values else None
+
+
 def param_annotation(schema: dict[str, Any]) -> str:
+    literal = enum_literal(schema)
+    if literal:
+        return literal
     kind = schema.get("type")
     if kind == "array":
         return "list[str]"  # sent comma-separated (style form, explode false)
@@ -178,7 +205,12 @@ def build_operation(
         required = set(resolved.get("required", [])) if "oneOf" not in resolved else set()
         for wire, prop in sorted((props or ({}, []))[0].items()):
             ann = builder.field_type(request_type, wire, prop, True, request_type + pascal(wire))
-            body_fields.append(Param(wire, field_name(wire), ann, wire in required, ""))
+            shape = builder.resolve(prop) if isinstance(prop, dict) else {}
+            # Request values Intercom limits are Literal (responses stay open str: Intercom
+            # adds values).
+            ann = enum_literal(shape) or ann
+            doc = clean_doc(shape.get("description"))
+            body_fields.append(Param(wire, field_name(wire), ann, wire in required, doc))
 
     response_type = None
     response_kind = "empty"
@@ -227,6 +259,7 @@ def build_operation(
         version=version,
         tag=tag,
         summary=summary,
+        description=first_paragraph(raw.get("description")),
         name=name,
         path_params=path_params,
         query_params=query_params,

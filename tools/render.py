@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 from tools import overrides
 from tools.naming import pascal
@@ -86,9 +87,11 @@ def render_method(op: Op) -> str:
     managed = overrides.PAGING_PARAMS | ({"per_page"} if paginated else set())
     taken = {"self", "options", "extra_body", "per_page", "cursor", "limit", "prefetch"}
     args: list[str] = ["self"]
+    arg_docs: list[tuple[str, str]] = []
     path_map: list[str] = []
     for p in op.path_params:
         args.append(f"{p.py}: {p.annotation}")
+        arg_docs.append((p.py, p.doc or f"The ``{p.name}`` in the path (percent-encoded)."))
         taken.add(p.py)
         path_map.append(f"{p.name!r}: {p.py}")
     args.append("*")
@@ -99,6 +102,7 @@ def render_method(op: Op) -> str:
         py = p.py if p.py not in taken else p.py + "_query"
         taken.add(py)
         args.append(f"{py}: {p.annotation} | None = None")
+        arg_docs.append((py, p.doc or f"Sent as the ``{p.name}`` query parameter."))
         query_map.append(f"{p.name!r}: {py}")
     body_map: list[str] = []
     fields = [p for p in op.body_fields if p.required] + [
@@ -109,7 +113,8 @@ def render_method(op: Op) -> str:
             continue
         py = p.py if p.py not in taken else p.py + "_"
         taken.add(py)
-        ann = shadow_safe(loose_expr(p.annotation))
+        literal = p.annotation.startswith("Literal[")
+        ann = p.annotation if literal else shadow_safe(loose_expr(p.annotation))
         if op.pagination == "search" and p.name == "query":
             ann = "Query | dict[str, Any]"
         elif op.pagination == "search" and p.name == "sort":
@@ -118,28 +123,41 @@ def render_method(op: Op) -> str:
             args.append(f"{py}: {ann}")
         else:
             args.append(f"{py}: {ann} | UnsetType | None = UNSET")
+        where = f"The ``{p.name}`` field of the body" + ("" if p.required else ", if given")
+        arg_docs.append((py, p.doc or where + "."))
         body_map.append(f"{p.name!r}: {py}")
     has_body = op.request_type is not None
     if has_body:
         args.append("extra_body: Mapping[str, Any] | None = None")
+        arg_docs.append(("extra_body", "Fields the spec does not list, sent as given."))
     streaming = paginated and op.pagination != "unpaginated"
     if streaming:
         if op.pagination != "scroll":
             args.append("per_page: int | None = None")
+            arg_docs.append(("per_page", "Items per page (Intercom allows at most 150)."))
         args.append("cursor: str | int | None = None")
+        arg_docs.append(("cursor", "Resume after this cursor (a paginator's ``.cursor``)."))
     if paginated:
         args.append("limit: int | None = None")
+        arg_docs.append(("limit", "Stop after this many items."))
     if streaming:
         args.append("prefetch: int = 1")
+        arg_docs.append(("prefetch", "Pages fetched ahead where that is safe (0: none)."))
     if op.pagination == "scroll":
         args.append('scroll_restart: Literal["auto", "raise"] = "auto"')
+        arg_docs.append(
+            ("scroll_restart", '"auto" restarts a scroll whose page was lost; "raise" raises.')
+        )
     args.append("options: RequestOptions | None = None")
+    arg_docs.append(("options", "Timeout, version, headers and retries for this call."))
     if paginated:
         page_type = model_expr(op.response_type)
         returns = shadow_safe(f"Paginator[{model_expr(op.item_type)}, {page_type}]")
     else:
         returns = shadow_safe(return_annotation(op))
     doc = op.summary.rstrip(".") + "."
+    if op.description and op.description.rstrip(".") != op.summary.rstrip("."):
+        doc += "\n\n" + _wrap(op.description, "        ")
     doc += f"\n\n        ``{op.method} {op.path}``"
     if op.deprecated:
         dropped = overrides.DROPPED_IN[op.version]
@@ -160,10 +178,21 @@ def render_method(op: Op) -> str:
             "\n\n        Intercom reaches at most 10,000 companies this way; iterating past that"
             " raises ``PaginationError``. Use ``client.companies.scroll()`` for every company."
         )
-    if has_body:
-        doc += (
-            "\n\n        ``extra_body`` adds fields the spec does not list; they are sent as given."
-        )
+    doc += "\n\n        Args:\n" + "\n".join(
+        _wrap(f"{name}: {text}", "            ", first="            ") for name, text in arg_docs
+    )
+    if paginated:
+        shown = f"A ``Paginator`` of ``{model_expr(op.item_type).replace('m.', '')}``"
+        doc += f"\n\n        Returns:\n            {shown} (no request is sent until it is read)."
+    elif returns != "None":
+        answered = returns.replace("m.", "")
+        doc += f"\n\n        Returns:\n            The ``{answered}`` Intercom answers."
+    raises = (
+        "IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,"
+        " ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no"
+        " answer arrived."
+    )
+    doc += "\n\n        Raises:\n" + _wrap(raises, "            ", first="            ")
     call = [f"OPERATIONS[{op.name!r}]"]
     call.append("{" + ", ".join(path_map) + "}")
     if query_map:
@@ -193,6 +222,15 @@ def render_method(op: Op) -> str:
     else:
         lines.append(f"        return cast({returns!r}, {invocation})\n")
     return "".join(lines)
+
+
+def _wrap(text: str, indent: str, first: str | None = None) -> str:
+    """``text`` wrapped to the generated files' width, continuation lines indented further."""
+    lead = first if first is not None else indent
+    more = indent + ("    " if first is not None else "")
+    return textwrap.fill(
+        text, width=96, initial_indent=lead, subsequent_indent=more, break_on_hyphens=False
+    )
 
 
 def resource_class_name(dotted: str) -> str:

@@ -15,26 +15,36 @@ class ActivityLog(msgspec.Struct, kw_only=True, dict=True):
     """Activities performed by Admins."""
 
     id: str | int | None = None
+    """The id representing the activity."""
     performed_by: ActivityLogPerformedBy | None = None
+    """Details about the Admin involved in the activity."""
     metadata: dict[str, Any] | None = None
+    """Additional data provided about Admin activity."""
     created_at: int | None = None
+    """The time the activity was created."""
     activity_type: str | None = None
     activity_description: str | None = None
+    """A sentence or two describing the activity."""
 
 
 class ActivityLogEventTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all activity log event types."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value activity_log_event_type.list."""
     event_types: list[str | None] | None = None
+    """An array of activity log event type strings."""
 
 
 class ActivityLogList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of activity logs."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value activity_log.list."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     activity_logs: list[ActivityLog | None] | None = None
+    """An array of activity logs"""
 
 
 class ActivityLogMetadata(msgspec.Struct, kw_only=True, gc=False):
@@ -44,36 +54,62 @@ class ActivityLogMetadata(msgspec.Struct, kw_only=True, gc=False):
     after: dict[str, Any] | str | None = None
     message: ActivityLogMetadataMessage | None = None
     sign_in_method: str | None = None
+    """The way the admin signed in."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     away_mode: bool | None = None
+    """The away mode status which is set to true when away and false when returned."""
     away_status_reason: str | None = None
+    """The reason the Admin is away."""
     reassign_conversations: bool | None = None
+    """Indicates if conversations should be reassigned while an Admin is away."""
     source: str | None = None
+    """The action that initiated the status change."""
     auto_changed: str | None = None
+    """Indicates if the status was changed automatically or manually."""
     update_by: int | None = None
+    """The ID of the Admin who initiated the activity."""
     update_by_name: str | None = None
+    """The name of the Admin who initiated the activity."""
     previous_state: str | None = None
+    """The state before the change. idle or occupied, and null when the Admin had not been classified yet."""
     new_state: str | None = None
+    """The state after the change. idle or occupied."""
     threshold_minutes: int | None = None
+    """The inactivity window, in minutes, used to classify the Admin."""
     last_activity_at: int | None = None
+    """The time of the Admin's last recorded activity."""
     auto: bool | None = None
+    """Indicates the state was derived automatically rather than set by an Admin."""
     setting_type: str | None = None
+    """The group of workspace settings the change belongs to, for example teammate_occupancy or automatic_away_mode."""
     changes: dict[str, ActivityLogMetadataChangesValue | None] | None = None
+    """The settings altered by the change, keyed by setting name. Only settings whose value actually moved are included, so an unchanged setting is absent rather than present with equal values."""
     conversation_assignment_limit: int | None = None
+    """The conversation assignment limit value for an admin."""
     ticket_assignment_limit: int | None = None
+    """The ticket assignment limit value for an admin."""
     team: ActivityLogMetadataTeam | None = None
+    """Details about the team whose assignment limit was changed."""
     team_assignment_limit: int | None = None
+    """The team assignment limit value (null if limit was removed)."""
     enabled: bool | None = None
+    """Indicates if the setting is enabled or disabled."""
     mode: str | None = None
+    """The mode of the setting (e.g., when_away_only, when_away_and_reassign)."""
     consent_id: str | int | None = None
+    """The ID of the impersonation consent."""
     expired_at: str | None = None
+    """The timestamp when the impersonation consent expires."""
 
 
 class ActivityLogMetadataChangesValue(msgspec.Struct, kw_only=True, gc=False):
     """ActivityLogMetadataChangesValue"""
 
     before: Any = None
+    """The value before the change."""
     after: Any = None
+    """The value after the change."""
 
 
 class ActivityLogMetadataMessage(msgspec.Struct, kw_only=True, gc=False):
@@ -87,56 +123,80 @@ class ActivityLogMetadataTeam(msgspec.Struct, kw_only=True, gc=False):
     """Details about the team whose assignment limit was changed."""
 
     id: str | int | None = None
+    """The ID of the team."""
     name: str | None = None
+    """The name of the team."""
 
 
 class ActivityLogPerformedBy(msgspec.Struct, kw_only=True, gc=False):
     """Details about the Admin involved in the activity."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value admin."""
     id: str | int | None = None
+    """The id representing the admin."""
     email: str | None = None
+    """The email of the admin."""
     ip: str | None = None
+    """The IP address of the admin."""
 
 
 class AddressableList(msgspec.Struct, kw_only=True, gc=False):
     """A list used to access other resources from a parent model."""
 
     type: str | None = None
+    """The addressable object type"""
     id: str | int | None = None
+    """The id of the addressable object"""
     url: str | None = None
+    """Url to get more company resources for this contact"""
 
 
 class Admin(msgspec.Struct, kw_only=True, dict=True):
     """Admins are teammate accounts that have access to a workspace."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value admin."""
     id: str | int | None = None
+    """The id representing the admin."""
     name: str | None = None
+    """The name of the admin."""
     email: str | None = None
+    """The email of the admin."""
     away_mode_enabled: bool | None = None
+    """Identifies if this admin is currently set in away mode."""
     away_mode_reassign: bool | None = None
+    """Identifies if this admin is set to automatically reassign new conversations to the apps default inbox."""
     has_inbox_seat: bool | None = None
+    """Identifies if this admin has a paid inbox seat to restrict/allow features that require them."""
     away_status_reason_id: int | str | None = None
     team_ids: list[str | int | None] | None = None
+    """This object represents the avatar associated with the admin."""
     team_priority_level: TeamPriorityLevel | None = None
+    """Admin priority levels for teams"""
     job_title: str | None = None
+    """The job title of the admin."""
     avatar: str | dict[str, Any] | None = None
     role: AdminRole | None = None
+    """The role assigned to this admin. Only present if the admin has a role assigned."""
 
 
 class AdminList(msgspec.Struct, kw_only=True, dict=True):
     """A list of admins associated with a given workspace."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value admin.list."""
     admins: list[Admin | None] | None = None
+    """A list of admins associated with a given workspace."""
 
 
 class AdminPriorityLevel(msgspec.Struct, kw_only=True, gc=False):
     """Admin priority levels for the team"""
 
     primary_admin_ids: list[str | int | None] | None = None
+    """The primary admin ids for the team"""
     secondary_admin_ids: list[str | int | None] | None = None
+    """The secondary admin ids for the team"""
 
 
 class AdminReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -145,13 +205,20 @@ class AdminReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the reply. Notes accept some HTML formatting."""
     admin_id: str | int | None = None
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     reply_options: list[QuickReplyOption | None] | None = None
+    """The quick reply options to display to the end user. Must be present for quick_reply message types."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    """A list of files that will be added as attachments. You can include up to 10 files"""
     skip_notifications: bool | None = None
+    """Option to disable notifications when replying to a conversation."""
     skip_unsnooze: bool | None = None
+    """When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types."""
 
 
 class AdminReplyTicketRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -160,73 +227,110 @@ class AdminReplyTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the reply. Notes accept some HTML formatting."""
     admin_id: str | int | None = None
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     reply_options: list[AdminReplyTicketRequestReplyOptionsItem | None] | None = None
+    """The quick reply options to display. Must be present for quick_reply message types."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    """A list of files that will be added as attachments. You can include up to 10 files."""
     cross_post: bool | None = None
+    """If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets."""
 
 
 class AdminReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text to display in this quick reply option."""
     uuid: str | None = None
+    """A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option."""
 
 
 class AdminRole(msgspec.Struct, kw_only=True, gc=False):
     """The role assigned to this admin. Only present if the admin has a role assigned."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value role."""
     id: str | int | None = None
+    """The id of the role."""
     name: str | None = None
+    """The name of the role."""
 
 
 class AdminWithApp(msgspec.Struct, kw_only=True, dict=True):
     """Admins are the teammate accounts that have access to a workspace"""
 
     type: str | None = None
+    """String representing the object's type. Always has the value admin."""
     id: str | int | None = None
+    """The id representing the admin."""
     email: str | None = None
+    """The email of the admin."""
     name: str | None = None
+    """The name of the admin."""
     email_verified: bool | None = None
+    """Identifies if this admin's email is verified."""
     app: App | None = None
+    """App is a workspace on Intercom"""
     avatar: AdminWithAppAvatar | None = None
+    """This object represents the avatar associated with the admin."""
     has_inbox_seat: bool | None = None
+    """Identifies if this admin has a paid inbox seat to restrict/allow features that require them."""
     job_title: str | None = None
+    """The job title of the admin."""
     away_mode_enabled: bool | None = None
+    """Identifies if this admin is currently set in away mode."""
     away_mode_reassign: bool | None = None
+    """Identifies if this admin is set to automatically reassign new conversations to the apps default inbox."""
     team_ids: list[str | int | None] | None = None
+    """This is a list of ids of the teams that this admin is part of."""
     role: AdminWithAppRole | None = None
+    """The role assigned to this admin. Only present if the admin has a role assigned."""
 
 
 class AdminWithAppAvatar(msgspec.Struct, kw_only=True, gc=False):
     """This object represents the avatar associated with the admin."""
 
     type: str | None = None
+    """This is a string that identifies the type of the object. It will always have the value avatar."""
     image_url: str | None = None
+    """This object represents the avatar associated with the admin."""
 
 
 class AdminWithAppRole(msgspec.Struct, kw_only=True, gc=False):
     """The role assigned to this admin. Only present if the admin has a role assigned."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value role."""
     id: str | int | None = None
+    """The id of the role."""
     name: str | None = None
+    """The name of the role."""
 
 
 class AiAgent(msgspec.Struct, kw_only=True, gc=False):
     """Data related to AI Agent involvement in the conversation."""
 
     source_type: str | None = None
+    """The type of the source that triggered AI Agent involvement in the conversation."""
     source_title: str | None = None
+    """The title of the source that triggered AI Agent involvement in the conversation. If this is essentials_plan_setup then it will return null."""
     last_answer_type: str | None = None
+    """The type of the last answer delivered by AI Agent. If no answer was delivered then this will return null"""
     resolution_state: str | None = None
+    """The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return null."""
     rating: int | None = None
+    """The customer satisfaction rating given to AI Agent, from 1-5."""
     rating_remark: str | None = None
+    """The customer satisfaction rating remark given to AI Agent."""
     created_at: int | None = None
+    """The time when the AI agent rating was created."""
     updated_at: int | None = None
+    """The time when the AI agent rating was last updated."""
     content_sources: ContentSourcesList | None = None
 
 
@@ -234,38 +338,56 @@ class AiCallResponse(msgspec.Struct, kw_only=True, dict=True):
     """Response containing information about a Fin Voice call"""
 
     id: str | int | None = None
+    """The unique identifier for the external reference"""
     app_id: str | int | None = None
+    """The workspace identifier"""
     user_phone_number: str | None = None
+    """Phone number in E.164 format for the call"""
     status: str | None = None
+    """Status of the call. Can be "registered", "in-progress", or a resolution state"""
     intercom_call_id: str | int | None = None
+    """The Intercom call identifier, if the call has been matched"""
     external_call_id: str | int | None = None
+    """The external call identifier from the call provider"""
     intercom_conversation_id: str | int | None = None
+    """The Intercom conversation identifier, if a conversation has been created"""
     call_transcript: list[dict[str, Any] | None] | None = None
+    """Array of transcript entries for the call"""
     call_summary: str | None = None
+    """Summary of the call conversation, truncated to 256 characters. Empty string if no summary available."""
     intent: list[dict[str, Any] | None] | None = None
+    """Array of intent classifications for the call"""
 
 
 class AiSubtopic(msgspec.Struct, kw_only=True, gc=False):
     """An AI-generated subtopic under a topic."""
 
     type: str | None = None
+    """Always ai_subtopic."""
     name: str | None = None
+    """The name of the subtopic."""
     id: str | int | None = None
+    """The ID of the subtopic."""
 
 
 class AiTopic(msgspec.Struct, kw_only=True, gc=False):
     """An AI-generated topic assigned to the conversation."""
 
     type: str | None = None
+    """Always ai_topic."""
     topic_name: str | None = None
+    """The name of the AI-generated topic."""
     subtopics: list[AiSubtopic | None] | None = None
+    """The subtopics under this topic."""
 
 
 class AiTopics(msgspec.Struct, kw_only=True, gc=False):
     """AI-generated topics and subtopics for the conversation."""
 
     type: str | None = None
+    """Always ai_topics."""
     topics: list[AiTopic | None] | None = None
+    """The list of AI-generated topics for this conversation."""
 
 
 class App(msgspec.Struct, kw_only=True, gc=False):
@@ -273,324 +395,559 @@ class App(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     id_code: str | None = None
+    """The id of the app."""
     name: str | None = None
+    """The name of the app."""
     created_at: int | None = None
+    """When the app was created."""
     secure: bool | None = None
     identity_verification: bool | None = None
+    """Whether or not the app uses identity verification."""
     timezone: str | None = None
+    """The timezone of the region where the app is located."""
     region: str | None = None
+    """The Intercom region the app is located in."""
 
 
 class Article(msgspec.Struct, kw_only=True, dict=True):
     """The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone."""
 
     id: str | int | None = None
+    """The unique identifier for the article which is given by Intercom."""
     type: str | None = None
+    """The type of object - article."""
     workspace_id: str | int | None = None
+    """The id of the workspace which the article belongs to."""
     parent_ids: list[str | int | None] | None = None
+    """The ids of the article's parent collections or sections. An article without this field stands alone."""
     statistics: ArticleStatistics | None = None
+    """The statistics of an article."""
     tags: Tags | None = None
+    """A list of tags objects associated with a conversation"""
     title: str | None = None
+    """The title of the article. For multilingual articles, this will be the title of the default language's content."""
     description: str | None = None
+    """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body: str | None = None
+    """The body of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
     author_id: str | int | None = None
+    """The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content."""
     state: str | None = None
+    """Whether the article is published or is a draft. For multilingual articles, this will be the state of the default language's content."""
     created_at: int | None = None
+    """The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds."""
     updated_at: int | None = None
+    """The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds."""
     url: str | None = None
+    """The URL of the article. For multilingual articles, this will be the URL of the default language's content."""
     body_markdown: str | None = None
+    """The body of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     has_unpublished_changes: bool | None = None
+    """Whether the published article has unpublished changes staged as a draft on top of its live content. For multilingual articles this reflects the default language's content; a pure draft (never published) reports false."""
     draft_updated_at: int | None = None
+    """The time, in seconds, when the staged draft was last edited, or null when there is no staged draft."""
     ai_chatbot_availability: bool | None = None
+    """Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default language's content."""
     ai_copilot_availability: bool | None = None
+    """Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default language's content."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content."""
     parent_id: str | int | None = None
+    """The id of the article's parent collection or section. An article without this field stands alone."""
     parent_type: str | None = None
+    """The type of parent, which can either be a collection or section."""
     created_by_id: str | int | None = None
+    """The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content."""
     updated_by_id: str | int | None = None
+    """The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content."""
     exclude_from_article_suggestions: bool | None = None
+    """Whether the article is excluded from Fin AI Agent article suggestions."""
     help_center_audience: str | None = None
+    """The audience that can view this article in the Help Center. everyone means all users and visitors can view it; restricted indicates a custom audience ruleset."""
     scheduled_publish_at: int | None = None
+    """The Unix timestamp (in seconds) at which the article is scheduled to be published. null when no publish is scheduled."""
     scheduled_unpublish_at: int | None = None
+    """The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. null when no unpublish is scheduled."""
     default_locale: str | None = None
+    """The default locale of the help center. This field is only returned for multilingual help centers."""
     translated_content: ArticleTranslatedContent | None = None
+    """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
     folder_id: str | int | None = None
+    """The ID of the folder this article belongs to, or null if not in a folder."""
 
 
 class ArticleContent(msgspec.Struct, kw_only=True, gc=False):
     """The Content of an Article."""
 
     title: str | None = None
+    """The title of the article."""
     description: str | None = None
+    """The description of the article."""
     body: str | None = None
+    """The body of the article in HTML."""
     author_id: str | int | None = None
+    """The ID of the author of the article."""
     state: str | None = None
+    """Whether the article is published or is a draft ."""
     type: str | None = None
+    """The type of object - article_content ."""
     body_markdown: str | None = None
+    """The body of the article in markdown."""
     created_at: int | None = None
+    """The time when the article was created (seconds)."""
     updated_at: int | None = None
+    """The time when the article was last updated (seconds)."""
     has_unpublished_changes: bool | None = None
+    """Whether this locale's published content has unpublished changes staged as a draft on top of its live content."""
     draft_updated_at: int | None = None
+    """The time, in seconds, when this locale's staged draft was last edited, or null when there is no staged draft."""
     url: str | None = None
+    """The URL of the article."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs this article content is targeted to for Fin AI Agent. On multilingual help centers this field appears per-locale inside translated_content."""
     ai_chatbot_availability: bool | None = None
+    """Whether the article is available for AI Chatbot."""
     ai_copilot_availability: bool | None = None
+    """Whether the article is available for AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the article is available for AI Sales Agent."""
     created_by_id: str | int | None = None
+    """The ID of the teammate who created this content version."""
     updated_by_id: str | int | None = None
+    """The ID of the teammate who last updated this content version."""
 
 
 class ArticleContentInput(msgspec.Struct, kw_only=True):
     """The Content of an Article."""
 
     title: str | UnsetType | None = UNSET
+    """The title of the article."""
     description: str | UnsetType | None = UNSET
+    """The description of the article."""
     body: str | UnsetType | None = UNSET
+    """The body of the article in HTML."""
     author_id: str | int | UnsetType | None = UNSET
+    """The ID of the author of the article."""
     state: str | UnsetType | None = UNSET
+    """Whether the article is published or is a draft ."""
     type: str | UnsetType | None = UNSET
+    """The type of object - article_content ."""
     body_markdown: str | UnsetType | None = UNSET
+    """The body of the article in markdown."""
     created_at: int | UnsetType | None = UNSET
+    """The time when the article was created (seconds)."""
     updated_at: int | UnsetType | None = UNSET
+    """The time when the article was last updated (seconds)."""
     has_unpublished_changes: bool | UnsetType | None = UNSET
+    """Whether this locale's published content has unpublished changes staged as a draft on top of its live content."""
     draft_updated_at: int | UnsetType | None = UNSET
+    """The time, in seconds, when this locale's staged draft was last edited, or null when there is no staged draft."""
     url: str | UnsetType | None = UNSET
+    """The URL of the article."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs this article content is targeted to for Fin AI Agent. On multilingual help centers this field appears per-locale inside translated_content."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the article is available for AI Chatbot."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the article is available for AI Copilot."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the article is available for AI Sales Agent."""
     created_by_id: str | int | UnsetType | None = UNSET
+    """The ID of the teammate who created this content version."""
     updated_by_id: str | int | UnsetType | None = UNSET
+    """The ID of the teammate who last updated this content version."""
 
 
 class ArticleList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of articles for the App."""
 
     type: str | None = None
+    """The type of the object - list."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """A count of the total number of articles."""
     data: list[ArticleListItem | None] | None = None
+    """An array of Article objects"""
 
 
 class ArticleListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your articles when you list them."""
 
     id: str | int | None = None
+    """The unique identifier for the article which is given by Intercom."""
     type: str | None = None
+    """The type of object - article."""
     workspace_id: str | int | None = None
+    """The id of the workspace which the article belongs to."""
     parent_ids: list[str | int | None] | None = None
+    """The ids of the article's parent collections or sections. An article without this field stands alone."""
     tags: Tags | None = None
+    """A list of tags objects associated with a conversation"""
     title: str | None = None
+    """The title of the article. For multilingual articles, this will be the title of the default language's content."""
     description: str | None = None
+    """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body: str | None = None
+    """The body of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
     author_id: str | int | None = None
+    """The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content."""
     state: str | None = None
+    """Whether the article is published or is a draft. For multilingual articles, this will be the state of the default language's content."""
     created_at: int | None = None
+    """The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds."""
     updated_at: int | None = None
+    """The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds."""
     url: str | None = None
+    """The URL of the article. For multilingual articles, this will be the URL of the default language's content."""
     parent_id: str | int | None = None
+    """The id of the article's parent collection or section. An article without this field stands alone."""
     parent_type: str | None = None
+    """The type of parent, which can either be a collection or section."""
     body_markdown: str | None = None
+    """The body of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     ai_chatbot_availability: bool | None = None
+    """Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default language's content."""
     ai_copilot_availability: bool | None = None
+    """Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default language's content."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content."""
     has_unpublished_changes: bool | None = None
+    """Whether the published article has unpublished changes staged as a draft on top of its live content. For multilingual articles this reflects the default language's content; a pure draft (never published) reports false."""
     draft_updated_at: int | None = None
+    """The time, in seconds, when the staged draft was last edited, or null when there is no staged draft."""
     created_by_id: str | int | None = None
+    """The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content."""
     updated_by_id: str | int | None = None
+    """The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content."""
     exclude_from_article_suggestions: bool | None = None
+    """Whether the article is excluded from Fin AI Agent article suggestions."""
     help_center_audience: str | None = None
+    """The audience that can view this article in the Help Center. everyone means all users and visitors can view it; restricted indicates a custom audience ruleset."""
     scheduled_publish_at: int | None = None
+    """The Unix timestamp (in seconds) at which the article is scheduled to be published. null when no publish is scheduled."""
     scheduled_unpublish_at: int | None = None
+    """The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. null when no unpublish is scheduled."""
     default_locale: str | None = None
+    """The default locale of the help center. This field is only returned for multilingual help centers."""
     translated_content: ArticleTranslatedContent | None = None
+    """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
     folder_id: str | int | None = None
+    """The ID of the folder this article belongs to, or null if not in a folder."""
 
 
 class ArticleSearchHighlights(msgspec.Struct, kw_only=True, gc=False):
     """The highlighted results of an Article search. In the examples provided my search query is always "my query"."""
 
     article_id: str | int | None = None
+    """The ID of the corresponding article."""
     highlighted_title: list[ArticleSearchHighlightsHighlightedTitleItem | None] | None = None
+    """An Article title highlighted."""
     highlighted_summary: (
         list[list[ArticleSearchHighlightsHighlightedSummaryItemItem | None] | None] | None
     ) = None
+    """An Article description and body text highlighted."""
 
 
 class ArticleSearchHighlightsHighlightedSummaryItemItem(msgspec.Struct, kw_only=True, gc=False):
     """An instance of highlighted summary text."""
 
     type: str | None = None
+    """The type of text - highlight or plain."""
     text: str | None = None
+    """The text of the title."""
 
 
 class ArticleSearchHighlightsHighlightedTitleItem(msgspec.Struct, kw_only=True, gc=False):
     """A highlighted article title."""
 
     type: str | None = None
+    """The type of text - highlight or plain."""
     text: str | None = None
+    """The text of the title."""
 
 
 class ArticleSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """The results of an Article search"""
 
     type: str | None = None
+    """The type of the object - list."""
     total_count: int | None = None
+    """The total number of Articles matching the search query"""
     data: ArticleSearchResponseData | None = None
+    """An object containing the results of the search."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class ArticleSearchResponseData(msgspec.Struct, kw_only=True, gc=False):
     """An object containing the results of the search."""
 
     articles: list[Article | None] | None = None
+    """An array of Article objects"""
     highlights: list[ArticleSearchHighlights | None] | None = None
+    """A corresponding array of highlighted Article content"""
 
 
 class ArticleStatistics(msgspec.Struct, kw_only=True, gc=False):
     """The statistics of an article."""
 
     type: str | None = None
+    """The type of object - article_statistics."""
     views: int | None = None
+    """The number of total views the article has received."""
     conversations: int | None = None
     reactions: int | None = None
+    """The number of total reactions the article has received."""
     happy_reaction_percentage: float | None = None
+    """The percentage of happy reactions the article has received against other types of reaction."""
     neutral_reaction_percentage: float | None = None
+    """The percentage of neutral reactions the article has received against other types of reaction."""
     sad_reaction_percentage: float | None = None
+    """The percentage of sad reactions the article has received against"""
     conversions: int | None = None
+    """The number of conversations started from the article."""
     fin_involvements: int | None = None
+    """The number of conversations in which Fin AI Agent used this article, summed across all of the article's locales."""
     fin_resolutions: int | None = None
+    """The number of conversations Fin AI Agent resolved using this article, summed across all of the article's locales."""
     fin_resolution_rate: float | None = None
+    """The percentage of Fin AI Agent involvements that resulted in a resolution (fin_resolutions / fin_involvements 100)."""
 
 
 class ArticleTranslatedContent(msgspec.Struct, kw_only=True, gc=False):
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
 
     fr: ArticleContent | None = None
+    """The Content of an Article."""
     type: str | None = None
+    """The type of object - article_translated_content."""
     ar: ArticleContent | None = None
+    """The Content of an Article."""
     bg: ArticleContent | None = None
+    """The Content of an Article."""
     bs: ArticleContent | None = None
+    """The Content of an Article."""
     ca: ArticleContent | None = None
+    """The Content of an Article."""
     cs: ArticleContent | None = None
+    """The Content of an Article."""
     da: ArticleContent | None = None
+    """The Content of an Article."""
     de: ArticleContent | None = None
+    """The Content of an Article."""
     el: ArticleContent | None = None
+    """The Content of an Article."""
     en: ArticleContent | None = None
+    """The Content of an Article."""
     es: ArticleContent | None = None
+    """The Content of an Article."""
     et: ArticleContent | None = None
+    """The Content of an Article."""
     fi: ArticleContent | None = None
+    """The Content of an Article."""
     he: ArticleContent | None = None
+    """The Content of an Article."""
     hr: ArticleContent | None = None
+    """The Content of an Article."""
     hu: ArticleContent | None = None
+    """The Content of an Article."""
     id: ArticleContent | None = None
+    """The Content of an Article."""
     it: ArticleContent | None = None
+    """The Content of an Article."""
     ja: ArticleContent | None = None
+    """The Content of an Article."""
     ko: ArticleContent | None = None
+    """The Content of an Article."""
     lt: ArticleContent | None = None
+    """The Content of an Article."""
     lv: ArticleContent | None = None
+    """The Content of an Article."""
     mn: ArticleContent | None = None
+    """The Content of an Article."""
     nb: ArticleContent | None = None
+    """The Content of an Article."""
     nl: ArticleContent | None = None
+    """The Content of an Article."""
     pl: ArticleContent | None = None
+    """The Content of an Article."""
     pt: ArticleContent | None = None
+    """The Content of an Article."""
     ro: ArticleContent | None = None
+    """The Content of an Article."""
     ru: ArticleContent | None = None
+    """The Content of an Article."""
     sl: ArticleContent | None = None
+    """The Content of an Article."""
     sr: ArticleContent | None = None
+    """The Content of an Article."""
     sv: ArticleContent | None = None
+    """The Content of an Article."""
     tr: ArticleContent | None = None
+    """The Content of an Article."""
     vi: ArticleContent | None = None
+    """The Content of an Article."""
     pt_BR: ArticleContent | None = msgspec.field(default=None, name="pt-BR")
+    """The Content of an Article."""
     zh_CN: ArticleContent | None = msgspec.field(default=None, name="zh-CN")
+    """The Content of an Article."""
     zh_TW: ArticleContent | None = msgspec.field(default=None, name="zh-TW")
+    """The Content of an Article."""
 
 
 class ArticleTranslatedContentInput(msgspec.Struct, kw_only=True):
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
 
     fr: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     type: str | UnsetType | None = UNSET
+    """The type of object - article_translated_content."""
     ar: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     bg: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     bs: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     ca: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     cs: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     da: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     de: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     el: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     en: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     es: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     et: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     fi: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     he: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     hr: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     hu: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     id: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     it: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     ja: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     ko: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     lt: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     lv: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     mn: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     nb: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     nl: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     pl: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     pt: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     ro: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     ru: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     sl: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     sr: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     sv: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     tr: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     vi: ArticleContentInput | UnsetType | None = UNSET
+    """The Content of an Article."""
     pt_BR: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="pt-BR")
+    """The Content of an Article."""
     zh_CN: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-CN")
+    """The Content of an Article."""
     zh_TW: ArticleContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-TW")
+    """The Content of an Article."""
 
 
 class ArticleVersion(msgspec.Struct, kw_only=True, dict=True):
     """A historical version of an article, including its content."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value article_version."""
     id: str | int | None = None
+    """The unique identifier for the version."""
     article_id: str | int | None = None
+    """The unique identifier of the article this version belongs to."""
     title: str | None = None
+    """The title of the article at this version."""
     description: str | None = None
+    """The description of the article at this version."""
     body: str | None = None
+    """The HTML body of the article at this version."""
     body_markdown: str | None = None
+    """The Markdown body of the article at this version."""
     author_id: str | int | None = None
+    """The id of the teammate listed as the article's author at this version."""
     created_by_id: str | int | None = None
+    """The id of the teammate who created this version."""
     created_via: str | None = None
+    """How this version was created (for example web, api)."""
     from_version_id: str | int | None = None
+    """The id of the version this version was created from, or null if this is the first version."""
     state: str | None = None
+    """Whether this version is the currently published version of the article (published) or an earlier non-live version (draft)."""
     created_at: int | None = None
+    """The time the version was created, as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the version was last updated, as a UTC Unix timestamp."""
 
 
 class ArticleVersionList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of versions of an article."""
 
     type: str | None = None
+    """The type of the object - list."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """A count of the total number of versions."""
     data: list[ArticleVersionSummary | None] | None = None
+    """An array of Article version summary objects."""
 
 
 class ArticleVersionSummary(msgspec.Struct, kw_only=True, dict=True):
     """A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its body and body_markdown."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value article_version."""
     id: str | int | None = None
+    """The unique identifier for the version."""
     article_id: str | int | None = None
+    """The unique identifier of the article this version belongs to."""
     title: str | None = None
+    """The title of the article at this version."""
     description: str | None = None
+    """The description of the article at this version."""
     author_id: str | int | None = None
+    """The id of the teammate listed as the article's author at this version."""
     created_by_id: str | int | None = None
+    """The id of the teammate who created this version."""
     created_via: str | None = None
+    """How this version was created (for example web, api)."""
     from_version_id: str | int | None = None
+    """The id of the version this version was created from, or null if this is the first version."""
     state: str | None = None
+    """Whether this version is the currently published version of the article (published) or an earlier non-live version (draft)."""
     created_at: int | None = None
+    """The time the version was created, as a UTC Unix timestamp."""
 
 
 class AssignConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -599,14 +956,17 @@ class AssignConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     admin_id: str | int | None = None
+    """The id of the admin who is performing the action."""
     assignee_id: str | int | None = None
     body: str | None = None
+    """Optionally you can send a response in the conversation when it is assigned."""
 
 
 class AttachContactToACompanyRequest(msgspec.Struct, kw_only=True):
     """AttachContactToACompanyRequest"""
 
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the company which is given by Intercom"""
 
 
 class AttachContactToConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -620,17 +980,23 @@ class AttachContactToConversationRequestCustomer(msgspec.Struct, kw_only=True, g
     """AttachContactToConversationRequestCustomer"""
 
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     customer: AttachContactToConversationRequestCustomerCustomer | None = None
     user_id: str | int | None = None
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | None = None
+    """The email you have defined for the contact who is being added as a participant."""
 
 
 class AttachContactToConversationRequestCustomerCustomer(msgspec.Struct, kw_only=True, gc=False):
     """AttachContactToConversationRequestCustomerCustomer"""
 
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | None = None
+    """The email you have defined for the contact who is being added as a participant."""
 
 
 class AttachContactToConversationRequest_(msgspec.Struct, kw_only=True):
@@ -644,17 +1010,23 @@ class AttachContactToConversationRequest_Customer(msgspec.Struct, kw_only=True):
     """AttachContactToConversationRequest_Customer"""
 
     intercom_user_id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact as given by Intercom."""
     customer: AttachContactToConversationRequest_CustomerCustomer | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | UnsetType | None = UNSET
+    """The email you have defined for the contact who is being added as a participant."""
 
 
 class AttachContactToConversationRequest_CustomerCustomer(msgspec.Struct, kw_only=True):
     """AttachContactToConversationRequest_CustomerCustomer"""
 
     intercom_user_id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact as given by Intercom."""
     user_id: str | int | UnsetType | None = UNSET
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | UnsetType | None = UNSET
+    """The email you have defined for the contact who is being added as a participant."""
 
 
 class AttachSubscriptionTypeToContactRequest(msgspec.Struct, kw_only=True):
@@ -662,13 +1034,16 @@ class AttachSubscriptionTypeToContactRequest(msgspec.Struct, kw_only=True):
 
     id: str | int | UnsetType | None = UNSET
     consent_type: str | UnsetType | None = UNSET
+    """The consent_type of a subscription, opt_out or opt_in."""
 
 
 class AttachTagToArticleRequest(msgspec.Struct, kw_only=True):
     """AttachTagToArticleRequest"""
 
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the tag to apply, as given by Intercom."""
     admin_id: str | int | UnsetType | None = UNSET
+    """Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate."""
 
 
 class AttachTagToContactRequest(msgspec.Struct, kw_only=True):
@@ -681,7 +1056,9 @@ class AttachTagToContentSnippetRequest(msgspec.Struct, kw_only=True):
     """AttachTagToContentSnippetRequest"""
 
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the tag to apply, as given by Intercom."""
     admin_id: str | int | UnsetType | None = UNSET
+    """Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate."""
 
 
 class AttachTagToConversationRequest(msgspec.Struct, kw_only=True):
@@ -695,7 +1072,9 @@ class AttachTagToInternalArticleRequest(msgspec.Struct, kw_only=True):
     """AttachTagToInternalArticleRequest"""
 
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the tag to apply, as given by Intercom."""
     admin_id: str | int | UnsetType | None = UNSET
+    """Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate."""
 
 
 class AttachTagToTicketRequest(msgspec.Struct, kw_only=True):
@@ -709,23 +1088,36 @@ class Audience(msgspec.Struct, kw_only=True, dict=True):
     """An audience represents a group of contacts that can be targeted by Fin."""
 
     type: str | None = None
+    """The type of object."""
     id: str | int | None = None
+    """The unique identifier representing the audience."""
     name: str | None = None
+    """The name of the audience."""
     predicates: list[Predicate | None] | None = None
+    """The predicates that define which contacts belong to the audience."""
     role_predicates: list[Predicate | None] | None = None
+    """Role-based predicates that further filter audience membership by contact role."""
     created_at: int | None = None
+    """The time the audience was created as a Unix timestamp."""
     updated_at: int | None = None
+    """The time the audience was last updated as a Unix timestamp."""
 
 
 class AudienceList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of audience objects."""
 
     type: str | None = None
+    """The type of the object."""
     data: list[Audience | None] | None = None
+    """A list of audience objects."""
     total_count: int | None = None
+    """The total number of audiences."""
     page: int | None = None
+    """The current page number."""
     per_page: int | None = None
+    """The number of results per page."""
     total_pages: int | None = None
+    """The total number of pages."""
 
 
 class AwayStatusReason(msgspec.Struct, kw_only=True, dict=True):
@@ -733,87 +1125,129 @@ class AwayStatusReason(msgspec.Struct, kw_only=True, dict=True):
 
     type: str | None = None
     id: str | int | None = None
+    """The unique identifier for the away status reason"""
     label: str | None = None
+    """The display text for the away status reason"""
     emoji: str | None = None
+    """The emoji associated with the status reason"""
     order: int | None = None
+    """The display order of the status reason"""
     deleted: bool | None = None
+    """Whether the status reason has been soft deleted"""
     created_at: int | None = None
+    """The Unix timestamp when the status reason was created"""
     updated_at: int | None = None
+    """The Unix timestamp when the status reason was last updated"""
 
 
 class AwayStatusReasonList(msgspec.Struct, kw_only=True, dict=True):
     """A list of away status reasons."""
 
     type: str | None = None
+    """The type of the object"""
     data: list[AwayStatusReason | None] | None = None
+    """A list of away status reason objects."""
 
 
 class Banner(msgspec.Struct, kw_only=True, dict=True):
     """A banner the contact currently matches, with the content and view identifier needed to display and dismiss it."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value banner."""
     id: str | int | None = None
+    """The id of the banner."""
     view_id: str | int | None = None
+    """The id of the contact's view of this banner. Pass this to the dismiss endpoint to record a dismissal."""
     title: str | None = None
+    """The banner's title. null when the banner has no title."""
     body: str | None = None
+    """The banner's body content as HTML."""
     style: str | None = None
+    """How the banner is displayed."""
     position: str | None = None
+    """Where the banner is positioned."""
     show_dismiss_button: bool | None = None
+    """Whether the banner should display a dismiss control."""
     action: BannerAction | None = None
+    """The action a contact can take on the banner, or null when the banner has no action. The fields present depend on type: url (label, target), reaction (reaction_set), email_collector, or product_tour (tour_id, tour_url)."""
     client_targeting: list[dict[str, Any] | None] | None = None
+    """Reserved for future use. Always null in the current version - banners that depend on client-side targeting rules (such as page URL or time on page) are not returned by this endpoint."""
     created_at: int | None = None
+    """The time the contact's view of this banner was created."""
 
 
 class BannerAction(msgspec.Struct, kw_only=True, gc=False):
     """The action a contact can take on the banner, or null when the banner has no action. The fields present depend on type: url (label, target), reaction (reaction_set), email_collector, or product_tour (tour_id, tour_url)."""
 
     type: str | None = None
+    """The kind of action. One of url, reaction, email_collector, or product_tour."""
     label: str | None = None
+    """For url actions, the label shown on the action link or button."""
     target: str | None = None
+    """For url actions, the URL the contact is sent to."""
     reaction_set: list[BannerActionReactionSetItem | None] | None = None
+    """For reaction actions, the reactions a contact can choose from."""
     tour_id: str | int | None = None
+    """For product_tour actions, the id of the product tour to launch."""
     tour_url: str | None = None
+    """For product_tour actions, the URL that launches the product tour."""
 
 
 class BannerActionReactionSetItem(msgspec.Struct, kw_only=True, gc=False):
     """BannerActionReactionSetItem"""
 
     index: int | None = None
+    """The reaction's position in the set."""
     unicode_emoticon: str | None = None
+    """The reaction's unicode emoji."""
 
 
 class BannerDismiss(msgspec.Struct, kw_only=True, dict=True):
     """The result of dismissing a banner for a contact."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value banner_dismiss."""
     view_id: str | int | None = None
+    """The id of the dismissed banner view."""
     dismissed: bool | None = None
+    """Whether the banner view is dismissed."""
 
 
 class BannerList(msgspec.Struct, kw_only=True, dict=True):
     """A list of banners a contact currently matches."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[Banner | None] | None = None
+    """An array of banners."""
 
 
 class Brand(msgspec.Struct, kw_only=True, dict=True):
     """Represents a branding configuration for the workspace"""
 
     type: str | None = None
+    """The type of object"""
     id: str | int | None = None
+    """Unique brand identifier. For default brand, matches the workspace ID"""
     name: str | None = None
+    """Display name of the brand"""
     is_default: bool | None = None
+    """Whether this is the workspace's default brand"""
     created_at: int | None = None
+    """Unix timestamp of brand creation"""
     updated_at: int | None = None
+    """Unix timestamp of last modification"""
     help_center_id: str | int | None = None
+    """Associated help center identifier"""
     default_address_settings_id: str | int | None = None
+    """Default email settings ID for this brand"""
 
 
 class BrandList(msgspec.Struct, kw_only=True, dict=True):
     """A list of brands"""
 
     type: str | None = None
+    """The type of object"""
     data: list[Brand | None] | None = None
 
 
@@ -821,53 +1255,81 @@ class Call(msgspec.Struct, kw_only=True, dict=True):
     """Represents a phone call in Intercom"""
 
     type: str | None = None
+    """String representing the object's type. Always has the value call."""
     id: str | int | None = None
+    """The id of the call."""
     conversation_id: str | int | None = None
+    """The id of the conversation associated with the call, if any."""
     admin_id: str | int | None = None
+    """The id of the admin associated with the call, if any."""
     contact_id: str | int | None = None
+    """The id of the contact associated with the call, if any."""
     state: str | None = None
+    """The current state of the call."""
     initiated_at: str | int | None = None
     answered_at: str | int | None = None
     ended_at: str | int | None = None
     created_at: str | int | None = None
     updated_at: str | int | None = None
     recording_url: str | None = None
+    """API URL to download or redirect to the call recording if available."""
     transcription_url: str | None = None
+    """API URL to download or redirect to the call transcript if available."""
     call_type: str | None = None
+    """The type of call."""
     direction: str | None = None
+    """The direction of the call."""
     ended_reason: str | None = None
+    """The reason for the call end, if applicable."""
     phone: str | None = None
+    """The phone number involved in the call, in E.164 format."""
     fin_recording_url: str | None = None
+    """API URL to the AI Agent (Fin) call recording if available."""
     fin_transcription_url: str | None = None
+    """API URL to the AI Agent (Fin) call transcript if available."""
     duration: int | None = None
+    """Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended."""
     talk_time: int | None = None
+    """Total time in seconds the agent and customer were connected."""
     queue_time: int | None = None
+    """Total time in seconds the caller waited in queue before connecting, when assigned to a team."""
     hold_time: int | None = None
+    """Total time in seconds the caller was placed on hold during the call."""
 
 
 class CallList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of calls."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[Call | None] | None = None
+    """A list of calls."""
     total_count: int | None = None
+    """Total number of items available."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class ChangeTicketTypeRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can change the type of a Ticket"""
 
     ticket_type_id: str | int | None = None
+    """The ID of the new ticket type. Must be in the same category as the current type."""
     ticket_state_id: str | int | None = None
+    """The ID of the ticket state for the new ticket type."""
     ticket_attributes: dict[str, Any] | None = None
+    """The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided here override the transferred values."""
 
 
 class ChangeTicketTypeRequest_(msgspec.Struct, kw_only=True):
     """You can change the type of a Ticket"""
 
     ticket_type_id: str | int | UnsetType | None = UNSET
+    """The ID of the new ticket type. Must be in the same category as the current type."""
     ticket_state_id: str | int | UnsetType | None = UNSET
+    """The ID of the ticket state for the new ticket type."""
     ticket_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided here override the transferred values."""
 
 
 class CloseConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -877,116 +1339,176 @@ class CloseConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     type: str | None = None
     admin_id: str | int | None = None
     body: str | None = None
+    """Optionally you can leave a message in the conversation to provide additional context to the user and other teammates."""
 
 
 class Collection(msgspec.Struct, kw_only=True, dict=True):
     """Collections are top level containers for Articles within the Help Center."""
 
     id: str | int | None = None
+    """The unique identifier for the collection which is given by Intercom."""
     workspace_id: str | int | None = None
+    """The id of the workspace which the collection belongs to."""
     name: str | None = None
+    """The name of the collection. For multilingual collections, this will be the name of the default language's content."""
     url: str | None = None
+    """The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language."""
     order: int | None = None
+    """The order of the section in relation to others sections within a collection. Values go from 0 upwards."""
     created_at: int | None = None
+    """The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content."""
     updated_at: int | None = None
+    """The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content."""
     description: str | None = None
+    """The description of the collection. For multilingual help centers, this will be the description of the collection for the default language."""
     icon: str | None = None
+    """The icon of the collection."""
     parent_id: str | int | None = None
+    """The id of the parent collection. If null then it is the first level collection."""
     help_center_id: str | int | None = None
+    """The id of the help center the collection is in."""
     type: str | None = None
+    """The type of object - collection."""
     default_locale: str | None = None
+    """The default locale of the help center. This field is only returned for multilingual help centers."""
     translated_content: GroupTranslatedContent | None = None
+    """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
 
 
 class CollectionList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of Collections for the App."""
 
     type: str | None = None
+    """The type of the object - list."""
     data: list[Collection | None] | None = None
+    """An array of collection objects"""
     total_count: int | None = None
+    """A count of the total number of collections."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class Company(msgspec.Struct, kw_only=True, dict=True):
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
 
     type: str | None = None
+    """Value is company"""
     company_id: str | int | None = None
+    """The company id you have defined for the company."""
     id: str | int | None = None
+    """The Intercom defined id representing the company."""
     app_id: str | int | None = None
+    """The Intercom defined code of the workspace the company is associated to."""
     name: str | None = None
+    """The name of the company."""
     remote_created_at: int | None = None
+    """The time the company was created by you."""
     created_at: int | None = None
+    """The time the company was added in Intercom."""
     updated_at: int | None = None
+    """The last time the company was updated."""
     monthly_spend: int | None = None
+    """How much revenue the company generates for your business."""
     session_count: int | None = None
+    """How many sessions the company has recorded."""
     user_count: int | None = None
+    """The number of users in the company."""
     tags: CompanyTags | None = None
+    """The list of tags associated with the company"""
     segments: CompanySegments | None = None
+    """The list of segments associated with the company"""
     plan: CompanyPlan | None = None
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes you have set on the company."""
     notes: CompanyNotes | None = None
+    """The list of notes associated with the company"""
     last_request_at: int | None = None
+    """The time the company last recorded making a request."""
     size: int | None = None
+    """The number of employees in the company."""
     website: str | None = None
+    """The URL for the company website."""
     industry: str | None = None
+    """The industry that the company operates in."""
 
 
 class CompanyAttachedContacts(msgspec.Struct, kw_only=True, dict=True):
     """A list of Contact Objects"""
 
     type: str | None = None
+    """The type of object - list"""
     data: list[Contact | None] | None = None
+    """An array containing Contact Objects"""
     total_count: int | None = None
+    """The total number of contacts"""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class CompanyAttachedSegments(msgspec.Struct, kw_only=True, dict=True):
     """A list of Segment Objects"""
 
     type: str | None = None
+    """The type of object - list"""
     data: list[Segment | None] | None = None
+    """An array containing Segment Objects"""
 
 
 class CompanyData(msgspec.Struct, kw_only=True, gc=False):
     """An object containing data about the companies that a contact is associated with."""
 
     id: str | int | None = None
+    """The unique identifier for the company which is given by Intercom."""
     type: str | None = None
+    """The type of the object. Always company."""
     url: str | None = None
+    """The relative URL of the company."""
 
 
 class CompanyList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of companies for the App."""
 
     type: str | None = None
+    """The type of object - list."""
     data: list[Company | None] | None = None
+    """An array containing Company Objects."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """The total number of companies."""
 
 
 class CompanyNote(msgspec.Struct, kw_only=True, gc=False):
     """Notes allow you to annotate and comment on companies."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value note."""
     id: str | int | None = None
+    """The id of the note."""
     created_at: int | None = None
+    """The time the note was created."""
     company: CompanyNoteCompany | None = None
+    """Represents the company that the note was created about."""
     author: Admin | None = None
+    """Admins are teammate accounts that have access to a workspace."""
     body: str | None = None
+    """The body text of the note."""
 
 
 class CompanyNoteCompany(msgspec.Struct, kw_only=True, gc=False):
     """Represents the company that the note was created about."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value company."""
     id: str | int | None = None
+    """The id of the company."""
 
 
 class CompanyNotes(msgspec.Struct, kw_only=True, gc=False):
     """The list of notes associated with the company"""
 
     type: str | None = None
+    """The type of the object"""
     data: list[Any] | None = None
     url: str | None = None
     total_count: int | None = None
@@ -998,24 +1520,32 @@ class CompanyPlan(msgspec.Struct, kw_only=True, gc=False):
     """CompanyPlan"""
 
     type: str | None = None
+    """Value is always "plan"."""
     id: str | int | None = None
+    """The id of the plan"""
     name: str | None = None
+    """The name of the plan"""
 
 
 class CompanyScroll(msgspec.Struct, kw_only=True, dict=True):
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
 
     type: str | None = None
+    """The type of object - list"""
     data: list[Company | None] | None = None
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """The total number of companies"""
     scroll_param: str | None = None
+    """The scroll parameter to use in the next request to fetch the next page of results."""
 
 
 class CompanySegments(msgspec.Struct, kw_only=True, gc=False):
     """The list of segments associated with the company"""
 
     type: str | None = None
+    """The type of the object"""
     segments: list[Segment | None] | None = None
 
 
@@ -1023,6 +1553,7 @@ class CompanyTags(msgspec.Struct, kw_only=True, gc=False):
     """The list of tags associated with the company"""
 
     type: str | None = None
+    """The type of the object"""
     tags: list[TagBasic | None] | None = None
 
 
@@ -1030,49 +1561,91 @@ class Contact(msgspec.Struct, kw_only=True, dict=True):
     """Contacts represent your leads and users in Intercom."""
 
     type: str | None = None
+    """The type of object."""
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     workspace_id: str | int | None = None
+    """The id of the workspace which the contact belongs to."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     role: str | None = None
+    """The role of the contact."""
     email: str | None = None
+    """The contact's email."""
     phone: str | None = None
+    """The contacts phone."""
     name: str | None = None
+    """The contacts name."""
     avatar: ContactAvatar | str | None = None
     owner_id: str | int | None = None
     social_profiles: ContactSocialProfiles | None = None
+    """An object containing social profiles that a contact has."""
     has_hard_bounced: bool | None = None
+    """Whether the contact has had an email sent to them hard bounce."""
     marked_email_as_spam: bool | None = None
+    """Whether the contact has marked an email sent to them as spam."""
     unsubscribed_from_emails: bool | None = None
+    """Whether the contact is unsubscribed from emails."""
     created_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was created."""
     updated_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was last updated."""
     signed_up_at: int | None = None
+    """(Unix timestamp in seconds) The time specified for when a contact signed up."""
     last_seen_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)."""
     last_replied_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact last messaged in."""
     last_contacted_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was last messaged."""
     last_email_opened_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact last opened an email."""
     last_email_clicked_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact last clicked a link in an email."""
     language_override: str | None = None
+    """A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change."""
     browser: str | None = None
+    """The name of the browser which the contact is using."""
     browser_version: str | None = None
+    """The version of the browser which the contact is using."""
     browser_language: str | None = None
+    """The language set by the browser which the contact is using."""
     os: str | None = None
+    """The operating system which the contact is using."""
     location: ContactLocation | None = None
+    """An object containing location meta data about a Intercom contact."""
     android_app_name: str | None = None
+    """The name of the Android app which the contact is using."""
     android_app_version: str | None = None
+    """The version of the Android app which the contact is using."""
     android_device: str | None = None
+    """The Android device which the contact is using."""
     android_os_version: str | None = None
+    """The version of the Android OS which the contact is using."""
     android_sdk_version: str | None = None
+    """The version of the Android SDK which the contact is using."""
     android_last_seen_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was last seen on an Android device."""
     ios_app_name: str | None = None
+    """The name of the iOS app which the contact is using."""
     ios_app_version: str | None = None
+    """The version of the iOS app which the contact is using."""
     ios_device: str | None = None
+    """The iOS device which the contact is using."""
     ios_os_version: str | None = None
+    """The version of iOS which the contact is using."""
     ios_sdk_version: str | None = None
+    """The version of the iOS SDK which the contact is using."""
     ios_last_seen_at: int | None = None
+    """(Unix timestamp in seconds) The last time the contact used the iOS app."""
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes which are set for the contact."""
     tags: ContactTags | None = None
+    """An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here."""
     notes: ContactNotes | None = None
+    """An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here."""
     companies: ContactCompanies | None = None
+    """An object with metadata about companies attached to a contact . Up to 10 will be displayed here."""
     opted_out_subscription_types: ContactOptedOutSubscriptionTypes | None = None
     opted_in_subscription_types: ContactOptedInSubscriptionTypes | None = None
     utm_campaign: Any = None
@@ -1082,18 +1655,26 @@ class Contact(msgspec.Struct, kw_only=True, dict=True):
     utm_term: Any = None
     referrer: Any = None
     enabled_push_messaging: bool | None = None
+    """If the user has enabled push messaging."""
     formatted_phone: str | None = None
+    """The contacts phone number normalized to the E164 format"""
     email_domain: str | None = None
+    """The contact's email domain."""
     merge_history: list[MergeHistoryItem | None] | None = None
+    """A list of contacts that were merged into this contact. Only included in the response when include_merge_history=true is passed as a query parameter."""
 
 
 class ContactArchived(msgspec.Struct, kw_only=True, dict=True):
     """archived contact object"""
 
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     type: str | None = None
+    """always contact"""
     archived: bool | None = None
+    """Whether the contact is archived or not."""
     role: str | None = None
 
 
@@ -1101,46 +1682,65 @@ class ContactAttachedCompanies(msgspec.Struct, kw_only=True, dict=True):
     """A list of Company Objects"""
 
     type: str | None = None
+    """The type of object"""
     data: list[Any] | None = None
     pages: Pages | None = None
+    """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
     total_count: int | None = None
+    """The total number of companies associated to this contact"""
     companies: list[Company | None] | None = None
+    """An array containing Company Objects"""
 
 
 class ContactAvatar(msgspec.Struct, kw_only=True, gc=False):
     """ContactAvatar"""
 
     type: str | None = None
+    """The type of object"""
     image_url: str | None = None
+    """An image URL containing the avatar of a contact."""
 
 
 class ContactBlocked(msgspec.Struct, kw_only=True, dict=True):
     """blocked contact object"""
 
     type: str | None = None
+    """always contact"""
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     role: str | None = None
     blocked: bool | None = None
+    """Always true."""
 
 
 class ContactCompanies(msgspec.Struct, kw_only=True, gc=False):
     """An object with metadata about companies attached to a contact . Up to 10 will be displayed here."""
 
     type: str | None = None
+    """The type of object"""
     data: list[CompanyData | None] | None = None
+    """An array of company data objects attached to the contact."""
     url: str | None = None
+    """Url to get more company resources for this contact"""
     total_count: int | None = None
+    """Integer representing the total number of companies attached to this contact"""
     has_more: bool | None = None
+    """Whether there's more Addressable Objects to be viewed. If true, use the url to view all"""
 
 
 class ContactDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted contact object"""
 
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     type: str | None = None
+    """always contact"""
     deleted: bool | None = None
+    """Whether the contact is deleted or not."""
     role: str | None = None
 
 
@@ -1148,18 +1748,26 @@ class ContactList(msgspec.Struct, kw_only=True, dict=True):
     """Contacts are your users in Intercom."""
 
     type: str | None = None
+    """Always list"""
     data: list[Contact | None] | None = None
+    """The list of contact objects"""
     total_count: int | None = None
+    """A count of the total number of objects."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class ContactLocation(msgspec.Struct, kw_only=True, gc=False):
     """An object containing location meta data about a Intercom contact."""
 
     type: str | None = None
+    """Always location"""
     country: str | None = None
+    """The country that the contact is located in"""
     region: str | None = None
+    """The overal region that the contact is located in"""
     city: str | None = None
+    """The city that the contact is located in"""
     country_code: Any = None
     continent_code: Any = None
 
@@ -1169,9 +1777,13 @@ class ContactNotes(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     data: list[AddressableList | None] | None = None
+    """This object represents the notes attached to a contact."""
     url: str | None = None
+    """Url to get more company resources for this contact"""
     total_count: int | None = None
+    """Int representing the total number of companyies attached to this contact"""
     has_more: bool | None = None
+    """Whether there's more Addressable Objects to be viewed. If true, use the url to view all"""
 
 
 class ContactOptedInSubscriptionTypes(msgspec.Struct, kw_only=True, gc=False):
@@ -1198,8 +1810,11 @@ class ContactReference(msgspec.Struct, kw_only=True, gc=False):
     """reference to contact object"""
 
     type: str | None = None
+    """always contact"""
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     role: str | None = None
 
 
@@ -1209,16 +1824,22 @@ class ContactReplyBaseRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyBaseRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
 
 
 class ContactReplyBaseRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1227,20 +1848,29 @@ class ContactReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyConversationRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
     email: str | None = None
+    """The email you have defined for the user."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact."""
 
 
 class ContactReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyEmailRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1249,18 +1879,26 @@ class ContactReplyEmailRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyEmailRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     email: str | None = None
+    """The email you have defined for the user."""
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    """A list of files that will be added as attachments."""
 
 
 class ContactReplyEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1269,18 +1907,26 @@ class ContactReplyIntercomUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyIntercomUserIdRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    """A list of files that will be added as attachments."""
 
 
 class ContactReplyIntercomUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1289,17 +1935,24 @@ class ContactReplyTicketEmailRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyTicketEmailRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     email: str | None = None
+    """The email you have defined for the user."""
 
 
 class ContactReplyTicketEmailRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1308,12 +1961,17 @@ class ContactReplyTicketIntercomUserIdRequest(msgspec.Struct, kw_only=True, gc=F
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyTicketIntercomUserIdRequestReplyOptionsItem | None] | None = (
         None
     )
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
 
 
 class ContactReplyTicketIntercomUserIdRequestReplyOptionsItem(
@@ -1322,7 +1980,9 @@ class ContactReplyTicketIntercomUserIdRequestReplyOptionsItem(
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyTicketRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1331,19 +1991,28 @@ class ContactReplyTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyTicketRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact."""
     email: str | None = None
+    """The email you have defined for the user."""
 
 
 class ContactReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1352,17 +2021,24 @@ class ContactReplyTicketUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyTicketUserIdRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact."""
 
 
 class ContactReplyTicketUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1371,18 +2047,26 @@ class ContactReplyUserIdRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     body: str | None = None
+    """The text body of the comment."""
     created_at: int | None = None
+    """The time the reply was created. If not provided, the current time will be used."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     reply_options: list[ContactReplyUserIdRequestReplyOptionsItem | None] | None = None
+    """The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact."""
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    """A list of files that will be added as attachments. You can include up to 10 files."""
 
 
 class ContactReplyUserIdRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ContactSearchRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -1390,6 +2074,7 @@ class ContactSearchRequest(msgspec.Struct, kw_only=True, gc=False):
 
     query: ContactSearchRequestQuery | None = None
     sort: ContactSearchRequestSort | None = None
+    """An optional object to sort the results by."""
     pagination: StartingAfterPaging | None = None
 
 
@@ -1399,13 +2084,16 @@ class ContactSearchRequestQuery(msgspec.Struct, kw_only=True, gc=False):
     operator: str | None = None
     value: Any = None
     field: str | None = None
+    """The accepted field that you want to search on."""
 
 
 class ContactSearchRequestSort(msgspec.Struct, kw_only=True, gc=False):
     """An optional object to sort the results by."""
 
     field: str | None = None
+    """The field to sort the results on."""
     order: str | None = None
+    """The order to sort the results in. Defaults to descending when omitted."""
 
 
 class ContactSearchRequest_(msgspec.Struct, kw_only=True):
@@ -1413,6 +2101,7 @@ class ContactSearchRequest_(msgspec.Struct, kw_only=True):
 
     query: ContactSearchRequest_Query | UnsetType | None = UNSET
     sort: ContactSearchRequest_Sort | UnsetType | None = UNSET
+    """An optional object to sort the results by."""
     pagination: StartingAfterPagingInput | UnsetType | None = UNSET
 
 
@@ -1422,20 +2111,25 @@ class ContactSearchRequest_Query(msgspec.Struct, kw_only=True):
     operator: str | UnsetType | None = UNSET
     value: Any | UnsetType | None = UNSET
     field: str | UnsetType | None = UNSET
+    """The accepted field that you want to search on."""
 
 
 class ContactSearchRequest_Sort(msgspec.Struct, kw_only=True):
     """An optional object to sort the results by."""
 
     field: str | UnsetType | None = UNSET
+    """The field to sort the results on."""
     order: str | UnsetType | None = UNSET
+    """The order to sort the results in. Defaults to descending when omitted."""
 
 
 class ContactSegments(msgspec.Struct, kw_only=True, dict=True):
     """A list of segments objects attached to a specific contact."""
 
     type: str | None = None
+    """The type of the object"""
     data: list[Segment | None] | None = None
+    """Segment objects associated with the contact."""
 
 
 class ContactSocialProfiles(msgspec.Struct, kw_only=True, gc=False):
@@ -1443,15 +2137,20 @@ class ContactSocialProfiles(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     data: list[SocialProfile | None] | None = None
+    """A list of social profiles objects associated with the contact."""
 
 
 class ContactSubscriptionTypes(msgspec.Struct, kw_only=True, gc=False):
     """An object containing Subscription Types meta data about the SubscriptionTypes that a contact has."""
 
     data: list[AddressableList | None] | None = None
+    """This object represents the subscriptions attached to a contact."""
     url: str | None = None
+    """Url to get more subscription type resources for this contact"""
     total_count: int | None = None
+    """Int representing the total number of subscription types attached to this contact"""
     has_more: bool | None = None
+    """Whether there's more Addressable Objects to be viewed. If true, use the url to view all"""
 
 
 class ContactTags(msgspec.Struct, kw_only=True, gc=False):
@@ -1459,18 +2158,26 @@ class ContactTags(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     data: list[AddressableList | None] | None = None
+    """This object represents the tags attached to a contact."""
     url: str | None = None
+    """url to get more tag resources for this contact"""
     total_count: int | None = None
+    """Int representing the total number of tags attached to this contact"""
     has_more: bool | None = None
+    """Whether there's more Addressable Objects to be viewed. If true, use the url to view all"""
 
 
 class ContactUnarchived(msgspec.Struct, kw_only=True, dict=True):
     """unarchived contact object"""
 
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     external_id: str | int | None = None
+    """The unique identifier for the contact which is provided by the Client."""
     type: str | None = None
+    """always contact"""
     archived: bool | None = None
+    """Whether the contact is archived or not."""
     role: str | None = None
 
 
@@ -1478,26 +2185,37 @@ class ContentBulkActionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Content Bulk Action Request Payload"""
 
     action: str | None = None
+    """The bulk action to perform. Allowed content_ids[].type values vary per action: publish, unpublish: article_content delete: article_content, content_snippet, file_source_content, internal_article set_availability, set_audience: article_content, content_snippet, external_content,..."""
     content_ids: list[ContentBulkActionRequestContentIdsItem | None] | None = None
+    """Up to 1,000 content items to apply the action to."""
     availability: ContentBulkActionRequestAvailability | None = None
+    """Required when action is set_availability. Each field is optional - only the properties present in the request are toggled."""
     audience: ContentBulkActionRequestAudience | None = None
+    """Required when action is set_audience. Manages segment membership."""
     tags: ContentBulkActionRequestTags | None = None
+    """Required when action is update_tags. Applies and/or removes existing tags."""
 
 
 class ContentBulkActionRequestAudience(msgspec.Struct, kw_only=True, gc=False):
     """Required when action is set_audience. Manages segment membership."""
 
     add_segment_ids: list[str | int | None] | None = None
+    """Segment IDs to assign to the selected content."""
     remove_segment_ids: list[str | int | None] | None = None
+    """Segment IDs to remove from the selected content."""
     remove_all: bool | None = None
+    """When true, removes all segments from the selected content."""
 
 
 class ContentBulkActionRequestAvailability(msgspec.Struct, kw_only=True, gc=False):
-    """Required when action is set_availability. Each field is optional — only the properties present in the request are toggled."""
+    """Required when action is set_availability. Each field is optional - only the properties present in the request are toggled."""
 
     ai_agent: bool | None = None
+    """Toggle Fin AI Agent availability."""
     copilot: bool | None = None
+    """Toggle Copilot availability."""
     sales_agent: bool | None = None
+    """Toggle Sales Agent availability."""
 
 
 class ContentBulkActionRequestContentIdsItem(msgspec.Struct, kw_only=True, gc=False):
@@ -1511,33 +2229,46 @@ class ContentBulkActionRequestTags(msgspec.Struct, kw_only=True, gc=False):
     """Required when action is update_tags. Applies and/or removes existing tags."""
 
     add_tag_ids: list[str | int | None] | None = None
+    """Tag IDs to apply to the selected content."""
     remove_tag_ids: list[str | int | None] | None = None
+    """Tag IDs to remove from the selected content."""
 
 
 class ContentBulkActionRequest_(msgspec.Struct, kw_only=True):
     """Content Bulk Action Request Payload"""
 
     action: str | UnsetType | None = UNSET
+    """The bulk action to perform. Allowed content_ids[].type values vary per action: publish, unpublish: article_content delete: article_content, content_snippet, file_source_content, internal_article set_availability, set_audience: article_content, content_snippet, external_content,..."""
     content_ids: list[ContentBulkActionRequest_ContentIdsItem] | UnsetType | None = UNSET
+    """Up to 1,000 content items to apply the action to."""
     availability: ContentBulkActionRequest_Availability | UnsetType | None = UNSET
+    """Required when action is set_availability. Each field is optional - only the properties present in the request are toggled."""
     audience: ContentBulkActionRequest_Audience | UnsetType | None = UNSET
+    """Required when action is set_audience. Manages segment membership."""
     tags: ContentBulkActionRequest_Tags | UnsetType | None = UNSET
+    """Required when action is update_tags. Applies and/or removes existing tags."""
 
 
 class ContentBulkActionRequest_Audience(msgspec.Struct, kw_only=True):
     """Required when action is set_audience. Manages segment membership."""
 
     add_segment_ids: list[int] | UnsetType | None = UNSET
+    """Segment IDs to assign to the selected content."""
     remove_segment_ids: list[int] | UnsetType | None = UNSET
+    """Segment IDs to remove from the selected content."""
     remove_all: bool | UnsetType | None = UNSET
+    """When true, removes all segments from the selected content."""
 
 
 class ContentBulkActionRequest_Availability(msgspec.Struct, kw_only=True):
-    """Required when action is set_availability. Each field is optional — only the properties present in the request are toggled."""
+    """Required when action is set_availability. Each field is optional - only the properties present in the request are toggled."""
 
     ai_agent: bool | UnsetType | None = UNSET
+    """Toggle Fin AI Agent availability."""
     copilot: bool | UnsetType | None = UNSET
+    """Toggle Copilot availability."""
     sales_agent: bool | UnsetType | None = UNSET
+    """Toggle Sales Agent availability."""
 
 
 class ContentBulkActionRequest_ContentIdsItem(msgspec.Struct, kw_only=True):
@@ -1551,7 +2282,9 @@ class ContentBulkActionRequest_Tags(msgspec.Struct, kw_only=True):
     """Required when action is update_tags. Applies and/or removes existing tags."""
 
     add_tag_ids: list[int] | UnsetType | None = UNSET
+    """Tag IDs to apply to the selected content."""
     remove_tag_ids: list[int] | UnsetType | None = UNSET
+    """Tag IDs to remove from the selected content."""
 
 
 class ContentBulkActionResponse(msgspec.Struct, kw_only=True, dict=True):
@@ -1565,58 +2298,86 @@ class ContentImportSource(msgspec.Struct, kw_only=True, dict=True):
     """An external source for External Pages that you add to your Fin Content Library."""
 
     id: str | int | None = None
+    """The unique identifier for the content import source which is given by Intercom."""
     type: str | None = None
+    """Always external_page"""
     last_synced_at: int | None = None
+    """The time when the content import source was last synced."""
     status: str | None = None
+    """The status of the content import source."""
     url: str | None = None
+    """The URL of the root of the external source."""
     sync_behavior: str | None = None
+    """If you intend to create or update External Pages via the API, this should be set to api."""
     created_at: int | None = None
+    """The time when the content import source was created."""
     updated_at: int | None = None
+    """The time when the content import source was last updated."""
     audience_ids: list[str | int | None] | None = None
+    """The unique identifiers for the audiences associated with this content import source."""
 
 
 class ContentImportSourcesList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of the content import sources for the App."""
 
     data: list[ContentImportSource | None] | None = None
+    """An array of Content Import Source objects"""
     pages: Pages | None = None
+    """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
     total_count: int | None = None
+    """A count of the total number of content import sources."""
     type: str | None = None
+    """The type of the object - list."""
 
 
 class ContentSearchArticleContentItem(msgspec.Struct, kw_only=True, gc=False):
     """A single locale variant of a help center article returned from Knowledge Hub search."""
 
     type: str | None = None
+    """Always article_content."""
     id: str | int | None = None
+    """The unique identifier of the article content."""
     title: str | None = None
+    """The localized title of the article."""
     locale: str | None = None
+    """The locale of this article content."""
 
 
 class ContentSearchArticleItem(msgspec.Struct, kw_only=True, gc=False):
     """A help center article result from Knowledge Hub search, with one nested article_content entry per locale."""
 
     type: str | None = None
+    """Always article."""
     id: str | int | None = None
+    """The unique identifier of the article."""
     title: str | None = None
+    """The article's canonical title."""
     contents: list[ContentSearchArticleContentItem | None] | None = None
+    """One entry per locale of the article."""
 
 
 class ContentSearchDefaultItem(msgspec.Struct, kw_only=True, gc=False):
     """The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles."""
 
     type: str | None = None
+    """The kind of content item."""
     id: str | int | None = None
+    """The unique identifier of the content item."""
     title: str | None = None
+    """The display title of the content item."""
 
 
 class ContentSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of Knowledge Hub content results matching a search query."""
 
     type: str | None = None
+    """Always list."""
     total_count: int | None = None
+    """Total number of results matching the query."""
     pages: Pages | None = None
+    """Pagination metadata, including links to neighbouring pages."""
     data: list[ContentSearchResult | None] | None = None
+    """The list of matched content items. Each item's type field determines its shape."""
 
 
 class ContentSearchResult(msgspec.Struct, kw_only=True, dict=True):
@@ -1626,38 +2387,61 @@ class ContentSearchResult(msgspec.Struct, kw_only=True, dict=True):
     id: str | int | None = None
     title: str | None = None
     contents: list[ContentSearchArticleContentItem | None] | None = None
+    """One entry per locale of the article."""
 
 
 class ContentSnippet(msgspec.Struct, kw_only=True, dict=True):
     """A content snippet is a reusable piece of content for your AI agent and Copilot."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value content_snippet."""
     id: str | int | None = None
+    """The unique identifier for the content snippet."""
     title: str | None = None
+    """The title of the content snippet."""
     locale: str | None = None
+    """The locale of the content snippet."""
     json_blocks: list[ContentSnippetJsonBlocksItem | None] | None = None
+    """The content blocks that make up the body of the snippet."""
     body_markdown: str | None = None
+    """The body of the content snippet in markdown."""
     chatbot_availability: int | None = None
+    """Deprecated. Use ai_chatbot_availability instead."""
     copilot_availability: int | None = None
+    """Deprecated. Use ai_copilot_availability instead."""
     ai_chatbot_availability: bool | None = None
+    """Whether the content snippet is available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | None = None
+    """Whether the content snippet is available for AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the content snippet is available for AI Sales Agent."""
     created_at: int | None = None
+    """The time the snippet was created as a UNIX timestamp."""
     updated_at: int | None = None
+    """The time the snippet was last updated as a UNIX timestamp."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs this content snippet is targeted to for Fin AI Agent. Empty array means no audience targeting is set."""
 
 
 class ContentSnippetCreateRequest(msgspec.Struct, kw_only=True, gc=False):
-    """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content — they are mutually exclusive."""
+    """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content - they are mutually exclusive."""
 
     title: str | None = None
+    """The title of the content snippet."""
     json_blocks: list[ContentSnippetCreateRequestJsonBlocksItem | None] | None = None
+    """The content blocks that make up the body of the snippet. Mutually exclusive with body_markdown."""
     locale: str | None = None
+    """The locale of the content snippet. Defaults to en."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting."""
     body_markdown: str | None = None
+    """The content of the snippet in markdown. An alternative to json_blocks - you can provide content as markdown instead of structured blocks."""
     ai_chatbot_availability: bool | None = None
+    """Whether the content snippet should be available for AI Chatbot (Fin). Defaults to false."""
     ai_copilot_availability: bool | None = None
+    """Whether the content snippet should be available for AI Copilot. Defaults to false."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the content snippet should be available for AI Sales Agent. Defaults to false."""
 
 
 class ContentSnippetCreateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, gc=False):
@@ -1668,16 +2452,24 @@ class ContentSnippetCreateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, gc
 
 
 class ContentSnippetCreateRequest_(msgspec.Struct, kw_only=True):
-    """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content — they are mutually exclusive."""
+    """The request payload for creating a content snippet. You must provide either json_blocks or body_markdown for the snippet content - they are mutually exclusive."""
 
     title: str | UnsetType | None = UNSET
+    """The title of the content snippet."""
     json_blocks: list[ContentSnippetCreateRequest_JsonBlocksItem] | UnsetType | None = UNSET
+    """The content blocks that make up the body of the snippet. Mutually exclusive with body_markdown."""
     locale: str | UnsetType | None = UNSET
+    """The locale of the content snippet. Defaults to en."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting."""
     body_markdown: str | UnsetType | None = UNSET
+    """The content of the snippet in markdown. An alternative to json_blocks - you can provide content as markdown instead of structured blocks."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the content snippet should be available for AI Chatbot (Fin). Defaults to false."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the content snippet should be available for AI Copilot. Defaults to false."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the content snippet should be available for AI Sales Agent. Defaults to false."""
 
 
 class ContentSnippetCreateRequest_JsonBlocksItem(msgspec.Struct, kw_only=True):
@@ -1699,23 +2491,36 @@ class ContentSnippetList(msgspec.Struct, kw_only=True, dict=True):
 
     type: str | None = None
     data: list[ContentSnippet | None] | None = None
+    """An array of content snippet objects."""
     total_count: int | None = None
+    """The total number of content snippets."""
     page: int | None = None
+    """The current page number."""
     per_page: int | None = None
+    """The number of results per page."""
     total_pages: int | None = None
+    """The total number of pages."""
 
 
 class ContentSnippetUpdateRequest(msgspec.Struct, kw_only=True, gc=False):
-    """The request payload for updating a content snippet. All fields are optional — only provided fields will be updated."""
+    """The request payload for updating a content snippet. All fields are optional - only provided fields will be updated."""
 
     title: str | None = None
+    """The title of the content snippet."""
     json_blocks: list[ContentSnippetUpdateRequestJsonBlocksItem | None] | None = None
+    """The content blocks that make up the body of the snippet. Mutually exclusive with body_markdown."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     body_markdown: str | None = None
+    """The content of the snippet in markdown. An alternative to json_blocks - you can provide content as markdown instead of structured blocks."""
     locale: str | None = None
+    """The locale of the content snippet."""
     ai_chatbot_availability: bool | None = None
+    """Whether the content snippet should be available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | None = None
+    """Whether the content snippet should be available for AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the content snippet should be available for AI Sales Agent."""
 
 
 class ContentSnippetUpdateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, gc=False):
@@ -1726,16 +2531,24 @@ class ContentSnippetUpdateRequestJsonBlocksItem(msgspec.Struct, kw_only=True, gc
 
 
 class ContentSnippetUpdateRequest_(msgspec.Struct, kw_only=True):
-    """The request payload for updating a content snippet. All fields are optional — only provided fields will be updated."""
+    """The request payload for updating a content snippet. All fields are optional - only provided fields will be updated."""
 
     title: str | UnsetType | None = UNSET
+    """The title of the content snippet."""
     json_blocks: list[ContentSnippetUpdateRequest_JsonBlocksItem] | UnsetType | None = UNSET
+    """The content blocks that make up the body of the snippet. Mutually exclusive with body_markdown."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     body_markdown: str | UnsetType | None = UNSET
+    """The content of the snippet in markdown. An alternative to json_blocks - you can provide content as markdown instead of structured blocks."""
     locale: str | UnsetType | None = UNSET
+    """The locale of the content snippet."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the content snippet should be available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the content snippet should be available for AI Copilot."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the content snippet should be available for AI Sales Agent."""
 
 
 class ContentSnippetUpdateRequest_JsonBlocksItem(msgspec.Struct, kw_only=True):
@@ -1749,9 +2562,13 @@ class ContentSource(msgspec.Struct, kw_only=True, gc=False):
     """The content source used by AI Agent in the conversation."""
 
     content_type: str | None = None
+    """The type of the content source."""
     url: str | None = None
+    """The internal URL linking to the content source for teammates."""
     title: str | None = None
+    """The title of the content source."""
     locale: str | None = None
+    """The ISO 639 language code of the content source."""
 
 
 class ContentSourcesList(msgspec.Struct, kw_only=True, gc=False):
@@ -1759,260 +2576,427 @@ class ContentSourcesList(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     total_count: int | None = None
+    """The total number of content sources used by AI Agent in the conversation."""
     content_sources: list[ContentSource | None] | None = None
+    """The content sources used by AI Agent in the conversation."""
 
 
 class Conversation(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
     type: str | None = None
+    """Always conversation."""
     id: str | int | None = None
+    """The id representing the conversation."""
     created_at: int | None = None
+    """The time the conversation was created."""
     updated_at: int | None = None
+    """The last time the conversation was updated."""
     waiting_since: int | None = None
+    """The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response."""
     snoozed_until: int | None = None
+    """If set this is the time in the future when this conversation will be marked as open. i.e."""
     source: ConversationSource | None = None
+    """The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated."""
     contacts: ConversationContacts | None = None
+    """The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature."""
     first_contact_reply: ConversationFirstContactReply | None = None
+    """An object containing information on the first users message. For a contact initiated message this will represent the users original message."""
     admin_assignee_id: str | int | None = None
+    """The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0."""
     team_assignee_id: str | int | None = None
+    """The id of the team assigned to the conversation. If it's not assigned to a team it will return 0."""
     open: bool | None = None
+    """Indicates whether a conversation is open (true) or closed (false)."""
     state: str | None = None
+    """Can be set to "open", "closed" or "snoozed"."""
     read: bool | None = None
+    """Indicates whether a conversation has been read."""
     tags: Tags | None = None
+    """A list of tags objects associated with a conversation"""
     priority: str | None = None
+    """The priority level of the conversation. Returns one of none, low, medium, high, or urgent."""
     sla_applied: SlaApplied | None = None
+    """The SLA Applied object contains the details for which SLA has been applied to this conversation. Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null."""
     statistics: ConversationStatistics | None = None
+    """A Statistics object containing all information required for reporting, with timestamps and calculated metrics."""
     conversation_rating: ConversationRating | None = None
+    """The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation."""
     teammates: ConversationTeammates | None = None
+    """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
     title: str | None = None
+    """The title given to the conversation."""
     custom_attributes: dict[str, Any] | None = None
+    """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
     topics: dict[str, Any] | None = None
     ticket: Any = None
     linked_objects: LinkedObjectList | None = None
+    """An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned."""
     ai_agent: AiAgent | None = None
+    """Data related to AI Agent involvement in the conversation."""
     ai_agent_participated: bool | None = None
+    """Indicates whether the AI Agent participated in the conversation."""
     conversation_parts: ConversationParts | None = None
+    """A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations."""
     customers: list[Any] | None = None
     ai_topics: AiTopics | None = None
+    """AI-generated topics and subtopics for the conversation."""
     channel: ConversationChannel | None = None
+    """The channel through which the conversation was initiated and its current channel."""
     company: Company | None = None
+    """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
     sales_agent_participated: bool | None = None
+    """Indicates whether the Sales Agent participated in the conversation."""
     sales_agent: SalesAgent | None = None
+    """Data related to Sales Agent involvement in the conversation."""
     external_references: list[ConversationExternalReference | None] | None = None
+    """References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise."""
     monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
+    """QA monitor evaluations that flagged this conversation. Only included when include_monitors=true is passed as a query parameter."""
     scorecards: list[ConversationScorecard | None] | None = None
+    """QA scorecard results for this conversation. Only included when include_scorecards=true is passed as a query parameter."""
 
 
 class ConversationAttachmentFiles(msgspec.Struct, kw_only=True, gc=False):
     """Properties of the attachment files in a conversation part"""
 
     content_type: str | None = None
+    """The content type of the file"""
     data: str | None = None
+    """The base64 encoded file data."""
     name: str | None = None
+    """The name of the file."""
 
 
 class ConversationAttachmentFilesInput(msgspec.Struct, kw_only=True):
     """Properties of the attachment files in a conversation part"""
 
     content_type: str | UnsetType | None = UNSET
+    """The content type of the file"""
     data: str | UnsetType | None = UNSET
+    """The base64 encoded file data."""
     name: str | UnsetType | None = UNSET
+    """The name of the file."""
 
 
 class ConversationAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Conversation Attributes represent custom metadata fields for conversations. They support type-specific properties: strings (multiline), lists (options), and relationships (reference). One of: conversation_attribute_string_type, conversation_attribute_integer_type, conversation_attribute_list_type, conversation_attribute_decimal_type, conversation_attribute_boolean_type, conversation_attribute_datetime_type, conversation_attribute_relationship_type, conversation_attribute_files_type."""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
     multiline: bool | None = None
+    """Whether this string attribute is multiline."""
     options: list[ConversationAttributeOption | None] | None = None
+    """Predefined options for this attribute. Each option has a unique UUID used to identify it in the options management endpoints."""
     reference: ConversationAttributeReference | None = None
+    """Reference configuration for related objects."""
 
 
 class ConversationAttributeBase(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute Base"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
 
 
 class ConversationAttributeBooleanType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Boolean)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
 
 
 class ConversationAttributeDatetimeType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Datetime)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
 
 
 class ConversationAttributeDecimalType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Decimal)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
 
 
 class ConversationAttributeFilesType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Files)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
 
 
 class ConversationAttributeIntegerType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Integer)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
 
 
 class ConversationAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all conversation attributes belonging to a workspace."""
 
     type: str | None = None
+    """The type of the object."""
     data: list[ConversationAttribute | None] | None = None
+    """A list of conversation attributes."""
 
 
 class ConversationAttributeListType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (List)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
     options: list[ConversationAttributeOption | None] | None = None
+    """Predefined options for this attribute. Each option has a unique UUID used to identify it in the options management endpoints."""
 
 
 class ConversationAttributeOption(msgspec.Struct, kw_only=True, gc=False):
     """A single option on a list-type conversation attribute."""
 
     id: str | int | None = None
+    """The unique UUID identifier for this option. Use this value as option_id in the options management endpoints."""
     label: str | None = None
+    """The display label for the option."""
     archived: bool | None = None
+    """Whether this option is archived (soft-deleted)."""
 
 
 class ConversationAttributeReference(msgspec.Struct, kw_only=True, gc=False):
     """Reference configuration for related objects."""
 
     type: str | None = None
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | None = None
+    """The ID of the related custom object type."""
 
 
 class ConversationAttributeRelationshipType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (Relationship)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
     reference: ConversationAttributeRelationshipTypeReference | None = None
+    """Reference configuration for related objects."""
 
 
 class ConversationAttributeRelationshipTypeReference(msgspec.Struct, kw_only=True, gc=False):
     """Reference configuration for related objects."""
 
     type: str | None = None
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | None = None
+    """The ID of the related custom object type."""
 
 
 class ConversationAttributeStringType(msgspec.Struct, kw_only=True, gc=False):
     """Conversation Attribute (String)"""
 
     type: str | None = None
+    """Value is conversation_attribute."""
     id: str | int | None = None
+    """The unique identifier for the conversation attribute."""
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     archived: bool | None = None
+    """Whether this attribute is archived."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp."""
     admin_id: str | int | None = None
+    """ID of the admin who created the attribute."""
     multiline: bool | None = None
+    """Whether this string attribute is multiline."""
 
 
 class ConversationAttributeUpdatedByAdmin(msgspec.Struct, kw_only=True, gc=False):
@@ -2026,13 +3010,16 @@ class ConversationAttributeUpdatedByAdminAttribute(msgspec.Struct, kw_only=True,
     """ConversationAttributeUpdatedByAdminAttribute"""
 
     name: str | None = None
+    """Name of the CDA updated"""
 
 
 class ConversationAttributeUpdatedByAdminValue(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByAdminValue"""
 
     name: str | None = None
+    """Current value of the CDA updated"""
     previous: str | None = None
+    """Previous value of the CDA"""
 
 
 class ConversationAttributeUpdatedByUser(msgspec.Struct, kw_only=True, gc=False):
@@ -2046,13 +3033,16 @@ class ConversationAttributeUpdatedByUserAttribute(msgspec.Struct, kw_only=True, 
     """ConversationAttributeUpdatedByUserAttribute"""
 
     name: str | None = None
+    """Name of the CDA updated"""
 
 
 class ConversationAttributeUpdatedByUserValue(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByUserValue"""
 
     name: str | None = None
+    """Current value of the CDA updated"""
     previous: str | None = None
+    """Previous value of the CDA (null for older events)"""
 
 
 class ConversationAttributeUpdatedByWorkflow(msgspec.Struct, kw_only=True, gc=False):
@@ -2067,25 +3057,30 @@ class ConversationAttributeUpdatedByWorkflowAttribute(msgspec.Struct, kw_only=Tr
     """ConversationAttributeUpdatedByWorkflowAttribute"""
 
     name: str | None = None
+    """Name of the CDA updated"""
 
 
 class ConversationAttributeUpdatedByWorkflowValue(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByWorkflowValue"""
 
     name: str | None = None
+    """Value of the CDA updated"""
 
 
 class ConversationAttributeUpdatedByWorkflowWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """ConversationAttributeUpdatedByWorkflowWorkflow"""
 
     name: str | None = None
+    """Name of the workflow"""
 
 
 class ConversationChannel(msgspec.Struct, kw_only=True, gc=False):
     """The channel through which a conversation was originally initiated and its current channel."""
 
     initial: str | None = None
+    """The channel through which the conversation was originally initiated. Possible values include messenger, zendesk_sunshine, zendesk_ticket, twitter, email."""
     current: str | None = None
+    """The current channel of the conversation. May differ from initial if the conversation was migrated between channels."""
 
 
 class ConversationContacts(msgspec.Struct, kw_only=True, gc=False):
@@ -2093,21 +3088,27 @@ class ConversationContacts(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     contacts: list[ContactReference | None] | None = None
+    """The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature."""
 
 
 class ConversationDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted conversation object"""
 
     id: str | int | None = None
+    """The unique identifier for the conversation."""
     object: str | None = None
+    """always conversation"""
     deleted: bool | None = None
+    """Whether the conversation is deleted or not."""
 
 
 class ConversationExternalReference(msgspec.Struct, kw_only=True, gc=False):
     """A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces."""
 
     type: str | None = None
+    """The type of external system the reference points to. Possible values include zendesk_ticket, zendesk_sunshine_conversation, salesforce_case, salesforce_in_app_message_conversation, freshdesk_ticket, freshchat_conversation, hubspot_conversation, custom_helpdesk_conversation, api_conversation."""
     id: str | int | None = None
+    """The identifier of the record in the external system. Always serialized as a string, since some external IDs exceed 32-bit integer range."""
 
 
 class ConversationFirstContactReply(msgspec.Struct, kw_only=True, gc=False):
@@ -2122,110 +3123,180 @@ class ConversationList(msgspec.Struct, kw_only=True, dict=True):
     """Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact."""
 
     type: str | None = None
+    """Always conversation.list"""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """A count of the total number of objects."""
     conversations: list[ConversationListItem | None] | None = None
+    """The list of conversation objects"""
 
 
 class ConversationListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your conversations when you list or search them."""
 
     type: str | None = None
+    """Always conversation."""
     id: str | int | None = None
+    """The id representing the conversation."""
     created_at: int | None = None
+    """The time the conversation was created."""
     updated_at: int | None = None
+    """The last time the conversation was updated."""
     waiting_since: int | None = None
+    """The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response."""
     snoozed_until: int | None = None
+    """If set this is the time in the future when this conversation will be marked as open. i.e."""
     source: ConversationSource | None = None
+    """The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated."""
     contacts: ConversationContacts | None = None
+    """The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature."""
     first_contact_reply: ConversationFirstContactReply | None = None
+    """An object containing information on the first users message. For a contact initiated message this will represent the users original message."""
     admin_assignee_id: str | int | None = None
+    """The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0."""
     team_assignee_id: str | int | None = None
+    """The id of the team assigned to the conversation. If it's not assigned to a team it will return 0."""
     open: bool | None = None
+    """Indicates whether a conversation is open (true) or closed (false)."""
     state: str | None = None
+    """Can be set to "open", "closed" or "snoozed"."""
     read: bool | None = None
+    """Indicates whether a conversation has been read."""
     tags: Tags | None = None
+    """A list of tags objects associated with a conversation"""
     priority: str | None = None
+    """The priority level of the conversation. Returns one of none, low, medium, high, or urgent."""
     sla_applied: SlaApplied | None = None
+    """The SLA Applied object contains the details for which SLA has been applied to this conversation. Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null."""
     statistics: ConversationStatistics | None = None
+    """A Statistics object containing all information required for reporting, with timestamps and calculated metrics."""
     conversation_rating: ConversationRating | None = None
+    """The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation."""
     teammates: ConversationTeammates | None = None
+    """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
     title: str | None = None
+    """The title given to the conversation."""
     custom_attributes: dict[str, Any] | None = None
+    """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
     topics: dict[str, Any] | None = None
     ticket: Any = None
     linked_objects: LinkedObjectList | None = None
+    """An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned."""
     ai_agent: AiAgent | None = None
+    """Data related to AI Agent involvement in the conversation."""
     ai_agent_participated: bool | None = None
+    """Indicates whether the AI Agent participated in the conversation."""
     ai_topics: Any = None
     channel: ConversationChannel | None = None
+    """The channel through which the conversation was initiated and its current channel."""
     monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
+    """QA monitor evaluations that flagged this conversation. Only included when include_monitors=true is passed as a query parameter."""
     scorecards: list[ConversationScorecard | None] | None = None
+    """QA scorecard results for this conversation. Only included when include_scorecards=true is passed as a query parameter."""
     company: Company | None = None
+    """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
     sales_agent_participated: bool | None = None
+    """Indicates whether the Sales Agent participated in the conversation."""
     sales_agent: SalesAgent | None = None
+    """Data related to Sales Agent involvement in the conversation."""
     external_references: list[ConversationExternalReference | None] | None = None
+    """References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise."""
 
 
 class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True, gc=False):
     """A QA monitor evaluation that flagged this conversation. Returned in the monitor_evaluations array on conversation responses when include_monitors=true is passed."""
 
     monitor_id: str | int | None = None
+    """The unique identifier of the monitor that produced this evaluation."""
     monitor_name: str | None = None
+    """The name of the monitor at the time of evaluation. Null if the monitor has since been deleted."""
     monitor_type: str | None = None
+    """The type of the monitor. Null if the monitor has since been deleted."""
     result: str | None = None
+    """The evaluation outcome reported by the monitor."""
     explanation: str | None = None
+    """The reasoning provided by the monitor for its result. May be null if no reasoning was generated."""
     evaluated_at: int | None = None
+    """The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set."""
 
 
 class ConversationPart(msgspec.Struct, kw_only=True, gc=False):
     """A Conversation Part represents a message in the conversation."""
 
     type: str | None = None
+    """Always conversation_part"""
     id: str | int | None = None
     part_type: str | None = None
+    """The type of conversation part."""
     body: str | None = None
+    """The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured."""
     created_at: int | None = None
+    """The time the conversation part was created."""
     updated_at: int | None = None
+    """The last time the conversation part was updated."""
     notified_at: int | None = None
+    """The time the user was notified with the conversation part."""
     assigned_to: Reference | None = None
+    """reference to another object"""
     author: ConversationPartAuthor | None = None
+    """The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams."""
     attachments: list[PartAttachment | None] | None = None
+    """A list of attachments for the part."""
     external_id: str | int | None = None
+    """The external id of the conversation part"""
     redacted: bool | None = None
+    """Whether or not the conversation part has been redacted."""
     email_message_metadata: EmailMessageMetadata | None = None
+    """Contains metadata if the message was sent as an email"""
     state: str | None = None
+    """Indicates the current state of conversation when the conversation part was created."""
     tags: list[TagBasic | None] | None = None
+    """A list of tags objects associated with the conversation part."""
     event_details: EventDetails | None = None
     app_package_code: str | None = None
+    """The app package code if this part was created via API. null if the part was not created via API."""
     metadata: dict[str, Any] | None = None
+    """Metadata for a conversation part"""
     translations: dict[str, str | None] | None = None
+    """A map of the reply text keyed by locale code. Only present on the Preview API version and backs the conversation.admin.replied.translated webhook topic."""
 
 
 class ConversationPartAuthor(msgspec.Struct, kw_only=True, gc=False):
     """The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams."""
 
     type: str | None = None
+    """The type of the author"""
     id: str | int | None = None
+    """The id of the author"""
     name: str | None = None
+    """The name of the author"""
     email: str | None = None
+    """The email of the author"""
     from_ai_agent: bool | None = None
+    """If this conversation part was sent by the AI Agent"""
     is_ai_answer: bool | None = None
+    """If this conversation part body was generated by the AI Agent"""
 
 
 class ConversationPartMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Metadata for a conversation part"""
 
     quick_reply_options: list[ConversationPartMetadataQuickReplyOptionsItem | None] | None = None
+    """The quick reply options sent by the Admin or bot, presented in this conversation part."""
     quick_reply_uuid: str | None = None
+    """The unique identifier for the quick reply option that was clicked by the end user."""
 
 
 class ConversationPartMetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """ConversationPartMetadataQuickReplyOptionsItem"""
 
     text: str | None = None
+    """The text to display in this quick reply option."""
     uuid: str | None = None
+    """A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option."""
     translations: dict[str, Any] | None = None
+    """The translations for the quick reply option."""
 
 
 class ConversationParts(msgspec.Struct, kw_only=True, gc=False):
@@ -2233,6 +3304,7 @@ class ConversationParts(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     conversation_parts: list[ConversationPart | None] | None = None
+    """A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations."""
     total_count: int | None = None
 
 
@@ -2240,99 +3312,148 @@ class ConversationRating(msgspec.Struct, kw_only=True, gc=False):
     """The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation."""
 
     rating: int | None = None
+    """The rating, between 1 and 5, for the conversation."""
     remark: str | None = None
+    """An optional field to add a remark to correspond to the number rating"""
     created_at: int | None = None
+    """The time the rating was requested in the conversation being rated."""
     updated_at: int | None = None
+    """The time the rating was last updated."""
     contact: ContactReference | None = None
+    """reference to contact object"""
     teammate: Reference | None = None
+    """reference to another object"""
 
 
 class ConversationResponseTime(msgspec.Struct, kw_only=True, gc=False):
     """Details of first response time of assigned team in seconds."""
 
     team_id: str | int | None = None
+    """Id of the assigned team."""
     team_name: str | None = None
+    """Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned."""
     response_time: int | None = None
+    """First response time of assigned team in seconds."""
 
 
 class ConversationScorecard(msgspec.Struct, kw_only=True, gc=False):
     """A QA scorecard result for this conversation. Returned in the scorecards array on conversation responses when include_scorecards=true is passed."""
 
     scorecard_id: str | int | None = None
+    """The unique identifier of the scorecard definition."""
     scorecard_version_id: str | int | None = None
+    """The unique identifier of the specific scorecard version that produced this result."""
     name: str | None = None
+    """The name of the scorecard."""
     scorecard_type: str | None = None
+    """The type of scorecard."""
     passed: bool | None = None
+    """Whether the conversation passed the scorecard. Null when the scorecard has not been scored."""
     score: float | None = None
+    """The numeric score for the scorecard. Null when the scorecard has not been scored."""
     ai_score: float | None = None
+    """The numeric score produced by AI evaluation, if applicable. Null when not AI-scored."""
     evaluated_at: int | None = None
+    """The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set."""
     reviewed_teammate: ConversationScorecardReviewedTeammate | None = None
+    """The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard."""
     evaluators: list[ConversationScorecardEvaluator | None] | None = None
+    """Per-evaluator results within this scorecard."""
 
 
 class ConversationScorecardEvaluator(msgspec.Struct, kw_only=True, gc=False):
     """A single evaluator within a scorecard, including its result for this conversation."""
 
     evaluator_id: str | int | None = None
+    """The unique identifier of the evaluator (criterion) within the scorecard."""
     result: ConversationScorecardEvaluatorResult | None = None
+    """The evaluator's result for this conversation. Null if the evaluator was not scored."""
 
 
 class ConversationScorecardEvaluatorResult(msgspec.Struct, kw_only=True, gc=False):
     """The outcome of a single evaluator within a scorecard."""
 
     value: str | None = None
+    """The evaluator's selected value (typically a label such as pass, fail, or a category identifier)."""
     source: str | None = None
+    """The origin of the result (for example, ai or human)."""
     reasoning: str | None = None
+    """A free-text explanation of the result."""
     reason_ids: list[str | int | None] | None = None
+    """Identifiers for structured reasons assigned to the result, if any."""
     other_text: str | None = None
+    """Free-text entered by the reviewer to supplement or stand in for the structured reason_ids - typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided."""
 
 
 class ConversationScorecardReviewedTeammate(msgspec.Struct, kw_only=True, gc=False):
     """The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard."""
 
     type: str | None = None
+    """The kind of reviewee. ai if the conversation was handled by Fin or scored without a specific teammate; admin if a specific teammate was reviewed."""
     admin_id: str | int | None = None
+    """The id of the admin who was reviewed. Present only when type is admin."""
 
 
 class ConversationSource(msgspec.Struct, kw_only=True, gc=False):
     """The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated."""
 
     type: str | None = None
+    """The origin of this conversation."""
     id: str | int | None = None
+    """The id of the source message."""
     delivered_as: str | None = None
+    """How the conversation was initiated."""
     subject: str | None = None
+    """Optional. The message subject."""
     body: str | None = None
+    """The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured."""
     author: ConversationSourceAuthor | None = None
+    """The author who started the conversation. Can be a Contact, Admin, or Bot."""
     attachments: list[PartAttachment | None] | None = None
+    """A list of attachments for the part."""
     url: str | None = None
+    """The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank."""
     redacted: bool | None = None
+    """Whether or not the source message has been redacted. Only applicable for contact initiated messages."""
     recipients: list[ConversationSourceRecipientsItem | None] | None = None
+    """The recipients of the source message. Only present for email conversations."""
     reply_to: list[ConversationSourceReplyToItem | None] | None = None
+    """The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the sender's From address."""
     email_message_metadata: SourceEmailMessageMetadata | None = None
+    """Contains metadata if the message was sent as an email"""
 
 
 class ConversationSourceAuthor(msgspec.Struct, kw_only=True, gc=False):
     """The author who started the conversation. Can be a Contact, Admin, or Bot."""
 
     type: str | None = None
+    """The type of the author."""
     id: str | int | None = None
+    """The id of the author."""
     name: str | None = None
+    """The name of the author."""
     email: str | None = None
+    """The email of the author."""
 
 
 class ConversationSourceRecipientsItem(msgspec.Struct, kw_only=True, gc=False):
     """ConversationSourceRecipientsItem"""
 
     type: str | None = None
+    """The recipient type. One of to, cc, or bcc."""
     email: str | None = None
+    """The recipient email address."""
     drop_reason: str | None = None
+    """The reason this recipient was dropped, if applicable."""
 
 
 class ConversationSourceReplyToItem(msgspec.Struct, kw_only=True, gc=False):
     """ConversationSourceReplyToItem"""
 
     email: str | None = None
+    """The Reply-To email address."""
     name: str | None = None
+    """The display name associated with the Reply-To address."""
 
 
 class ConversationStatistics(msgspec.Struct, kw_only=True, gc=False):
@@ -2340,326 +3461,498 @@ class ConversationStatistics(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     time_to_assignment: int | None = None
+    """Duration until last assignment before first admin reply. In seconds."""
     time_to_admin_reply: int | None = None
+    """Duration until first admin reply. Subtracts out of business hours."""
     time_to_first_close: int | None = None
+    """Duration until conversation was closed first time. Subtracts out of business hours."""
     time_to_last_close: int | None = None
+    """Duration until conversation was closed last time. Subtracts out of business hours."""
     median_time_to_reply: int | None = None
+    """Median based on all admin replies after a contact reply. Subtracts out of business hours."""
     first_contact_reply_at: int | None = None
+    """Time of first text conversation part from a contact."""
     first_assignment_at: int | None = None
+    """Time of first assignment after first_contact_reply_at."""
     first_admin_reply_at: int | None = None
+    """Time of first admin reply after first_contact_reply_at."""
     first_close_at: int | None = None
+    """Time of first close after first_contact_reply_at."""
     last_assignment_at: int | None = None
+    """Time of last assignment after first_contact_reply_at."""
     last_assignment_admin_reply_at: int | None = None
+    """Time of first admin reply since most recent assignment."""
     last_contact_reply_at: int | None = None
+    """Time of the last conversation part from a contact."""
     last_admin_reply_at: int | None = None
+    """Time of the last conversation part from an admin."""
     last_close_at: int | None = None
+    """Time of the last conversation close."""
     last_closed_by_id: str | int | None = None
+    """The last admin who closed the conversation. Returns a reference to an Admin object."""
     count_reopens: int | None = None
+    """Number of reopens after first_contact_reply_at."""
     count_assignments: int | None = None
+    """Number of assignments after first_contact_reply_at."""
     count_conversation_parts: int | None = None
+    """Total number of conversation parts."""
     assigned_team_first_response_time: list[ConversationResponseTime | None] | None = None
+    """An array of conversation response time objects"""
     assigned_team_first_response_time_in_office_hours: (
         list[ConversationResponseTime | None] | None
     ) = None
+    """An array of conversation response time objects within office hours"""
     handling_time: int | None = None
+    """Time from conversation assignment to conversation close in seconds."""
     adjusted_handling_time: int | None = None
+    """Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation."""
 
 
 class ConversationTeammates(msgspec.Struct, kw_only=True, gc=False):
     """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
 
     type: str | None = None
+    """The type of the object - admin.list."""
     teammates: list[Reference | None] | None = None
+    """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
     admins: list[Any] | None = None
+    """The list of teammates who participated in the conversation (wrote at least one conversation part)."""
 
 
 class ConvertConversationToTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can convert a Conversation to a Ticket"""
 
     ticket_type_id: str | int | None = None
+    """The ID of the type of ticket you want to convert the conversation to"""
     ticket_state_id: str | int | None = None
+    """The ID of the ticket state associated with the ticket type."""
     attributes: dict[str, Any] | None = None
+    """The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are _default_title_ and _default_description_."""
 
 
 class ConvertConversationToTicketRequest_(msgspec.Struct, kw_only=True):
     """You can convert a Conversation to a Ticket"""
 
     ticket_type_id: str | int | UnsetType | None = UNSET
+    """The ID of the type of ticket you want to convert the conversation to"""
     ticket_state_id: str | int | UnsetType | None = UNSET
+    """The ID of the ticket state associated with the ticket type."""
     attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
+    """The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are _default_title_ and _default_description_."""
 
 
 class ConvertVisitorRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
     visitor: ConvertVisitorRequestVisitor | None = None
+    """The unique identifiers to convert a single Visitor."""
     user: ConvertVisitorRequestUser | None = None
+    """The unique identifiers retained after converting or merging."""
     type: str | None = None
+    """Represents the role of the Contact model. Accepts lead or user."""
 
 
 class ConvertVisitorRequestUser(msgspec.Struct, kw_only=True, gc=False):
     """The unique identifiers retained after converting or merging."""
 
     email: str | None = None
+    """The contact's email, retained by default if one is present."""
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     user_id: str | int | None = None
+    """A unique identifier for the contact which is given to Intercom, which will be represented as external_id."""
 
 
 class ConvertVisitorRequestVisitor(msgspec.Struct, kw_only=True, gc=False):
     """The unique identifiers to convert a single Visitor."""
 
     user_id: str | int | None = None
+    """A unique identifier for the contact which is given to Intercom."""
     id: str | int | None = None
+    """The unique identifier for the contact which is given by Intercom."""
     email: str | None = None
+    """The visitor's email."""
 
 
 class ConvertVisitorRequest_(msgspec.Struct, kw_only=True):
     """You can merge a Visitor to a Contact of role type lead or user."""
 
     visitor: ConvertVisitorRequest_Visitor | UnsetType | None = UNSET
+    """The unique identifiers to convert a single Visitor."""
     user: ConvertVisitorRequest_User | UnsetType | None = UNSET
+    """The unique identifiers retained after converting or merging."""
     type: str | UnsetType | None = UNSET
+    """Represents the role of the Contact model. Accepts lead or user."""
 
 
 class ConvertVisitorRequest_User(msgspec.Struct, kw_only=True):
     """The unique identifiers retained after converting or merging."""
 
     email: str | UnsetType | None = UNSET
+    """The contact's email, retained by default if one is present."""
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the contact which is given by Intercom."""
     user_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the contact which is given to Intercom, which will be represented as external_id."""
 
 
 class ConvertVisitorRequest_Visitor(msgspec.Struct, kw_only=True):
     """The unique identifiers to convert a single Visitor."""
 
     user_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the contact which is given to Intercom."""
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the contact which is given by Intercom."""
     email: str | UnsetType | None = UNSET
+    """The visitor's email."""
 
 
 class CreateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an Article"""
 
     title: str | None = None
+    """The title of the article.For multilingual articles, this will be the title of the default language's content."""
     description: str | None = None
+    """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body: str | None = None
+    """The content of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
     author_id: str | int | None = None
+    """The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content."""
     state: str | None = None
+    """Whether the article will be published or will be a draft. Defaults to draft."""
     parent_id: str | int | None = None
+    """The id of the article's parent collection or section. An article without this field stands alone."""
     parent_type: str | None = None
+    """The type of parent, which can either be a collection or section."""
     translated_content: ArticleTranslatedContent | None = None
+    """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
     body_markdown: str | None = None
+    """The content of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level audience_ids broadcasts the same set to every locale."""
     ai_chatbot_availability: bool | None = None
+    """Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability."""
     ai_copilot_availability: bool | None = None
+    """Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability."""
     scheduled_publish_at: str | None = None
+    """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | None = None
+    """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
     parent_ids: list[str | int | None] | None = None
+    """The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection."""
     folder_id: str | int | None = None
+    """The ID of the folder to place this article in, or null to leave it without a folder."""
 
 
 class CreateArticleRequest_(msgspec.Struct, kw_only=True):
     """You can create an Article"""
 
     title: str | UnsetType | None = UNSET
+    """The title of the article.For multilingual articles, this will be the title of the default language's content."""
     description: str | UnsetType | None = UNSET
+    """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body: str | UnsetType | None = UNSET
+    """The content of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
     author_id: str | int | UnsetType | None = UNSET
+    """The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content."""
     state: str | UnsetType | None = UNSET
+    """Whether the article will be published or will be a draft. Defaults to draft."""
     parent_id: str | int | UnsetType | None = UNSET
+    """The id of the article's parent collection or section. An article without this field stands alone."""
     parent_type: str | UnsetType | None = UNSET
+    """The type of parent, which can either be a collection or section."""
     translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
+    """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
     body_markdown: str | UnsetType | None = UNSET
+    """The content of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level audience_ids broadcasts the same set to every locale."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability."""
     scheduled_publish_at: str | UnsetType | None = UNSET
+    """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | UnsetType | None = UNSET
+    """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
     parent_ids: list[int] | UnsetType | None = UNSET
+    """The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection."""
     folder_id: str | int | UnsetType | None = UNSET
+    """The ID of the folder to place this article in, or null to leave it without a folder."""
 
 
 class CreateAudienceRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating an audience."""
 
     name: str | None = None
+    """The name of the audience."""
     predicates: list[Predicate | None] | None = None
+    """The predicates that define which contacts belong to the audience."""
     role_predicates: list[Predicate | None] | None = None
+    """Role-based predicates that further filter audience membership by contact role."""
 
 
 class CreateAudienceRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating an audience."""
 
     name: str | UnsetType | None = UNSET
+    """The name of the audience."""
     predicates: list[PredicateInput] | UnsetType | None = UNSET
+    """The predicates that define which contacts belong to the audience."""
     role_predicates: list[PredicateInput] | UnsetType | None = UNSET
+    """Role-based predicates that further filter audience membership by contact role."""
 
 
 class CreateCollectionRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a collection"""
 
     name: str | None = None
+    """The name of the collection. For multilingual collections, this will be the name of the default language's content."""
     description: str | None = None
+    """The description of the collection. For multilingual collections, this will be the description of the default language's content."""
     translated_content: GroupTranslatedContent | None = None
+    """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
     parent_id: str | int | None = None
+    """The id of the parent collection. If null then it will be created as the first level collection."""
     help_center_id: str | int | None = None
+    """The id of the help center where the collection will be created. If null then it will be created in the default help center."""
 
 
 class CreateCollectionRequest_(msgspec.Struct, kw_only=True):
     """You can create a collection"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the collection. For multilingual collections, this will be the name of the default language's content."""
     description: str | UnsetType | None = UNSET
+    """The description of the collection. For multilingual collections, this will be the description of the default language's content."""
     translated_content: GroupTranslatedContentInput | UnsetType | None = UNSET
+    """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
     parent_id: str | int | UnsetType | None = UNSET
+    """The id of the parent collection. If null then it will be created as the first level collection."""
     help_center_id: str | int | UnsetType | None = UNSET
+    """The id of the help center where the collection will be created. If null then it will be created in the default help center."""
 
 
 class CreateCompanyNoteRequest(msgspec.Struct, kw_only=True):
     """CreateCompanyNoteRequest"""
 
     body: str | UnsetType | None = UNSET
+    """The text of the note."""
     admin_id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token."""
 
 
 class CreateContactRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload to create a contact"""
 
     role: str | None = None
+    """The role of the contact."""
     external_id: str | int | None = None
+    """A unique identifier for the contact which is given to Intercom"""
     email_verified: bool | None = None
+    """Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as unverified."""
     email: str | None = None
+    """The contacts email"""
     phone: str | None = None
+    """The contacts phone"""
     name: str | None = None
+    """The contacts name"""
     avatar: str | None = None
+    """An image URL containing the avatar of a contact"""
     signed_up_at: int | None = None
+    """(Unix timestamp in seconds) The time specified for when a contact signed up."""
     last_seen_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)."""
     owner_id: str | int | None = None
     unsubscribed_from_emails: bool | None = None
+    """Whether the contact is unsubscribed from emails"""
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes which are set for the contact"""
     language_override: str | None = None
+    """A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes."""
 
 
 class CreateContactRequest_(msgspec.Struct, kw_only=True):
     """One of: create_contact_request."""
 
     email: str | UnsetType | None = UNSET
+    """The contacts email"""
     role: str | UnsetType | None = UNSET
+    """The role of the contact."""
     external_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the contact which is given to Intercom"""
     email_verified: bool | UnsetType | None = UNSET
+    """Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as unverified."""
     phone: str | UnsetType | None = UNSET
+    """The contacts phone"""
     name: str | UnsetType | None = UNSET
+    """The contacts name"""
     avatar: str | UnsetType | None = UNSET
+    """An image URL containing the avatar of a contact"""
     signed_up_at: int | UnsetType | None = UNSET
+    """(Unix timestamp in seconds) The time specified for when a contact signed up."""
     last_seen_at: int | UnsetType | None = UNSET
+    """(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)."""
     owner_id: str | int | UnsetType | None = UNSET
     unsubscribed_from_emails: bool | UnsetType | None = UNSET
+    """Whether the contact is unsubscribed from emails"""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """The custom attributes which are set for the contact"""
     language_override: str | UnsetType | None = UNSET
+    """A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes."""
 
 
 class CreateContentImportSourceRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can add an Content Import Source to your Fin Content Library."""
 
     sync_behavior: str | None = None
+    """If you intend to create or update External Pages via the API, this should be set to api."""
     url: str | None = None
+    """The URL of the content import source."""
     status: str | None = None
+    """The status of the content import source."""
     audience_ids: int | list[int | None] | None = None
+    """The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers."""
 
 
 class CreateContentImportSourceRequest_(msgspec.Struct, kw_only=True):
     """You can add an Content Import Source to your Fin Content Library."""
 
     sync_behavior: str | UnsetType | None = UNSET
+    """If you intend to create or update External Pages via the API, this should be set to api."""
     url: str | UnsetType | None = UNSET
+    """The URL of the content import source."""
     status: str | UnsetType | None = UNSET
+    """The status of the content import source."""
     audience_ids: int | list[int] | UnsetType | None = UNSET
+    """The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers."""
 
 
 class CreateConversationAttributeBooleanRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Boolean)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
 
 
 class CreateConversationAttributeDatetimeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Datetime)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
 
 
 class CreateConversationAttributeDecimalRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Decimal)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
 
 
 class CreateConversationAttributeFilesRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Files)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
 
 
 class CreateConversationAttributeIntegerRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Integer)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
 
 
 class CreateConversationAttributeListRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (List)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     options: list[CreateConversationAttributeOptionRequest | None] | None = None
+    """Initial options for this list attribute. Each option must have a label."""
 
 
 class CreateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for adding a new option to a list-type conversation attribute."""
 
     label: str | None = None
+    """The label for the new option."""
 
 
 class CreateConversationAttributeOptionRequest_(msgspec.Struct, kw_only=True):
     """Payload for adding a new option to a list-type conversation attribute."""
 
     label: str | UnsetType | None = UNSET
+    """The label for the new option."""
 
 
 class CreateConversationAttributeRelationshipRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (Relationship)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     reference: CreateConversationAttributeRelationshipRequestReference | None = None
+    """Reference configuration for related objects."""
 
 
 class CreateConversationAttributeRelationshipRequestReference(
@@ -2668,68 +3961,101 @@ class CreateConversationAttributeRelationshipRequestReference(
     """Reference configuration for related objects."""
 
     type: str | None = None
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | None = None
+    """The ID of the related custom object type."""
 
 
 class CreateConversationAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for creating a new conversation attribute. One of: create_conversation_attribute_string_request, create_conversation_attribute_integer_request, create_conversation_attribute_list_request, create_conversation_attribute_decimal_request, create_conversation_attribute_boolean_request, create_conversation_attribute_datetime_request, create_conversation_attribute_relationship_request, create_conversation_attribute_files_request."""
 
     name: str | None = None
+    """Name of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     description: str | None = None
+    """Readable description of the attribute."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     multiline: bool | None = None
+    """Whether this string attribute is multiline."""
     options: list[CreateConversationAttributeOptionRequest | None] | None = None
+    """Initial options for this list attribute. Each option must have a label."""
     reference: CreateConversationAttributeRequestReference | None = None
+    """Reference configuration for related objects."""
 
 
 class CreateConversationAttributeRequestBase(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request Base"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
 
 
 class CreateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, gc=False):
     """Reference configuration for related objects."""
 
     type: str | None = None
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | None = None
+    """The ID of the related custom object type."""
 
 
 class CreateConversationAttributeRequest_(msgspec.Struct, kw_only=True):
     """Payload for creating a new conversation attribute. One of: create_conversation_attribute_string_request, create_conversation_attribute_integer_request, create_conversation_attribute_list_request, create_conversation_attribute_decimal_request, create_conversation_attribute_boolean_request, create_conversation_attribute_datetime_request, create_conversation_attribute_relationship_request, create_conversation_attribute_files_request."""
 
     name: str | UnsetType | None = UNSET
+    """Name of the attribute."""
     data_type: str | UnsetType | None = UNSET
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     description: str | UnsetType | None = UNSET
+    """Readable description of the attribute."""
     required: bool | UnsetType | None = UNSET
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str] | UnsetType | None = UNSET
+    """Team IDs that can see this attribute. Empty array means all teams."""
     multiline: bool | UnsetType | None = UNSET
+    """Whether this string attribute is multiline."""
     options: list[CreateConversationAttributeOptionRequest_] | UnsetType | None = UNSET
+    """Initial options for this list attribute. Each option must have a label."""
     reference: CreateConversationAttributeRequest_Reference | UnsetType | None = UNSET
+    """Reference configuration for related objects."""
 
 
 class CreateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True):
     """Reference configuration for related objects."""
 
     type: str | UnsetType | None = UNSET
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | UnsetType | None = UNSET
+    """The ID of the related custom object type."""
 
 
 class CreateConversationAttributeStringRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Conversation Attribute Request (String)"""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     multiline: bool | None = None
+    """Whether this string attribute is multiline."""
 
 
 class CreateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -2737,17 +4063,24 @@ class CreateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
 
     from_: CreateConversationRequestFrom | None = msgspec.field(default=None, name="from")
     body: str | None = None
+    """The content of the message. HTML is not supported."""
     subject: str | None = None
+    """The title of the email. Only applicable if the message type is email."""
     attachment_urls: list[str | None] | None = None
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     created_at: int | None = None
+    """The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used."""
     brand_id: str | int | None = None
+    """The unique identifier of the brand to associate with this conversation."""
 
 
 class CreateConversationRequestFrom(msgspec.Struct, kw_only=True, gc=False):
     """CreateConversationRequestFrom"""
 
     type: str | None = None
+    """The role associated to the contact - user or lead."""
     id: str | int | None = None
+    """The identifier for the contact which is given by Intercom."""
 
 
 class CreateConversationRequest_(msgspec.Struct, kw_only=True):
@@ -2757,29 +4090,41 @@ class CreateConversationRequest_(msgspec.Struct, kw_only=True):
         default=UNSET, name="from"
     )
     body: str | UnsetType | None = UNSET
+    """The content of the message. HTML is not supported."""
     subject: str | UnsetType | None = UNSET
+    """The title of the email. Only applicable if the message type is email."""
     attachment_urls: list[str] | UnsetType | None = UNSET
+    """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     created_at: int | UnsetType | None = UNSET
+    """The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used."""
     brand_id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the brand to associate with this conversation."""
 
 
 class CreateConversationRequest_From(msgspec.Struct, kw_only=True):
     """CreateConversationRequest_From"""
 
     type: str | UnsetType | None = UNSET
+    """The role associated to the contact - user or lead."""
     id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact which is given by Intercom."""
 
 
 class CreateDataAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Data Attribute Request"""
 
     name: str | None = None
+    """The name of the data attribute."""
     model: str | None = None
+    """The model that the data attribute belongs to."""
     data_type: Any = None
     description: str | None = None
+    """The readable description you see in the UI for the attribute."""
     options: list[CreateDataAttributeRequestOptionsItem | None] | None = None
+    """Array of objects representing the options of the list, with value as the key and the option as the value. At least two options are required."""
     archived: bool | None = None
     messenger_writable: bool | None = None
+    """Can this attribute be updated by the Messenger"""
 
 
 class CreateDataAttributeRequestOptionsItem(msgspec.Struct, kw_only=True, gc=False):
@@ -2792,12 +4137,17 @@ class CreateDataAttributeRequest_(msgspec.Struct, kw_only=True):
     """Create Data Attribute Request"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the data attribute."""
     model: str | UnsetType | None = UNSET
+    """The model that the data attribute belongs to."""
     data_type: Any | UnsetType | None = UNSET
     description: str | UnsetType | None = UNSET
+    """The readable description you see in the UI for the attribute."""
     options: list[CreateDataAttributeRequest_OptionsItem] | UnsetType | None = UNSET
+    """Array of objects representing the options of the list, with value as the key and the option as the value. At least two options are required."""
     archived: bool | UnsetType | None = UNSET
     messenger_writable: bool | UnsetType | None = UNSET
+    """Can this attribute be updated by the Messenger"""
 
 
 class CreateDataAttributeRequest_OptionsItem(msgspec.Struct, kw_only=True):
@@ -2810,36 +4160,57 @@ class CreateDataConnectorRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a data connector by providing the required parameters."""
 
     name: str | None = None
+    """The name of the data connector."""
     description: str | None = None
+    """A description of what this data connector does."""
     http_method: str | None = None
+    """The HTTP method used when calling the external API."""
     url: str | None = None
+    """The URL of the external API endpoint. Supports template variables like {{order_id}}."""
     direct_fin_usage: bool | None = None
+    """Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false."""
     audiences: list[str | None] | None = None
+    """The user types this connector is available for."""
     headers: list[CreateDataConnectorRequestHeadersItem | None] | None = None
+    """HTTP headers to include in the request."""
     data_inputs: list[CreateDataConnectorRequestDataInputsItem | None] | None = None
+    """Input parameters accepted by the connector."""
     customer_authentication: bool | None = None
+    """Whether the connector requires customer authentication before executing. Defaults to false."""
     bypass_authentication: bool | None = None
+    """Whether authentication is bypassed entirely (public endpoint). Defaults to false."""
     validate_missing_attributes: bool | None = None
+    """Whether to validate that all required data inputs have values before executing."""
     mock_response: CreateDataConnectorRequestMockResponse | None = None
+    """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
     body: str | None = None
+    """The request body template. Supports template variables."""
     token_ids: list[str | int | None] | None = None
+    """IDs of authentication tokens to attach to this data connector."""
 
 
 class CreateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateDataConnectorRequestDataInputsItem"""
 
     name: str | None = None
+    """The parameter name."""
     type: str | None = None
+    """The parameter type."""
     description: str | None = None
+    """A description of the parameter."""
     required: bool | None = None
+    """Whether the parameter is required."""
     default_value: str | None = None
+    """The default value for the parameter. Defaults to an empty string if omitted."""
 
 
 class CreateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateDataConnectorRequestHeadersItem"""
 
     name: str | None = None
+    """The header name."""
     value: str | None = None
+    """The header value. Supports template variables."""
 
 
 class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=False):
@@ -2852,36 +4223,57 @@ class CreateDataConnectorRequest_(msgspec.Struct, kw_only=True):
     """You can create a data connector by providing the required parameters."""
 
     name: str | UnsetType | None = UNSET
+    """The name of the data connector."""
     description: str | UnsetType | None = UNSET
+    """A description of what this data connector does."""
     http_method: str | UnsetType | None = UNSET
+    """The HTTP method used when calling the external API."""
     url: str | UnsetType | None = UNSET
+    """The URL of the external API endpoint. Supports template variables like {{order_id}}."""
     direct_fin_usage: bool | UnsetType | None = UNSET
+    """Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false."""
     audiences: list[str] | UnsetType | None = UNSET
+    """The user types this connector is available for."""
     headers: list[CreateDataConnectorRequest_HeadersItem] | UnsetType | None = UNSET
+    """HTTP headers to include in the request."""
     data_inputs: list[CreateDataConnectorRequest_DataInputsItem] | UnsetType | None = UNSET
+    """Input parameters accepted by the connector."""
     customer_authentication: bool | UnsetType | None = UNSET
+    """Whether the connector requires customer authentication before executing. Defaults to false."""
     bypass_authentication: bool | UnsetType | None = UNSET
+    """Whether authentication is bypassed entirely (public endpoint). Defaults to false."""
     validate_missing_attributes: bool | UnsetType | None = UNSET
+    """Whether to validate that all required data inputs have values before executing."""
     mock_response: CreateDataConnectorRequest_MockResponse | UnsetType | None = UNSET
+    """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
     body: str | UnsetType | None = UNSET
+    """The request body template. Supports template variables."""
     token_ids: list[str] | UnsetType | None = UNSET
+    """IDs of authentication tokens to attach to this data connector."""
 
 
 class CreateDataConnectorRequest_DataInputsItem(msgspec.Struct, kw_only=True):
     """CreateDataConnectorRequest_DataInputsItem"""
 
     name: str | UnsetType | None = UNSET
+    """The parameter name."""
     type: str | UnsetType | None = UNSET
+    """The parameter type."""
     description: str | UnsetType | None = UNSET
+    """A description of the parameter."""
     required: bool | UnsetType | None = UNSET
+    """Whether the parameter is required."""
     default_value: str | UnsetType | None = UNSET
+    """The default value for the parameter. Defaults to an empty string if omitted."""
 
 
 class CreateDataConnectorRequest_HeadersItem(msgspec.Struct, kw_only=True):
     """CreateDataConnectorRequest_HeadersItem"""
 
     name: str | UnsetType | None = UNSET
+    """The header name."""
     value: str | UnsetType | None = UNSET
+    """The header value. Supports template variables."""
 
 
 class CreateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
@@ -2894,170 +4286,252 @@ class CreateDataEventRequest(msgspec.Struct, kw_only=True, gc=False):
     """Create Data Event Request"""
 
     event_name: str | None = None
+    """The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example updated-plan."""
     created_at: int | None = None
+    """The time the event occurred as a UTC Unix timestamp"""
     user_id: str | int | None = None
+    """Your identifier for the user."""
     id: str | int | None = None
+    """The unique identifier for the contact (lead or user) which is given by Intercom."""
     email: str | None = None
+    """An email address for your user. An email should only be used where your application uses email to uniquely identify users."""
     metadata: dict[str, Any] | None = None
+    """Optional metadata about the event."""
 
 
 class CreateDataEventRequest_(msgspec.Struct, kw_only=True):
     """Create Data Event Request"""
 
     event_name: str | UnsetType | None = UNSET
+    """The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example updated-plan."""
     created_at: int | UnsetType | None = UNSET
+    """The time the event occurred as a UTC Unix timestamp"""
     user_id: str | int | UnsetType | None = UNSET
+    """Your identifier for the user."""
     id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the contact (lead or user) which is given by Intercom."""
     email: str | UnsetType | None = UNSET
+    """An email address for your user. An email should only be used where your application uses email to uniquely identify users."""
     metadata: dict[str, Any] | UnsetType | None = UNSET
+    """Optional metadata about the event."""
 
 
 class CreateDataEventSummariesRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
     user_id: str | int | None = None
+    """Your identifier for the user."""
     event_summaries: CreateDataEventSummariesRequestEventSummaries | None = None
+    """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
 
 class CreateDataEventSummariesRequestEventSummaries(msgspec.Struct, kw_only=True, gc=False):
     """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
     event_name: str | None = None
+    """The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example updated-plan."""
     count: int | None = None
+    """The number of times the event occurred."""
     first: int | None = None
+    """The first time the event was sent"""
     last: int | None = None
+    """The last time the event was sent"""
 
 
 class CreateDataEventSummariesRequest_(msgspec.Struct, kw_only=True):
     """You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
     user_id: str | int | UnsetType | None = UNSET
+    """Your identifier for the user."""
     event_summaries: CreateDataEventSummariesRequest_EventSummaries | UnsetType | None = UNSET
+    """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
 
 class CreateDataEventSummariesRequest_EventSummaries(msgspec.Struct, kw_only=True):
     """A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred."""
 
     event_name: str | UnsetType | None = UNSET
+    """The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example updated-plan."""
     count: int | UnsetType | None = UNSET
+    """The number of times the event occurred."""
     first: int | UnsetType | None = UNSET
+    """The first time the event was sent"""
     last: int | UnsetType | None = UNSET
+    """The last time the event was sent"""
 
 
 class CreateDataExportsRequest(msgspec.Struct, kw_only=True, gc=False):
     """Request for creating a data export"""
 
     created_at_after: int | None = None
+    """The start date that you request data for. It must be formatted as a unix timestamp."""
     created_at_before: int | None = None
+    """The end date that you request data for. It must be formatted as a unix timestamp."""
 
 
 class CreateDataExportsRequest_(msgspec.Struct, kw_only=True):
     """Request for creating a data export"""
 
     created_at_after: int | UnsetType | None = UNSET
+    """The start date that you request data for. It must be formatted as a unix timestamp."""
     created_at_before: int | UnsetType | None = UNSET
+    """The end date that you request data for. It must be formatted as a unix timestamp."""
 
 
 class CreateExternalPageRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can add an External Page to your Fin Content Library."""
 
     external_id: str | int | None = None
+    """The identifier for the external page which was given by the source. Must be unique for the source."""
     html: str | None = None
+    """The body of the external page in HTML."""
     locale: str | None = None
+    """Always en"""
     source_id: str | int | None = None
+    """The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI)."""
     title: str | None = None
+    """The title of the external page."""
     url: str | None = None
+    """The URL of the external page. This will be used by Fin to link end users to the page it based its answer on."""
     ai_agent_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Agent. Will not default when updating an existing external page."""
     ai_copilot_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an existing external page."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Sales Agent. Will not default when updating an existing external page."""
 
 
 class CreateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """You can add an External Page to your Fin Content Library."""
 
     external_id: str | int | UnsetType | None = UNSET
+    """The identifier for the external page which was given by the source. Must be unique for the source."""
     html: str | UnsetType | None = UNSET
+    """The body of the external page in HTML."""
     locale: str | UnsetType | None = UNSET
+    """Always en"""
     source_id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI)."""
     title: str | UnsetType | None = UNSET
+    """The title of the external page."""
     url: str | UnsetType | None = UNSET
+    """The URL of the external page. This will be used by Fin to link end users to the page it based its answer on."""
     ai_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by AI Agent. Will not default when updating an existing external page."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an existing external page."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by AI Sales Agent. Will not default when updating an existing external page."""
 
 
 class CreateHelpCenterRedirectRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a help center redirect."""
 
     from_url: str | None = None
+    """The source URL to redirect. Must be an absolute URL within the help center's URL space."""
     locale: str | None = None
+    """The locale of the target translation (e.g. en, fr)."""
     target_type: str | None = None
+    """The type of the redirect target."""
     target_id: str | int | None = None
+    """The unique identifier of the target article or collection. The target must be a member of the help center."""
 
 
 class CreateHelpCenterRedirectRequest_(msgspec.Struct, kw_only=True):
     """You can create a help center redirect."""
 
     from_url: str | UnsetType | None = UNSET
+    """The source URL to redirect. Must be an absolute URL within the help center's URL space."""
     locale: str | UnsetType | None = UNSET
+    """The locale of the target translation (e.g. en, fr)."""
     target_type: str | UnsetType | None = UNSET
+    """The type of the redirect target."""
     target_id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the target article or collection. The target must be a member of the help center."""
 
 
 class CreateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an Internal Article"""
 
     title: str | None = None
+    """The title of the article."""
     body: str | None = None
+    """The content of the article in HTML. Mutually exclusive with body_markdown."""
     owner_id: str | int | None = None
+    """The id of the owner of the article."""
     author_id: str | int | None = None
+    """The id of the author of the article."""
     locale: str | None = None
     body_markdown: str | None = None
+    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting."""
     ai_chatbot_availability: bool | None = None
+    """Whether the internal article should be available for AI Chatbot (Fin). Defaults to false."""
     ai_copilot_availability: bool | None = None
+    """Whether the internal article should be available for AI Copilot. Defaults to false."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the internal article should be available for AI Sales Agent. Defaults to false."""
     folder_id: str | int | None = None
+    """The ID of the folder to place this article in, or null to leave it without a folder."""
 
 
 class CreateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     """You can create an Internal Article"""
 
     title: str | UnsetType | None = UNSET
+    """The title of the article."""
     body: str | UnsetType | None = UNSET
+    """The content of the article in HTML. Mutually exclusive with body_markdown."""
     owner_id: str | int | UnsetType | None = UNSET
+    """The id of the owner of the article."""
     author_id: str | int | UnsetType | None = UNSET
+    """The id of the author of the article."""
     locale: str | UnsetType | None = UNSET
     body_markdown: str | UnsetType | None = UNSET
+    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the internal article should be available for AI Chatbot (Fin). Defaults to false."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the internal article should be available for AI Copilot. Defaults to false."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the internal article should be available for AI Sales Agent. Defaults to false."""
     folder_id: str | int | UnsetType | None = UNSET
+    """The ID of the folder to place this article in, or null to leave it without a folder."""
 
 
 class CreateMessageRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a message"""
 
     from_: CreateMessageRequestFrom | None = msgspec.field(default=None, name="from")
+    """The sender of the message. If not provided, the default sender will be used."""
     body: str | None = None
+    """The content of the message. HTML and plaintext are supported."""
     referer: str | None = None
     to: Recipient | list[Recipient | None] | None = None
     cc: Recipient | list[Recipient | None] | None = None
     bcc: Recipient | list[Recipient | None] | None = None
     message_type: str | None = None
+    """The kind of message being created. Values: in_app, email or whatsapp."""
     components: list[Any] | None = None
     template: str | None = None
+    """The style of the outgoing message. Possible values plain or personal."""
     locale: str | None = None
     subject: str | None = None
+    """The title of the email."""
     created_at: int | None = None
+    """The time the message was created. If not provided, the current time will be used."""
     create_conversation_without_contact_reply: bool | None = None
+    """Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided."""
 
 
 class CreateMessageRequestFrom(msgspec.Struct, kw_only=True, gc=False):
     """The sender of the message. If not provided, the default sender will be used."""
 
     type: str | None = None
+    """Always admin."""
     id: int | str | None = None
 
 
@@ -3065,24 +4539,32 @@ class CreateMessageRequest_(msgspec.Struct, kw_only=True):
     """You can create a message"""
 
     from_: CreateMessageRequest_From | UnsetType | None = msgspec.field(default=UNSET, name="from")
+    """The sender of the message. If not provided, the default sender will be used."""
     body: str | UnsetType | None = UNSET
+    """The content of the message. HTML and plaintext are supported."""
     referer: str | UnsetType | None = UNSET
     to: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
     cc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
     bcc: RecipientInput | list[RecipientInput] | UnsetType | None = UNSET
     message_type: str | UnsetType | None = UNSET
+    """The kind of message being created. Values: in_app, email or whatsapp."""
     components: list[Any] | UnsetType | None = UNSET
     template: str | UnsetType | None = UNSET
+    """The style of the outgoing message. Possible values plain or personal."""
     locale: str | UnsetType | None = UNSET
     subject: str | UnsetType | None = UNSET
+    """The title of the email."""
     created_at: int | UnsetType | None = UNSET
+    """The time the message was created. If not provided, the current time will be used."""
     create_conversation_without_contact_reply: bool | UnsetType | None = UNSET
+    """Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided."""
 
 
 class CreateMessageRequest_From(msgspec.Struct, kw_only=True):
     """The sender of the message. If not provided, the default sender will be used."""
 
     type: str | UnsetType | None = UNSET
+    """Always admin."""
     id: int | str | UnsetType | None = UNSET
 
 
@@ -3092,111 +4574,162 @@ class CreateNoteRequest(msgspec.Struct, kw_only=True):
     contact_id: str | int | UnsetType | None = UNSET
     admin_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
+    """The text of the note."""
 
 
 class CreateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating an office hours exception. Omit time_intervals when exception_type is closed."""
 
     exception_date: str | None = None
+    """The date the exception applies to, in YYYY-MM-DD format."""
     exception_type: str | None = None
+    """The type of exception."""
     name: str | None = None
+    """An optional name for the exception."""
     recurring_annually: bool | None = None
+    """Whether the exception repeats every year on the same date."""
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    """The open intervals for the exception date. Required for custom_hours; omit for closed."""
 
 
 class CreateOfficeHoursExceptionRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating an office hours exception. Omit time_intervals when exception_type is closed."""
 
     exception_date: str | UnsetType | None = UNSET
+    """The date the exception applies to, in YYYY-MM-DD format."""
     exception_type: str | UnsetType | None = UNSET
+    """The type of exception."""
     name: str | UnsetType | None = UNSET
+    """An optional name for the exception."""
     recurring_annually: bool | UnsetType | None = UNSET
+    """Whether the exception repeats every year on the same date."""
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
+    """The open intervals for the exception date. Required for custom_hours; omit for closed."""
 
 
 class CreateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating an office hours schedule."""
 
     name: str | None = None
+    """The name of the office hours schedule."""
     time_zone_name: str | None = None
+    """The IANA time zone the schedule's hours are evaluated in."""
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    """The open intervals for the schedule. start_minute and end_minute must be on a 15-minute boundary."""
 
 
 class CreateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating an office hours schedule."""
 
     name: str | UnsetType | None = UNSET
+    """The name of the office hours schedule."""
     time_zone_name: str | UnsetType | None = UNSET
+    """The IANA time zone the schedule's hours are evaluated in."""
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
+    """The open intervals for the schedule. start_minute and end_minute must be on a 15-minute boundary."""
 
 
 class CreateOrUpdateCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create or update a Company"""
 
     company_id: str | int | None = None
+    """The company id you have defined for the company. Can't be updated"""
     name: str | None = None
+    """The name of the Company"""
     remote_created_at: int | None = None
+    """The time the company was created by you."""
     plan: str | None = None
+    """The name of the plan you have associated with the company."""
     size: int | None = None
+    """The number of employees in this company."""
     website: str | None = None
+    """The URL for this company's website. Please note that the value specified here is not validated."""
     industry: str | None = None
+    """The industry that this company operates in."""
     custom_attributes: dict[str, Any] | None = None
+    """A hash of key/value pairs containing any other data about the company you want Intercom to store."""
     update_last_request_at: bool | None = None
+    """Set to true to update the company's last seen time to now."""
     monthly_spend: int | None = None
+    """How much revenue the company generates for your business. Note that this will truncate floats."""
 
 
 class CreateOrUpdateCompanyRequest_(msgspec.Struct, kw_only=True):
     """You can create or update a Company"""
 
     company_id: str | int | UnsetType | None = UNSET
+    """The company id you have defined for the company. Can't be updated"""
     name: str | UnsetType | None = UNSET
+    """The name of the Company"""
     remote_created_at: int | UnsetType | None = UNSET
+    """The time the company was created by you."""
     plan: str | UnsetType | None = UNSET
+    """The name of the plan you have associated with the company."""
     size: int | UnsetType | None = UNSET
+    """The number of employees in this company."""
     website: str | UnsetType | None = UNSET
+    """The URL for this company's website. Please note that the value specified here is not validated."""
     industry: str | UnsetType | None = UNSET
+    """The industry that this company operates in."""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of key/value pairs containing any other data about the company you want Intercom to store."""
     update_last_request_at: bool | UnsetType | None = UNSET
+    """Set to true to update the company's last seen time to now."""
     monthly_spend: int | UnsetType | None = UNSET
+    """How much revenue the company generates for your business. Note that this will truncate floats."""
 
 
 class CreateOrUpdateCustomObjectInstanceRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload to create or update a Custom Object instance"""
 
     external_id: str | int | None = None
+    """A unique identifier for the Custom Object instance in the external system it originated from."""
     external_created_at: int | None = None
+    """The time when the Custom Object instance was created in the external system it originated from."""
     external_updated_at: int | None = None
+    """The time when the Custom Object instance was last updated in the external system it originated from."""
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes which are set for the Custom Object instance."""
 
 
 class CreateOrUpdateCustomObjectInstanceRequest_(msgspec.Struct, kw_only=True):
     """Payload to create or update a Custom Object instance"""
 
     external_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the Custom Object instance in the external system it originated from."""
     external_created_at: int | UnsetType | None = UNSET
+    """The time when the Custom Object instance was created in the external system it originated from."""
     external_updated_at: int | UnsetType | None = UNSET
+    """The time when the Custom Object instance was last updated in the external system it originated from."""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """The custom attributes which are set for the Custom Object instance."""
 
 
 class CreateOrUpdateTagRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create or update an existing tag."""
 
     name: str | None = None
+    """The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive."""
     id: str | int | None = None
+    """The id of tag to updates."""
 
 
 class CreatePhoneSwitchRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an phone switch"""
 
     phone: str | None = None
+    """Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger."""
     custom_attributes: dict[str, Any] | None = None
+    """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
 
 
 class CreatePhoneSwitchRequest_(msgspec.Struct, kw_only=True):
     """You can create an phone switch"""
 
     phone: str | UnsetType | None = UNSET
+    """Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger."""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
 
 
 class CreateTagRequest(msgspec.Struct, kw_only=True):
@@ -3206,19 +4739,23 @@ class CreateTagRequest(msgspec.Struct, kw_only=True):
     companies: list[CreateTagRequestCompaniesItem] | UnsetType | None = UNSET
     users: list[CreateTagRequestUsersItem] | UnsetType | None = UNSET
     id: str | int | UnsetType | None = UNSET
+    """The id of tag to updates."""
 
 
 class CreateTagRequestCompaniesItem(msgspec.Struct, kw_only=True):
     """CreateTagRequestCompaniesItem"""
 
     company_id: str | int | UnsetType | None = UNSET
+    """The company id you have defined for the company."""
     id: str | int | UnsetType | None = UNSET
+    """The Intercom defined id representing the company."""
 
 
 class CreateTagRequestUsersItem(msgspec.Struct, kw_only=True):
     """CreateTagRequestUsersItem"""
 
     id: str | int | UnsetType | None = UNSET
+    """The Intercom defined id representing the user."""
 
 
 class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -3231,18 +4768,25 @@ class CreateTicketReplyWithCommentRequest(msgspec.Struct, kw_only=True, gc=False
     attachment_urls: list[str | None] | None = None
     reply_options: list[CreateTicketReplyWithCommentRequestReplyOptionsItem | None] | None = None
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact."""
     email: str | None = None
+    """The email you have defined for the user."""
     admin_id: str | int | None = None
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
+    """A list of files that will be added as attachments. You can include up to 10 files."""
     cross_post: bool | None = None
+    """If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets."""
 
 
 class CreateTicketReplyWithCommentRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class CreateTicketRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -3250,10 +4794,15 @@ class CreateTicketRequest(msgspec.Struct, kw_only=True, gc=False):
 
     ticket_type_id: str | int | None = None
     contacts: list[CreateTicketRequestContactsItem | None] | None = None
+    """The list of contacts (users or leads) affected by this ticket. Currently only one is allowed"""
     conversation_to_link_id: str | int | None = None
+    """The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: - conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker ticket - customer ticket | tracker ticket"""
     company_id: str | int | None = None
+    """The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom"""
     created_at: int | None = None
+    """The time the ticket was created. If not provided, the current time will be used."""
     ticket_attributes: dict[str, Any] | None = None
+    """The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are _default_title_ and _default_description_."""
     assignment: CreateTicketRequestAssignment | None = None
 
 
@@ -3261,15 +4810,20 @@ class CreateTicketRequestAssignment(msgspec.Struct, kw_only=True, gc=False):
     """CreateTicketRequestAssignment"""
 
     admin_assignee_id: str | int | None = None
+    """The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned."""
     team_assignee_id: str | int | None = None
+    """The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned."""
 
 
 class CreateTicketRequestContactsItem(msgspec.Struct, kw_only=True, gc=False):
     """CreateTicketRequestContactsItem"""
 
     id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     external_id: str | int | None = None
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | None = None
+    """The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created."""
 
 
 class CreateTicketRequest_(msgspec.Struct, kw_only=True):
@@ -3277,87 +4831,132 @@ class CreateTicketRequest_(msgspec.Struct, kw_only=True):
 
     ticket_type_id: str | int | UnsetType | None = UNSET
     contacts: list[CreateTicketRequest_ContactsItem] | UnsetType | None = UNSET
+    """The list of contacts (users or leads) affected by this ticket. Currently only one is allowed"""
     ticket_attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
+    """The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are _default_title_ and _default_description_."""
     conversation_to_link_id: str | int | UnsetType | None = UNSET
+    """The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: - conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker ticket - customer ticket | tracker ticket"""
     company_id: str | int | UnsetType | None = UNSET
+    """The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom"""
     created_at: int | UnsetType | None = UNSET
+    """The time the ticket was created. If not provided, the current time will be used."""
     assignment: CreateTicketRequest_Assignment | UnsetType | None = UNSET
     skip_notifications: bool | UnsetType | None = UNSET
+    """Option to disable notifications when a Ticket is created."""
 
 
 class CreateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
     """CreateTicketRequest_Assignment"""
 
     admin_assignee_id: str | int | UnsetType | None = UNSET
+    """The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned."""
     team_assignee_id: str | int | UnsetType | None = UNSET
+    """The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned."""
 
 
 class CreateTicketRequest_ContactsItem(msgspec.Struct, kw_only=True):
     """CreateTicketRequest_ContactsItem"""
 
     id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact as given by Intercom."""
     external_id: str | int | UnsetType | None = UNSET
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | UnsetType | None = UNSET
+    """The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created."""
 
 
 class CreateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a Ticket Type Attribute"""
 
     name: str | None = None
+    """The name of the ticket type attribute"""
     description: str | None = None
+    """The description of the attribute presented to the teammate or contact"""
     data_type: str | None = None
+    """The data type of the attribute"""
     required_to_create: bool | None = None
+    """Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox."""
     required_to_create_for_contacts: bool | None = None
+    """Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger."""
     visible_on_create: bool | None = None
+    """Whether the attribute is visible to teammates when creating a ticket in Inbox."""
     visible_to_contacts: bool | None = None
+    """Whether the attribute is visible to contacts when creating a ticket in Messenger."""
     multiline: bool | None = None
+    """Whether the attribute allows multiple lines of text (only applicable to string attributes)"""
     list_items: str | None = None
+    """A comma delimited list of items for the attribute value (only applicable to list attributes)"""
     allow_multiple_values: bool | None = None
+    """Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)"""
 
 
 class CreateTicketTypeAttributeRequest_(msgspec.Struct, kw_only=True):
     """You can create a Ticket Type Attribute"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the ticket type attribute"""
     description: str | UnsetType | None = UNSET
+    """The description of the attribute presented to the teammate or contact"""
     data_type: str | UnsetType | None = UNSET
+    """The data type of the attribute"""
     required_to_create: bool | UnsetType | None = UNSET
+    """Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox."""
     required_to_create_for_contacts: bool | UnsetType | None = UNSET
+    """Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger."""
     visible_on_create: bool | UnsetType | None = UNSET
+    """Whether the attribute is visible to teammates when creating a ticket in Inbox."""
     visible_to_contacts: bool | UnsetType | None = UNSET
+    """Whether the attribute is visible to contacts when creating a ticket in Messenger."""
     multiline: bool | UnsetType | None = UNSET
+    """Whether the attribute allows multiple lines of text (only applicable to string attributes)"""
     list_items: str | UnsetType | None = UNSET
+    """A comma delimited list of items for the attribute value (only applicable to list attributes)"""
     allow_multiple_values: bool | UnsetType | None = UNSET
+    """Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)"""
 
 
 class CreateTicketTypeRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for creating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
     name: str | None = None
+    """The name of the ticket type."""
     description: str | None = None
+    """The description of the ticket type."""
     icon: str | None = None
+    """The icon of the ticket type."""
     category: str | None = None
+    """Category of the Ticket Type."""
     is_internal: bool | None = None
+    """Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute."""
 
 
 class CreateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     """The request payload for creating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the ticket type."""
     description: str | UnsetType | None = UNSET
+    """The description of the ticket type."""
     icon: str | UnsetType | None = UNSET
+    """The icon of the ticket type."""
     category: str | UnsetType | None = UNSET
+    """Category of the Ticket Type."""
     is_internal: bool | UnsetType | None = UNSET
+    """Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute."""
 
 
 class CursorPages(msgspec.Struct, kw_only=True, gc=False):
     """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
     type: str | None = None
+    """the type of object pages."""
     next: StartingAfterPaging | None = None
     page: int | None = None
+    """The current page"""
     per_page: int | None = None
+    """Number of results per page"""
     total_pages: int | None = None
+    """Total number of pages"""
 
 
 class CustomActionFinished(msgspec.Struct, kw_only=True, gc=False):
@@ -3370,7 +4969,9 @@ class CustomActionFinishedAction(msgspec.Struct, kw_only=True, gc=False):
     """CustomActionFinishedAction"""
 
     name: str | None = None
+    """Name of the action"""
     result: str | None = None
+    """Status of the action"""
 
 
 class CustomActionStarted(msgspec.Struct, kw_only=True, gc=False):
@@ -3383,6 +4984,7 @@ class CustomActionStartedAction(msgspec.Struct, kw_only=True, gc=False):
     """CustomActionStartedAction"""
 
     name: str | None = None
+    """Name of the action"""
     result: str | None = None
 
 
@@ -3390,14 +4992,18 @@ class CustomChannelAttributeInput(msgspec.Struct, kw_only=True):
     """Custom Channel - Attribute"""
 
     id: str | int | UnsetType | None = UNSET
+    """Identifier for the attribute being collected."""
     value: str | UnsetType | None = UNSET
+    """Value provided by the user for the attribute."""
 
 
 class CustomChannelBaseEventInput(msgspec.Struct, kw_only=True):
     """Custom Channel - Base Event"""
 
     event_id: str | int | UnsetType | None = UNSET
+    """Unique identifier for the event."""
     external_conversation_id: str | int | UnsetType | None = UNSET
+    """Identifier for the conversation in your application."""
     contact: CustomChannelContactInput | UnsetType | None = UNSET
 
 
@@ -3405,39 +5011,58 @@ class CustomChannelContactInput(msgspec.Struct, kw_only=True):
     """Custom Channel - Simplified Contact"""
 
     type: str | UnsetType | None = UNSET
+    """Type of contact, must be "user" or "lead"."""
     external_id: str | int | UnsetType | None = UNSET
+    """External identifier for the contact. Intercom will take care of the mapping of your external_id with our internal ones so you don't have to worry about it."""
     name: str | UnsetType | None = UNSET
+    """Name of the contact. Required for user type."""
     email: str | UnsetType | None = UNSET
+    """Email address of the contact. Required for user type."""
 
 
 class CustomChannelNotificationResponse(msgspec.Struct, kw_only=True, dict=True):
     """CustomChannelNotificationResponse"""
 
     external_conversation_id: str | int | None = None
+    """The external conversation ID provided in the notification request"""
     conversation_id: str | int | None = None
+    """The Intercom conversation ID mapped to the external conversation ID"""
     external_contact_id: str | int | None = None
+    """The external contact ID provided in the notification request"""
     contact_id: str | int | None = None
+    """The Intercom contact ID mapped to the external contact ID"""
 
 
 class CustomObjectInstance(msgspec.Struct, kw_only=True, dict=True):
     """A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom."""
 
     id: str | int | None = None
+    """The Intercom defined id representing the custom object instance."""
     external_id: str | int | None = None
+    """The id you have defined for the custom object instance."""
     external_created_at: int | None = None
+    """The time when the Custom Object instance was created in the external system it originated from."""
     external_updated_at: int | None = None
+    """The time when the Custom Object instance was last updated in the external system it originated from."""
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes you have set on the custom object instance."""
     type: str | None = None
+    """The identifier of the custom object type that defines the structure of the custom object instance."""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp"""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp"""
 
 
 class CustomObjectInstanceDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted custom object instance object"""
 
     id: str | int | None = None
+    """The Intercom defined id representing the Custom Object instance."""
     object: str | None = None
+    """The unique identifier of the Custom Object type that defines the structure of the Custom Object instance."""
     deleted: bool | None = None
+    """Whether the Custom Object instance is deleted or not."""
 
 
 class CustomObjectInstanceList(msgspec.Struct, kw_only=True, gc=False):
@@ -3445,15 +5070,20 @@ class CustomObjectInstanceList(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     instances: list[CustomObjectInstance | None] | None = None
+    """The list of associated custom object instances for a given reference attribute on the parent object."""
 
 
 class CustomObjectInstancesPaginatedList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of custom object instances."""
 
     type: str | None = None
+    """The type of the object - list."""
     pages: Pages | None = None
+    """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
     total_count: int | None = None
+    """A count of the total number of custom object instances."""
     data: list[CustomObjectInstance | None] | None = None
+    """An array of Custom Object Instance objects."""
     id: str | int | None = None
     custom_attributes: dict[str, Any] | None = None
     external_id: str | int | None = None
@@ -3467,104 +5097,173 @@ class CustomerRequest(msgspec.Struct, kw_only=True, gc=False):
     """CustomerRequest"""
 
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | None = None
+    """The email you have defined for the contact who is being added as a participant."""
 
 
 class DataAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes."""
 
     type: str | None = None
+    """Value is data_attribute."""
     name: str | None = None
+    """Name of the attribute."""
     full_name: str | None = None
+    """Full name of the attribute. Should match the name unless it's a nested attribute."""
     label: str | None = None
+    """Readable name of the attribute (i.e. name you see in the UI)"""
     description: str | None = None
+    """Readable description of the attribute."""
     data_type: str | None = None
+    """The data type of the attribute."""
     api_writable: bool | None = None
+    """Can this attribute be updated through API"""
     ui_writable: bool | None = None
+    """Can this attribute be updated in the UI"""
     messenger_writable: bool | None = None
+    """Can this attribute be updated by the Messenger"""
     custom: bool | None = None
+    """Set to true if this is a CDA"""
     archived: bool | None = None
+    """Is this attribute archived. (Only applicable to CDAs)"""
     model: str | None = None
+    """Value is contact for user/lead attributes and company for company attributes."""
     id: str | int | None = None
+    """The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes."""
     admin_id: str | int | None = None
+    """Teammate who created the attribute. Only applicable to CDAs"""
     created_at: int | None = None
+    """The time the attribute was created as a UTC Unix timestamp"""
     updated_at: int | None = None
+    """The time the attribute was last updated as a UTC Unix timestamp"""
     options: list[str | None] | None = None
+    """List of predefined options for attribute value."""
 
 
 class DataAttributeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of all data attributes belonging to a workspace for contacts or companies."""
 
     type: str | None = None
+    """The type of the object"""
     data: list[DataAttribute | None] | None = None
+    """A list of data attributes"""
 
 
 class DataConnector(msgspec.Struct, kw_only=True, dict=True):
     """A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents."""
 
     type: str | None = None
+    """The type of object - data_connector."""
     id: str | int | None = None
+    """The unique identifier for the data connector."""
     name: str | None = None
+    """The name of the data connector."""
     description: str | None = None
+    """A description of what this data connector does."""
     state: str | None = None
+    """The current state of the data connector."""
     http_method: str | None = None
+    """The HTTP method used by the data connector."""
     direct_fin_usage: bool | None = None
+    """Whether this data connector is assigned to Fin for direct usage."""
     created_by_admin_id: str | int | None = None
+    """The ID of the admin who created this data connector."""
     updated_by_admin_id: str | int | None = None
+    """The ID of the admin who last updated this data connector."""
     created_at: str | None = None
+    """The time the data connector was created."""
     updated_at: str | None = None
+    """The time the data connector was last updated."""
     execution_results_url: str | None = None
+    """The URL path to fetch execution results for this connector."""
 
 
 class DataConnectorDetail(msgspec.Struct, kw_only=True, dict=True):
     """Full detail view of a data connector, returned by GET /data_connectors/{id}. Includes configuration, data inputs, response fields, and object mappings."""
 
     type: str | None = None
+    """The type of object - data_connector."""
     id: str | int | None = None
+    """The unique identifier for the data connector."""
     name: str | None = None
+    """The name of the data connector."""
     description: str | None = None
+    """A description of what this data connector does."""
     state: str | None = None
+    """The current state of the data connector."""
     http_method: str | None = None
+    """The HTTP method used by the data connector."""
     direct_fin_usage: bool | None = None
+    """Whether this connector is used directly by Fin."""
     audiences: list[str | None] | None = None
+    """The audience types this connector targets."""
     execution_type: str | None = None
+    """How the connector executes."""
     configuration_response_type: str | None = None
+    """The expected response format from the connector."""
     data_transformation_type: str | None = None
+    """The type of data transformation applied to the response."""
     client_function_timeout_ms: int | None = None
+    """Timeout in milliseconds for the client function, if applicable."""
     data_inputs: list[DataConnectorDetailDataInputsItem | None] | None = None
+    """The input parameters accepted by this data connector."""
     response_fields: list[DataConnectorDetailResponseFieldsItem | None] | None = None
+    """The fields returned in the connector response."""
     object_mappings: list[DataConnectorDetailObjectMappingsItem | None] | None = None
+    """Mappings from connector response objects to Intercom objects."""
     token_ids: list[str | int | None] | None = None
+    """IDs of authentication tokens associated with this connector."""
     customer_authentication: bool | None = None
+    """Whether OTP authentication is enabled for this connector."""
     bypass_authentication: bool | None = None
+    """Whether authentication is bypassed for this connector."""
     validate_missing_attributes: bool | None = None
+    """Whether to validate missing attributes before execution."""
     created_by_admin_id: str | int | None = None
+    """The ID of the admin who created this connector."""
     updated_by_admin_id: str | int | None = None
+    """The ID of the admin who last updated this connector."""
     created_at: str | None = None
+    """The time the data connector was created."""
     updated_at: str | None = None
+    """The time the data connector was last updated."""
     execution_results_url: str | None = None
+    """The URL path to fetch execution results for this connector."""
     client_function_name: str | None = None
+    """The name of the client-side function, if applicable."""
     url: str | None = None
+    """The URL of the external API endpoint. Supports template variables like {{order_id}}."""
     body: str | None = None
+    """The request body template. Supports template variables."""
     headers: list[DataConnectorDetailHeadersItem | None] | None = None
+    """HTTP headers for the request. Header values are always redacted as "" in responses."""
 
 
 class DataConnectorDetailDataInputsItem(msgspec.Struct, kw_only=True, gc=False):
     """DataConnectorDetailDataInputsItem"""
 
     name: str | None = None
+    """The name of the input parameter."""
     type: str | None = None
+    """The data type of the input."""
     description: str | None = None
+    """A description of the input parameter."""
     required: bool | None = None
+    """Whether this input is required."""
     default_value: str | None = None
+    """The default value for this input, if any."""
 
 
 class DataConnectorDetailHeadersItem(msgspec.Struct, kw_only=True, gc=False):
     """DataConnectorDetailHeadersItem"""
 
     name: str | None = None
+    """The header name."""
     value: str | None = None
+    """Always "" in responses."""
 
 
 class DataConnectorDetailObjectMappingsItem(msgspec.Struct, kw_only=True, gc=False):
@@ -3603,138 +5302,225 @@ class DataConnectorDetailResponseFieldsItem(msgspec.Struct, kw_only=True, gc=Fal
     """DataConnectorDetailResponseFieldsItem"""
 
     path: str | None = None
+    """The JSON path of the response field."""
     type: str | None = None
+    """The data type of the response field."""
     example_value: Any = None
+    """An example value for this field."""
     redacted: bool | None = None
+    """Whether this field is redacted in logs."""
 
 
 class DataConnectorExecutionResult(msgspec.Struct, kw_only=True, dict=True):
     """An execution result from a data connector HTTP request."""
 
     type: str | None = None
+    """The type of object - data_connector.execution."""
     id: str | int | None = None
+    """The unique identifier for the execution result."""
     data_connector_id: str | int | None = None
+    """The unique identifier of the data connector that produced this result."""
     success: bool | None = None
+    """Whether the execution was successful."""
     http_status: int | None = None
+    """The HTTP status code returned by the external API."""
     http_method: str | None = None
+    """The HTTP method used for the request."""
     request_url: str | None = None
+    """The request URL. Query parameters, userinfo, and fragments are redacted."""
     execution_time_ms: int | None = None
+    """The execution time in milliseconds."""
     source_type: str | None = None
+    """The type of source that triggered this execution."""
     source_id: str | int | None = None
+    """The identifier of the source that triggered this execution."""
     conversation_id: str | int | None = None
+    """The conversation associated with this execution, if any."""
     created_at: str | None = None
+    """The time the execution occurred."""
     error_type: str | None = None
+    """The type of error that occurred, if any."""
     error_message: str | None = None
+    """A human-readable error message. Query parameters, userinfo, and fragments in URLs are redacted."""
     request_body: str | None = None
+    """The request body sent to the external API."""
     response_body: str | None = None
+    """The response body from the external API."""
     raw_response_body: str | None = None
+    """The raw (unmapped) response body."""
 
 
 class DataConnectorExecutionResultList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of data connector execution results."""
 
     type: str | None = None
+    """The type of object - list."""
     data: list[DataConnectorExecutionResult | None] | None = None
+    """An array of execution result objects."""
     pages: Pages | None = None
+    """Pagination information."""
 
 
 class DataConnectorList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of data connectors."""
 
     type: str | None = None
+    """The type of object - list."""
     data: list[DataConnector | None] | None = None
+    """An array of data connector objects."""
     pages: Pages | None = None
+    """Pagination information."""
 
 
 class DataEvent(msgspec.Struct, kw_only=True, gc=False):
     """Data events are used to notify Intercom of changes to your data."""
 
     type: str | None = None
+    """The type of the object"""
     event_name: str | None = None
+    """The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example updated-plan."""
     created_at: int | None = None
+    """The time the event occurred as a UTC Unix timestamp"""
     user_id: str | int | None = None
+    """Your identifier for the user."""
     id: str | int | None = None
+    """Your identifier for a lead or a user."""
     intercom_user_id: str | int | None = None
+    """The Intercom identifier for the user."""
     email: str | None = None
+    """An email address for your user. An email should only be used where your application uses email to uniquely identify users."""
     metadata: dict[str, Any] | None = None
+    """Optional metadata about the event."""
 
 
 class DataEventList(msgspec.Struct, kw_only=True, gc=False):
     """This will return a list of data events for the App."""
 
     type: str | None = None
+    """The type of the object"""
     events: list[DataEvent | None] | None = None
+    """A list of data events"""
     pages: Pages | None = None
+    """Pagination"""
 
 
 class DataEventSummary(msgspec.Struct, kw_only=True, dict=True):
     """This will return a summary of data events for the App."""
 
     type: str | None = None
+    """The type of the object"""
     events: list[DataEventSummaryItem | None] | None = None
+    """A summary of data events"""
     pages: Pages | None = None
     email: str | None = None
+    """The email address of the user"""
     intercom_user_id: str | int | None = None
+    """The Intercom user ID of the user"""
     user_id: str | int | None = None
+    """The user ID of the user"""
 
 
 class DataEventSummaryItem(msgspec.Struct, kw_only=True, dict=True):
     """This will return a summary of a data event for the App."""
 
     name: str | None = None
+    """The name of the event"""
     first: str | None = None
+    """The first time the event was sent"""
     last: str | None = None
+    """The last time the event was sent"""
     count: int | None = None
+    """The number of times the event was sent"""
     description: str | None = None
+    """The description of the event"""
     type: str | None = None
+    """The type of the object"""
     event_name: str | None = None
+    """The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example updated-plan."""
     created_at: int | None = None
+    """The time the event occurred as a UTC Unix timestamp"""
     user_id: str | int | None = None
+    """Your identifier for the user."""
     id: str | int | None = None
+    """Your identifier for a lead or a user."""
     intercom_user_id: str | int | None = None
+    """The Intercom identifier for the user."""
     email: str | None = None
+    """An email address for your user. An email should only be used where your application uses email to uniquely identify users."""
     metadata: dict[str, Any] | None = None
+    """Optional metadata about the event."""
 
 
 class DataExport(msgspec.Struct, kw_only=True, dict=True):
     """The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with..."""
 
     job_identifier: str | None = None
+    """The identifier for your job."""
     status: str | None = None
+    """The current state of your job."""
     download_url: str | None = None
+    """The location where you can download your data."""
     download_expires_at: str | None = None
+    """The time after which you will not be able to access the data."""
     job_identfier: str | None = None
+    """The identifier for your job."""
 
 
 class DataExportCsv(msgspec.Struct, kw_only=True, gc=False):
     """A CSV output file"""
 
     user_id: str | int | None = None
+    """The user_id of the user who was sent the message."""
     user_external_id: str | int | None = None
+    """The external_user_id of the user who was sent the message"""
     company_id: str | int | None = None
+    """The company ID of the user in relation to the message that was sent. Will return -1 if no company is present."""
     email: str | None = None
+    """The users email who was sent the message."""
     name: str | None = None
+    """The full name of the user receiving the message"""
     ruleset_id: str | int | None = None
+    """The id of the message."""
     content_id: str | int | None = None
+    """The specific content that was received. In an A/B test each version has its own Content ID."""
     content_type: str | None = None
+    """Email, Chat, Post etc."""
     content_title: str | None = None
+    """The title of the content you see in your Intercom workspace."""
     ruleset_version_id: str | int | None = None
+    """As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received."""
     receipt_id: str | int | None = None
+    """ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message."""
     received_at: int | None = None
+    """Timestamp for when the receipt was recorded."""
     series_id: str | int | None = None
+    """The id of the series that this content is part of. Will return -1 if not part of a series."""
     series_title: str | None = None
+    """The title of the series that this content is part of."""
     node_id: str | int | None = None
+    """The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id."""
     first_reply: int | None = None
+    """The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted."""
     first_completion: int | None = None
+    """The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys."""
     first_series_completion: int | None = None
+    """The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted."""
     first_series_disengagement: int | None = None
+    """The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted."""
     first_series_exit: int | None = None
+    """The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted."""
     first_goal_success: int | None = None
+    """The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted."""
     first_open: int | None = None
+    """The first time the user opened this message. Only events within the export job's requested date range are counted."""
     first_click: int | None = None
+    """The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted."""
     first_dismisall: int | None = None
+    """The first time the series the user dismissed this message. Only events within the export job's requested date range are counted."""
     first_unsubscribe: int | None = None
+    """The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted."""
     first_hard_bounce: int | None = None
+    """The first time this message hard bounced for this user. Only events within the export job's requested date range are counted."""
 
 
 class DeleteOfficeHoursExceptionResponse(msgspec.Struct, kw_only=True, dict=True):
@@ -3757,74 +5543,103 @@ class DeletedArticleObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
+    """The unique identifier for the article which you provided in the URL."""
     object: str | None = None
+    """The type of object which was deleted. - article"""
     deleted: bool | None = None
+    """Whether the article was deleted successfully or not."""
 
 
 class DeletedCollectionObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
+    """The unique identifier for the collection which you provided in the URL."""
     object: str | None = None
+    """The type of object which was deleted. - collection"""
     deleted: bool | None = None
+    """Whether the collection was deleted successfully or not."""
 
 
 class DeletedCompanyObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
+    """The unique identifier for the company which is given by Intercom."""
     object: str | None = None
+    """The type of object which was deleted. - company"""
     deleted: bool | None = None
+    """Whether the company was deleted successfully or not."""
 
 
 class DeletedConversationItem(msgspec.Struct, kw_only=True, dict=True):
     """A deleted conversation record containing its ID, metrics retained status and deletion timestamp."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value conversation."""
     id: str | int | None = None
+    """The ID of the deleted conversation."""
     metrics_retained: bool | None = None
+    """Whether reporting metrics are retained for this conversation ID"""
     deleted_at: int | None = None
+    """The time when the conversation was deleted."""
 
 
 class DeletedConversationList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of deleted conversation IDs."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value conversations.list."""
     total_count: int | None = None
+    """Total number of items available."""
     pages: Pages | None = None
+    """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
     conversations: list[DeletedConversationItem | None] | None = None
+    """The list of deleted conversation IDs."""
 
 
 class DeletedDataConnectorObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a data connector is deleted."""
 
     id: str | int | None = None
+    """The unique identifier for the data connector."""
     object: str | None = None
+    """The type of object which was deleted."""
     deleted: bool | None = None
+    """Whether the data connector was deleted successfully."""
 
 
 class DeletedHelpCenterRedirectObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a redirect is deleted."""
 
     id: str | int | None = None
+    """The unique identifier for the redirect which you provided in the URL."""
     object: str | None = None
+    """The type of object which was deleted. - help_center_redirect"""
     deleted: bool | None = None
+    """Whether the redirect was deleted successfully or not."""
 
 
 class DeletedInternalArticleObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
+    """The unique identifier for the internal article which you provided in the URL."""
     object: str | None = None
+    """The type of object which was deleted. - internal_article"""
     deleted: bool | None = None
+    """Whether the internal article was deleted successfully or not."""
 
 
 class DeletedObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
+    """The unique identifier for the news item which you provided in the URL."""
     object: str | None = None
+    """The type of object which was deleted - news-item."""
     deleted: bool | None = None
+    """Whether the news item was deleted successfully or not."""
 
 
 class DetachContactFromConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -3869,14 +5684,18 @@ class EmailAddressHeader(msgspec.Struct, kw_only=True, gc=False):
     """Contains data for an email address header for a conversation part that was sent as an email."""
 
     type: str | None = None
+    """The type of email address header"""
     email_address: str | None = None
+    """The email address"""
     name: str | None = None
+    """The name associated with the email address"""
 
 
 class EmailList(msgspec.Struct, kw_only=True, dict=True):
     """A list of email settings"""
 
     type: str | None = None
+    """The type of object"""
     data: list[EmailSetting | None] | None = None
 
 
@@ -3884,23 +5703,36 @@ class EmailMessageMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Contains metadata if the message was sent as an email"""
 
     subject: str | None = None
+    """The subject of the email"""
     email_address_headers: list[EmailAddressHeader | None] | None = None
+    """A list of an email address headers."""
     message_id: str | int | None = None
+    """The unique identifier for the email message as specified in the Message-ID header"""
 
 
 class EmailSetting(msgspec.Struct, kw_only=True, dict=True):
     """Represents a sender email address configuration"""
 
     type: str | None = None
+    """The type of object"""
     id: str | int | None = None
+    """Unique email setting identifier"""
     email: str | None = None
+    """Full sender email address"""
     verified: bool | None = None
+    """Whether the email address has been verified"""
     domain: str | None = None
+    """Domain portion of the email address"""
     brand_id: str | int | None = None
+    """Associated brand identifier"""
     forwarding_enabled: bool | None = None
+    """Whether email forwarding is active"""
     forwarded_email_last_received_at: int | None = None
+    """Unix timestamp of last forwarded email received (null if never)"""
     created_at: int | None = None
+    """Unix timestamp of creation"""
     updated_at: int | None = None
+    """Unix timestamp of last modification"""
 
 
 class EnqueueCreateTicketRequest(msgspec.Struct, kw_only=True):
@@ -3908,43 +5740,59 @@ class EnqueueCreateTicketRequest(msgspec.Struct, kw_only=True):
 
     ticket_type_id: str | int | UnsetType | None = UNSET
     contacts: list[EnqueueCreateTicketRequestContactsItem] | UnsetType | None = UNSET
+    """The list of contacts (users or leads) affected by this ticket. Currently only one is allowed"""
     ticket_attributes: dict[str, str | float | bool | list[Any]] | UnsetType | None = UNSET
+    """The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are _default_title_ and _default_description_."""
     conversation_to_link_id: str | int | UnsetType | None = UNSET
+    """The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets: - conversation | back-office ticket - customer tickets | non-shared back-office ticket - conversation | tracker ticket - customer ticket | tracker ticket"""
     company_id: str | int | UnsetType | None = UNSET
+    """The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom"""
     created_at: int | UnsetType | None = UNSET
+    """The time the ticket was created. If not provided, the current time will be used."""
     assignment: EnqueueCreateTicketRequestAssignment | UnsetType | None = UNSET
     skip_notifications: bool | UnsetType | None = UNSET
+    """Option to disable notifications when a Ticket is created."""
 
 
 class EnqueueCreateTicketRequestAssignment(msgspec.Struct, kw_only=True):
     """EnqueueCreateTicketRequestAssignment"""
 
     admin_assignee_id: str | int | UnsetType | None = UNSET
+    """The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned."""
     team_assignee_id: str | int | UnsetType | None = UNSET
+    """The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned."""
 
 
 class EnqueueCreateTicketRequestContactsItem(msgspec.Struct, kw_only=True):
     """EnqueueCreateTicketRequestContactsItem"""
 
     id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact as given by Intercom."""
     external_id: str | int | UnsetType | None = UNSET
+    """The external_id you have defined for the contact who is being added as a participant."""
     email: str | UnsetType | None = UNSET
+    """The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created."""
 
 
 class Error(msgspec.Struct, kw_only=True, gc=False):
     """The API will return an Error List for a failed request, which will contain one or more Error objects."""
 
     type: str | None = None
+    """The type is error.list"""
     request_id: str | int | None = None
     errors: list[ErrorErrorsItem | None] | None = None
+    """An array of one or more error objects"""
 
 
 class ErrorErrorsItem(msgspec.Struct, kw_only=True, gc=False):
     """ErrorErrorsItem"""
 
     code: str | None = None
+    """A string indicating the kind of error, used to further qualify the HTTP response code"""
     message: str | None = None
+    """Optional. Human readable description of the error."""
     field: str | None = None
+    """Optional. Used to identify a particular field or query parameter that was in error."""
 
 
 class EventDetails(msgspec.Struct, kw_only=True, gc=False):
@@ -3956,17 +5804,25 @@ class EventDetails(msgspec.Struct, kw_only=True, gc=False):
     workflow: EventDetailsWorkflow | None = None
     event: EventDetailsEvent | None = None
     tags_added: list[str | None] | None = None
+    """Array of tag names that were added"""
     tags_removed: list[str | None] | None = None
+    """Array of tag names that were removed"""
     until: str | None = None
+    """Human-readable description of snooze duration"""
     custom_until_time: str | None = None
+    """ISO timestamp for custom snooze times (null for general snoozes)"""
     current_priority: str | None = None
+    """Current priority level"""
     previous_priority: str | None = None
+    """Previous priority level"""
     sla_name: str | None = None
     sla_definition: EventDetailsSlaDefinition | None = None
     sla_target_type: str | None = None
+    """Which specific target was missed"""
     current_sla_status: str | None = None
     sla_states: dict[str, EventDetailsSlaStatesValue | None] | None = None
     call_id: str | int | None = None
+    """The id of the call the summary describes"""
 
 
 class EventDetailsAction(msgspec.Struct, kw_only=True, gc=False):
@@ -3986,7 +5842,9 @@ class EventDetailsEvent(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsEvent"""
 
     type: str | None = None
+    """Type of the workflow event initiated"""
     result: str | None = None
+    """Result of the workflow event"""
 
 
 class EventDetailsSlaDefinition(msgspec.Struct, kw_only=True, gc=False):
@@ -4002,7 +5860,9 @@ class EventDetailsSlaStatesValue(msgspec.Struct, kw_only=True, gc=False):
     """EventDetailsSlaStatesValue"""
 
     status: str | None = None
+    """Status of this specific target"""
     seconds_remaining: int | None = None
+    """Time remaining for active/paused targets (null for hit/missed)"""
 
 
 class EventDetailsValue(msgspec.Struct, kw_only=True, gc=False):
@@ -4022,29 +5882,48 @@ class ExternalPage(msgspec.Struct, kw_only=True, dict=True):
     """External pages that you have added to your Fin Content Library."""
 
     id: str | int | None = None
+    """The unique identifier for the external page which is given by Intercom."""
     type: str | None = None
+    """Always external_page"""
     title: str | None = None
+    """The title of the external page."""
     html: str | None = None
+    """The body of the external page in HTML."""
     url: str | None = None
+    """The URL of the external page. This will be used by Fin to link end users to the page it based its answer on."""
     ai_agent_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Agent."""
     ai_copilot_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Sales Agent."""
     fin_availability: bool | None = None
+    """Deprecated. Use ai_agent_availability and ai_copilot_availability instead."""
     locale: str | None = None
+    """Always en"""
     source_id: str | int | None = None
+    """The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI)."""
     external_id: str | int | None = None
+    """The identifier for the external page which was given by the source. Must be unique for the source."""
     created_at: int | None = None
+    """The time when the external page was created."""
     updated_at: int | None = None
+    """The time when the external page was last updated."""
     last_ingested_at: int | None = None
+    """The time when the external page was last ingested."""
 
 
 class ExternalPagesList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of external pages for the App."""
 
     data: list[ExternalPage | None] | None = None
+    """An array of External Page objects"""
     pages: Pages | None = None
+    """The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests. Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query."""
     total_count: int | None = None
+    """A count of the total number of external pages."""
     type: str | None = None
+    """The type of the object - list."""
 
 
 class FileAttribute(msgspec.Struct, kw_only=True, gc=False):
@@ -4052,454 +5931,703 @@ class FileAttribute(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     name: str | None = None
+    """The name of the file"""
     url: str | None = None
+    """The url of the file. This is a temporary URL and will expire after 30 minutes."""
     content_type: str | None = None
+    """The type of file"""
     filesize: int | None = None
+    """The size of the file in bytes"""
     width: int | None = None
+    """The width of the file in pixels, if applicable"""
     height: int | None = None
+    """The height of the file in pixels, if applicable"""
 
 
 class FinAgentAttachment(msgspec.Struct, kw_only=True, gc=False):
     """An attachment object representing a file or URL attachment included with a message. Attachments can be used to provide additional context to Fin."""
 
     type: str | None = None
+    """The type of attachment."""
     url: str | None = None
+    """The URL of the attachment. Required when type is 'url'."""
     name: str | None = None
+    """The name of the file. Required when type is 'file'."""
     content_type: str | None = None
+    """The MIME type of the file. Required when type is 'file'."""
     data: str | None = None
+    """Base64-encoded file data. Required when type is 'file'."""
 
 
 class FinAgentAttachmentInput(msgspec.Struct, kw_only=True):
     """An attachment object representing a file or URL attachment included with a message. Attachments can be used to provide additional context to Fin."""
 
     type: str | UnsetType | None = UNSET
+    """The type of attachment."""
     url: str | UnsetType | None = UNSET
+    """The URL of the attachment. Required when type is 'url'."""
     name: str | UnsetType | None = UNSET
+    """The name of the file. Required when type is 'file'."""
     content_type: str | UnsetType | None = UNSET
+    """The MIME type of the file. Required when type is 'file'."""
     data: str | UnsetType | None = UNSET
+    """Base64-encoded file data. Required when type is 'file'."""
 
 
 class FinAgentAttributeErrors(msgspec.Struct, kw_only=True, gc=False):
     """Contains error details if any user or conversation attribute updates failed."""
 
     user: FinAgentAttributeErrorsUser | None = None
+    """User-related attribute errors."""
     conversation: FinAgentAttributeErrorsConversation | None = None
+    """Conversation-related attribute errors."""
 
 
 class FinAgentAttributeErrorsConversation(msgspec.Struct, kw_only=True, gc=False):
     """Conversation-related attribute errors."""
 
     attributes: dict[str, str | None] | None = None
+    """Map of conversation attribute names to error messages."""
 
 
 class FinAgentAttributeErrorsUser(msgspec.Struct, kw_only=True, gc=False):
     """User-related attribute errors."""
 
     attributes: dict[str, str | None] | None = None
+    """Map of user attribute names to error messages."""
 
 
 class FinAgentConversationMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Metadata about the conversation, including history and attributes."""
 
     history: list[FinAgentMessage | None] | None = None
+    """An array of previous messages in the conversation before Fin is initialized. This data provides context to Fin and helps generate a better answer."""
     attributes: dict[str, Any] | None = None
+    """A hash of attributes associated with the conversation. These attributes can be used by Fin to provide more contextual responses."""
 
 
 class FinAgentConversationMetadataInput(msgspec.Struct, kw_only=True):
     """Metadata about the conversation, including history and attributes."""
 
     history: list[FinAgentMessageInput] | UnsetType | None = UNSET
+    """An array of previous messages in the conversation before Fin is initialized. This data provides context to Fin and helps generate a better answer."""
     attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of attributes associated with the conversation. These attributes can be used by Fin to provide more contextual responses."""
 
 
 class FinAgentCsatRequestedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin asks the user to rate the conversation. Delivered via webhooks or SSE."""
 
     event_name: str | None = None
+    """The name of the event."""
     conversation_id: str | int | None = None
+    """The ID of the conversation."""
     user_id: str | int | None = None
+    """The ID of the user."""
     csat: FinAgentCsatRequestedEventCsat | None = None
+    """The rating survey to present to the user."""
     created_at_ms: str | None = None
+    """The timestamp the event was created at, with millisecond precision."""
 
 
 class FinAgentCsatRequestedEventCsat(msgspec.Struct, kw_only=True, gc=False):
     """The rating survey to present to the user."""
 
     options: list[FinAgentCsatRequestedEventCsatOptionsItem | None] | None = None
+    """The ordered rating options to show the user."""
 
 
 class FinAgentCsatRequestedEventCsatOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """FinAgentCsatRequestedEventCsatOptionsItem"""
 
     key: str | None = None
+    """The stable key to send back as 'rating' on POST /fin/csat."""
     emoji: str | None = None
+    """The emoji representing this rating."""
     label: str | None = None
+    """The human-readable label for this rating, localised to the conversation's detected language. Distinct from 'key' - display the label, but send back the key."""
 
 
 class FinAgentMessage(msgspec.Struct, kw_only=True, gc=False):
     """A message exchanged within a Fin Agent conversation."""
 
     author: str | None = None
+    """The author that created the message."""
     body: str | None = None
+    """The body of the message. Accepts both plain text and HTML format."""
     timestamp: str | None = None
+    """The timestamp when the message was created. Used to deduplicate messages sent within a 5 minute window."""
     timestamp_ms: str | None = None
+    """The timestamp when the message was created, with millisecond precision. Only present in webhook event responses (fin_replied)."""
 
 
 class FinAgentMessageInput(msgspec.Struct, kw_only=True):
     """A message exchanged within a Fin Agent conversation."""
 
     author: str | UnsetType | None = UNSET
+    """The author that created the message."""
     body: str | UnsetType | None = UNSET
+    """The body of the message. Accepts both plain text and HTML format."""
     timestamp: str | UnsetType | None = UNSET
+    """The timestamp when the message was created. Used to deduplicate messages sent within a 5 minute window."""
     timestamp_ms: str | UnsetType | None = UNSET
+    """The timestamp when the message was created, with millisecond precision. Only present in webhook event responses (fin_replied)."""
 
 
 class FinAgentRepliedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin replies to a user. Delivered via webhooks or SSE."""
 
     event_name: str | None = None
+    """The name of the event."""
     conversation_id: str | int | None = None
+    """The ID of the conversation."""
     user_id: str | int | None = None
+    """The ID of the user."""
     message: FinAgentRepliedEventMessage | None = None
+    """Fin's answer to the user's query."""
     status: str | None = None
+    """Fin's current status. - replying: Intermediate reply part; more parts may follow - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done"""
     stream_id: str | int | None = None
+    """Optional. Present when the reply was generated via streaming."""
     created_at_ms: str | None = None
+    """The timestamp the event was created at, with millisecond precision."""
 
 
 class FinAgentRepliedEventMessage(msgspec.Struct, kw_only=True, gc=False):
     """Fin's answer to the user's query."""
 
     id: str | int | None = None
+    """A unique identifier for this message."""
     author: str | None = None
+    """The author of the message (always 'fin' for this event)."""
     body: str | None = None
+    """The HTML body of Fin's response."""
     timestamp_ms: str | None = None
+    """The timestamp the message was created at, with millisecond precision."""
 
 
 class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True, gc=False):
     """SSE-only event fired during streaming reply generation. Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta)."""
 
     event_name: str | None = None
+    """The name of the event."""
     conversation_id: str | int | None = None
+    """The ID of the conversation."""
     stream_id: str | int | None = None
+    """A unique identifier for this streaming response. Correlates chunks with each other and with the eventual fin_replied event."""
     chunk_index: int | None = None
+    """0-based counter for this chunk within the stream. Contiguous."""
     chunk_text: str | None = None
+    """The full accumulated plain text of Fin's answer so far. Each chunk supersedes the previous - replace rather than append."""
     status: str | None = None
+    """Fin's current status (always 'replying' for this event)."""
     created_at_ms: str | None = None
+    """The timestamp the event was created at, with millisecond precision."""
 
 
 class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin's status changes during a conversation. Delivered via webhooks or SSE."""
 
     event_name: str | None = None
+    """The name of the event."""
     conversation_id: str | int | None = None
+    """The ID of the conversation."""
     user_id: str | int | None = None
+    """The ID of the user."""
     status: str | None = None
+    """Fin's current status. - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond - escalated: The conversation has been escalated to a human - resolved: The user's query has been resolved - complete: Fin has completed its workflow."""
     reason: str | None = None
+    """Optional. A human-readable explanation of why the conversation was escalated."""
     created_at_ms: str | None = None
+    """The timestamp the event was created at, with millisecond precision."""
 
 
 class FinAgentUser(msgspec.Struct, kw_only=True, gc=False):
     """A user object representing the user in a Fin Agent conversation."""
 
     id: str | int | None = None
+    """The ID of the user. This value will be used to uniquely identify the user during a conversation with Fin."""
     name: str | None = None
+    """The name of the user."""
     email: str | None = None
+    """The email of the user."""
     attributes: dict[str, Any] | None = None
+    """A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses."""
 
 
 class FinAgentUserInput(msgspec.Struct, kw_only=True):
     """A user object representing the user in a Fin Agent conversation."""
 
     id: str | int | UnsetType | None = UNSET
+    """The ID of the user. This value will be used to uniquely identify the user during a conversation with Fin."""
     name: str | UnsetType | None = UNSET
+    """The name of the user."""
     email: str | UnsetType | None = UNSET
+    """The email of the user."""
     attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses."""
 
 
 class GroupContent(msgspec.Struct, kw_only=True, gc=False):
     """The Content of a Group."""
 
     type: str | None = None
+    """The type of object - group_content ."""
     name: str | None = None
+    """The name of the collection or section."""
     description: str | None = None
+    """The description of the collection. Only available for collections."""
 
 
 class GroupContentInput(msgspec.Struct, kw_only=True):
     """The Content of a Group."""
 
     type: str | UnsetType | None = UNSET
+    """The type of object - group_content ."""
     name: str | UnsetType | None = UNSET
+    """The name of the collection or section."""
     description: str | UnsetType | None = UNSET
+    """The description of the collection. Only available for collections."""
 
 
 class GroupTranslatedContent(msgspec.Struct, kw_only=True, gc=False):
     """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
 
     type: str | None = None
+    """The type of object - group_translated_content."""
     ar: GroupContent | None = None
+    """The Content of a Group."""
     bg: GroupContent | None = None
+    """The Content of a Group."""
     bs: GroupContent | None = None
+    """The Content of a Group."""
     ca: GroupContent | None = None
+    """The Content of a Group."""
     cs: GroupContent | None = None
+    """The Content of a Group."""
     da: GroupContent | None = None
+    """The Content of a Group."""
     de: GroupContent | None = None
+    """The Content of a Group."""
     el: GroupContent | None = None
+    """The Content of a Group."""
     en: GroupContent | None = None
+    """The Content of a Group."""
     es: GroupContent | None = None
+    """The Content of a Group."""
     et: GroupContent | None = None
+    """The Content of a Group."""
     fi: GroupContent | None = None
+    """The Content of a Group."""
     fr: GroupContent | None = None
+    """The Content of a Group."""
     he: GroupContent | None = None
+    """The Content of a Group."""
     hr: GroupContent | None = None
+    """The Content of a Group."""
     hu: GroupContent | None = None
+    """The Content of a Group."""
     id: GroupContent | None = None
+    """The Content of a Group."""
     it: GroupContent | None = None
+    """The Content of a Group."""
     ja: GroupContent | None = None
+    """The Content of a Group."""
     ko: GroupContent | None = None
+    """The Content of a Group."""
     lt: GroupContent | None = None
+    """The Content of a Group."""
     lv: GroupContent | None = None
+    """The Content of a Group."""
     mn: GroupContent | None = None
+    """The Content of a Group."""
     nb: GroupContent | None = None
+    """The Content of a Group."""
     nl: GroupContent | None = None
+    """The Content of a Group."""
     pl: GroupContent | None = None
+    """The Content of a Group."""
     pt: GroupContent | None = None
+    """The Content of a Group."""
     ro: GroupContent | None = None
+    """The Content of a Group."""
     ru: GroupContent | None = None
+    """The Content of a Group."""
     sl: GroupContent | None = None
+    """The Content of a Group."""
     sr: GroupContent | None = None
+    """The Content of a Group."""
     sv: GroupContent | None = None
+    """The Content of a Group."""
     tr: GroupContent | None = None
+    """The Content of a Group."""
     vi: GroupContent | None = None
+    """The Content of a Group."""
     pt_BR: GroupContent | None = msgspec.field(default=None, name="pt-BR")
+    """The Content of a Group."""
     zh_CN: GroupContent | None = msgspec.field(default=None, name="zh-CN")
+    """The Content of a Group."""
     zh_TW: GroupContent | None = msgspec.field(default=None, name="zh-TW")
+    """The Content of a Group."""
 
 
 class GroupTranslatedContentInput(msgspec.Struct, kw_only=True):
     """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
 
     type: str | UnsetType | None = UNSET
+    """The type of object - group_translated_content."""
     ar: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     bg: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     bs: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     ca: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     cs: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     da: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     de: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     el: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     en: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     es: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     et: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     fi: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     fr: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     he: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     hr: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     hu: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     id: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     it: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     ja: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     ko: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     lt: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     lv: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     mn: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     nb: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     nl: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     pl: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     pt: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     ro: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     ru: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     sl: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     sr: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     sv: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     tr: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     vi: GroupContentInput | UnsetType | None = UNSET
+    """The Content of a Group."""
     pt_BR: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="pt-BR")
+    """The Content of a Group."""
     zh_CN: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-CN")
+    """The Content of a Group."""
     zh_TW: GroupContentInput | UnsetType | None = msgspec.field(default=UNSET, name="zh-TW")
+    """The Content of a Group."""
 
 
 class HandlingEvent(msgspec.Struct, kw_only=True, dict=True):
     """A pause or resume event for a conversation"""
 
     teammate: TeammateReference | None = None
+    """A reference to a teammate"""
     type: str | None = None
+    """The type of handling event"""
     timestamp: str | None = None
+    """ISO8601 timestamp when the event occurred"""
     reason: str | None = None
+    """Optional reason for the event (e.g., "Paused", "Away")"""
 
 
 class HandlingEventList(msgspec.Struct, kw_only=True, dict=True):
     """A list of handling events for a conversation"""
 
     handling_events: list[HandlingEvent | None] | None = None
+    """Array of handling events"""
 
 
 class HelpCenter(msgspec.Struct, kw_only=True, dict=True):
     """Help Centers contain collections"""
 
     id: str | int | None = None
+    """The unique identifier for the Help Center which is given by Intercom."""
     workspace_id: str | int | None = None
+    """The id of the workspace which the Help Center belongs to."""
     created_at: int | None = None
+    """The time when the Help Center was created."""
     updated_at: int | None = None
+    """The time when the Help Center was last updated."""
     identifier: str | None = None
+    """The identifier of the Help Center. This is used in the URL of the Help Center."""
     website_turned_on: bool | None = None
+    """Whether the Help Center is turned on or not. This is controlled in your Help Center settings."""
     display_name: str | None = None
+    """The display name of the Help Center only seen by teammates."""
     url: str | None = None
+    """The URL for the help center, if you have a custom domain then this will show the URL using the custom domain."""
     custom_domain: str | None = None
+    """Custom domain configured for the help center"""
     default: bool | None = None
+    """Whether this help center is the default for the workspace."""
     locales: list[str | None] | None = None
+    """The locales in which the help center is available."""
 
 
 class HelpCenterList(msgspec.Struct, kw_only=True, dict=True):
     """A list of Help Centers belonging to the App"""
 
     type: str | None = None
+    """The type of the object - list."""
     data: list[HelpCenter | None] | None = None
+    """An array of Help Center objects"""
 
 
 class HelpCenterRedirect(msgspec.Struct, kw_only=True, dict=True):
     """A redirect maps a source URL (from_url) to an article or collection within a help center, so that links to old or external URLs resolve to live content."""
 
     id: str | int | None = None
+    """The unique identifier for the redirect."""
     type: str | None = None
+    """The type of the object - help_center_redirect."""
     from_url: str | None = None
+    """The source URL that is redirected. An absolute URL within the help center's URL space."""
     locale: str | None = None
+    """The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale."""
     help_center_id: str | int | None = None
+    """The unique identifier for the help center the redirect belongs to."""
     target_type: str | None = None
+    """The type of the redirect target."""
     target_id: str | int | None = None
+    """The unique identifier of the target article or collection. For article targets this is the Article ID."""
     created_at: int | None = None
+    """The time the redirect was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The time the redirect was last updated as a UTC Unix timestamp."""
 
 
 class HelpCenterRedirectList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of redirects for the help center."""
 
     type: str | None = None
+    """The type of the object - list."""
     data: list[HelpCenterRedirect | None] | None = None
+    """An array of help center redirect objects."""
     total_count: int | None = None
+    """A count of the total number of redirects."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class InternalArticle(msgspec.Struct, kw_only=True, dict=True):
     """The Internal Articles API is a central place to gather all information and take actions on your internal articles."""
 
     id: str | int | None = None
+    """The unique identifier for the article which is given by Intercom."""
     title: str | None = None
+    """The title of the article."""
     body: str | None = None
+    """The body of the article in HTML."""
     owner_id: str | int | None = None
+    """The id of the owner of the article."""
     author_id: str | int | None = None
+    """The id of the author of the article."""
     locale: str | None = None
+    """The default locale of the article."""
     body_markdown: str | None = None
+    """The body of the article in markdown."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no audience targeting is set."""
     ai_chatbot_availability: bool | None = None
+    """Whether the internal article is available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | None = None
+    """Whether the internal article is available for AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the internal article is available for AI Sales Agent."""
     folder_id: str | int | None = None
+    """The ID of the folder this article belongs to, or null if not in a folder."""
     type: str | None = None
+    """The type of object - internal_article."""
     created_at: int | None = None
+    """The time when the article was created."""
     updated_at: int | None = None
+    """The time when the article was last updated."""
     tags: Tags | None = None
+    """A list of tags objects associated with a conversation"""
 
 
 class InternalArticleList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of internal articles for the App."""
 
     type: str | None = None
+    """The type of the object - list."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """A count of the total number of internal articles."""
     data: list[InternalArticleListItem | None] | None = None
+    """An array of Internal Article objects"""
 
 
 class InternalArticleListItem(msgspec.Struct, kw_only=True, dict=True):
     """The data returned about your internal articles when you list them."""
 
     id: str | int | None = None
+    """The unique identifier for the article which is given by Intercom."""
     title: str | None = None
+    """The title of the article."""
     body: str | None = None
+    """The body of the article in HTML."""
     owner_id: str | int | None = None
+    """The id of the owner of the article."""
     author_id: str | int | None = None
+    """The id of the author of the article."""
     locale: str | None = None
+    """The default locale of the article."""
     body_markdown: str | None = None
+    """The body of the article in markdown."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no audience targeting is set."""
     ai_chatbot_availability: bool | None = None
+    """Whether the internal article is available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | None = None
+    """Whether the internal article is available for AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the internal article is available for AI Sales Agent."""
     type: str | None = None
+    """The type of object - internal_article."""
     created_at: int | None = None
+    """The time when the article was created."""
     updated_at: int | None = None
+    """The time when the article was last updated."""
     folder_id: str | int | None = None
+    """The ID of the folder this article belongs to, or null if not in a folder."""
     tags: Tags | None = None
+    """A list of tags objects associated with a conversation"""
 
 
 class InternalArticleSearchResponse(msgspec.Struct, kw_only=True, dict=True):
     """The results of an Internal Article search"""
 
     type: str | None = None
+    """The type of the object - list."""
     total_count: int | None = None
+    """The total number of Internal Articles matching the search query"""
     data: InternalArticleSearchResponseData | None = None
+    """An object containing the results of the search."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class InternalArticleSearchResponseData(msgspec.Struct, kw_only=True, gc=False):
     """An object containing the results of the search."""
 
     internal_articles: list[InternalArticle | None] | None = None
+    """An array of Internal Article objects"""
 
 
 class IpAllowlist(msgspec.Struct, kw_only=True, dict=True):
     """IP allowlist settings for the workspace."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value ip_allowlist."""
     enabled: bool | None = None
+    """Whether the IP allowlist is enabled for the workspace."""
     ip_allowlist: list[str | None] | None = None
+    """List of allowed IP addresses and/or IP ranges in CIDR notation. Examples: - Single IP: 192.168.0.1 - IP range: 192.168.0.1/24 (allows 192.168.0.0 - 192.168.0.255)"""
 
 
 class IpAllowlistInput(msgspec.Struct, kw_only=True):
     """IP allowlist settings for the workspace."""
 
     type: str | UnsetType | None = UNSET
+    """String representing the object's type. Always has the value ip_allowlist."""
     enabled: bool | UnsetType | None = UNSET
+    """Whether the IP allowlist is enabled for the workspace."""
     ip_allowlist: list[str] | UnsetType | None = UNSET
+    """List of allowed IP addresses and/or IP ranges in CIDR notation. Examples: - Single IP: 192.168.0.1 - IP range: 192.168.0.1/24 (allows 192.168.0.0 - 192.168.0.255)"""
 
 
 class Jobs(msgspec.Struct, kw_only=True, dict=True):
     """Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports."""
 
     type: str | None = None
+    """The type of the object"""
     id: str | int | None = None
+    """The id of the job that's currently being processed or has completed."""
     status: str | None = None
+    """The status of the job execution."""
     resource_type: str | None = None
+    """The type of resource created during job execution."""
     resource_id: str | int | None = None
+    """The id of the resource created during job execution (e.g. ticket id)"""
     resource_url: str | None = None
+    """The url of the resource created during job exeuction. Use this url to fetch the resource."""
     url: str | None = None
+    """API endpoint URL to check the job status."""
 
 
 class LinkConversationToTicketRequest(msgspec.Struct, kw_only=True):
     """LinkConversationToTicketRequest"""
 
     conversation_id: str | int | UnsetType | None = UNSET
+    """The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket."""
 
 
 class LinkedObject(msgspec.Struct, kw_only=True, gc=False):
     """A linked conversation or ticket."""
 
     type: str | None = None
+    """ticket or conversation"""
     id: str | int | None = None
+    """The ID of the linked object"""
     category: str | None = None
+    """Category of the Linked Ticket Object."""
 
 
 class LinkedObjectList(msgspec.Struct, kw_only=True, gc=False):
     """An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned."""
 
     type: str | None = None
+    """Always list."""
     data: list[LinkedObject | None] | None = None
+    """An array containing the linked conversations and linked tickets."""
     total_count: int | None = None
+    """The total number of linked objects."""
     has_more: bool | None = None
+    """Whether or not there are more linked objects than returned."""
 
 
 class ListCallsWithTranscriptsRequest(msgspec.Struct, kw_only=True):
     """ListCallsWithTranscriptsRequest"""
 
     conversation_ids: list[str] | UnsetType | None = UNSET
+    """A list of conversation ids to fetch calls for. Maximum 20."""
 
 
 class ListCallsWithTranscriptsResponse(msgspec.Struct, kw_only=True, dict=True):
@@ -4513,53 +6641,86 @@ class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True, gc=
     """ListCallsWithTranscriptsResponseDataItem"""
 
     type: str | None = None
+    """String representing the object's type. Always has the value call."""
     id: str | int | None = None
+    """The id of the call."""
     conversation_id: str | int | None = None
+    """The id of the conversation associated with the call, if any."""
     transcript: list[dict[str, Any] | None] | None = None
+    """The call transcript if available, otherwise an empty array."""
     transcript_status: str | None = None
+    """The status of the transcript if available."""
     admin_id: str | int | None = None
+    """The id of the admin associated with the call, if any."""
     contact_id: str | int | None = None
+    """The id of the contact associated with the call, if any."""
     state: str | None = None
+    """The current state of the call."""
     initiated_at: str | int | None = None
     answered_at: str | int | None = None
     ended_at: str | int | None = None
     created_at: str | int | None = None
     updated_at: str | int | None = None
     recording_url: str | None = None
+    """API URL to download or redirect to the call recording if available."""
     transcription_url: str | None = None
+    """API URL to download or redirect to the call transcript if available."""
     call_type: str | None = None
+    """The type of call."""
     direction: str | None = None
+    """The direction of the call."""
     ended_reason: str | None = None
+    """The reason for the call end, if applicable."""
     phone: str | None = None
+    """The phone number involved in the call, in E.164 format."""
     fin_recording_url: str | None = None
+    """API URL to the AI Agent (Fin) call recording if available."""
     fin_transcription_url: str | None = None
+    """API URL to the AI Agent (Fin) call transcript if available."""
     duration: int | None = None
+    """Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended."""
     talk_time: int | None = None
+    """Total time in seconds the agent and customer were connected."""
     queue_time: int | None = None
+    """Total time in seconds the caller waited in queue before connecting, when assigned to a team."""
     hold_time: int | None = None
+    """Total time in seconds the caller was placed on hold during the call."""
 
 
 class Macro(msgspec.Struct, kw_only=True, dict=True):
     """A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value macro."""
     id: str | int | None = None
+    """The unique identifier for the macro."""
     name: str | None = None
+    """The name of the macro."""
     body: str | None = None
+    """The body of the macro in HTML format with placeholders transformed to XML-like format."""
     body_text: str | None = None
+    """The plain text version of the macro body with original Intercom placeholder format."""
     created_at: str | None = None
+    """The time the macro was created in ISO 8601 format."""
     updated_at: str | None = None
+    """The time the macro was last updated in ISO 8601 format."""
     visible_to: str | None = None
+    """Who can view this macro."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """The team IDs that can view this macro when visible_to is set to specific_teams."""
     available_on: list[str | None] | None = None
+    """Where the macro is available for use."""
 
 
 class MacroList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of macros (saved replies) in the workspace."""
 
     type: str | None = None
+    """Always list"""
     data: list[Macro | None] | None = None
+    """The list of macro objects"""
     pages: Pages | None = None
+    """Pagination information"""
 
 
 class ManageConversationRequest(msgspec.Struct, kw_only=True):
@@ -4570,6 +6731,7 @@ class ManageConversationRequest(msgspec.Struct, kw_only=True):
     admin_id: str | int | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
     snoozed_until: int | UnsetType | None = UNSET
+    """The time you want the conversation to reopen."""
     assignee_id: str | int | UnsetType | None = UNSET
 
 
@@ -4577,58 +6739,81 @@ class MergeContactsRequest(msgspec.Struct, kw_only=True, gc=False):
     """Merge contact data."""
 
     from_: str | None = msgspec.field(default=None, name="from")
+    """The unique identifier for the contact to merge away from. Must be a lead."""
     into: str | None = None
+    """The unique identifier for the contact to merge into. Must be a user."""
     skip_duplicate_validation: bool | None = None
+    """Set to true to merge two contacts that are not duplicates (they share no matching email or phone)."""
 
 
 class MergeContactsRequest_(msgspec.Struct, kw_only=True):
     """Merge contact data."""
 
     from_: str | UnsetType | None = msgspec.field(default=UNSET, name="from")
+    """The unique identifier for the contact to merge away from. Must be a lead."""
     into: str | UnsetType | None = UNSET
+    """The unique identifier for the contact to merge into. Must be a user."""
     skip_duplicate_validation: bool | UnsetType | None = UNSET
+    """Set to true to merge two contacts that are not duplicates (they share no matching email or phone)."""
 
 
 class MergeConversationsRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload to merge a secondary conversation into a primary conversation."""
 
     merge_into_conversation_id: str | int | None = None
+    """The ID of the primary (target) conversation to merge into."""
 
 
 class MergeConversationsRequest_(msgspec.Struct, kw_only=True):
     """Payload to merge a secondary conversation into a primary conversation."""
 
     merge_into_conversation_id: str | int | UnsetType | None = UNSET
+    """The ID of the primary (target) conversation to merge into."""
 
 
 class MergeHistoryItem(msgspec.Struct, kw_only=True, dict=True):
     """A record of a contact that was merged into another contact."""
 
     type: str | None = None
+    """The type of object."""
     source_contact_id: str | int | None = None
+    """The Intercom ID of the contact that was merged into this contact."""
     source_contact_role: str | None = None
+    """The role of the contact that was merged in."""
     merged_at: int | None = None
+    """(Unix timestamp in seconds) The time when the merge occurred."""
 
 
 class MergeHistoryList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of merge history entries for a contact."""
 
     type: str | None = None
+    """The type of object."""
     data: list[MergeHistoryItem | None] | None = None
+    """An array of merge history entries."""
     next_cursor: str | None = None
+    """A cursor to pass as the cursor query parameter to fetch the next page of results. Absent when there are no more pages."""
     has_more: bool | None = None
+    """Whether there are more results to fetch."""
 
 
 class Message(msgspec.Struct, kw_only=True, dict=True):
     """Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact."""
 
     type: str | None = None
+    """The type of the message"""
     id: str | int | None = None
+    """The id representing the message."""
     created_at: int | None = None
+    """The time the conversation was created."""
     body: str | None = None
+    """The message body, which may contain HTML."""
     message_type: str | None = None
+    """The type of message that was sent. Can be email, inapp, facebook or twitter."""
     conversation_id: str | int | None = None
+    """The associated conversation_id"""
     subject: str | None = None
+    """The subject of the message. Only present if message_type: email."""
     owner: MessageOwner | None = None
 
 
@@ -4647,21 +6832,27 @@ class Metadata(msgspec.Struct, kw_only=True, gc=False):
     """Metadata for a conversation part"""
 
     quick_reply_options: list[MetadataQuickReplyOptionsItem | None] | None = None
+    """The quick reply options sent by the Admin or bot, presented in this conversation part."""
     quick_reply_uuid: str | None = None
+    """The unique identifier for the quick reply option that was clicked by the end user."""
 
 
 class MetadataQuickReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """MetadataQuickReplyOptionsItem"""
 
     text: str | None = None
+    """The text to display in this quick reply option."""
     uuid: str | None = None
+    """A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option."""
     translations: dict[str, Any] | None = None
+    """The translations for the quick reply option."""
 
 
 class MultipleFilterSearchRequest(msgspec.Struct, kw_only=True, gc=False):
     """Search using Intercoms Search APIs with more than one filter."""
 
     operator: str | None = None
+    """An operator to allow boolean inspection between multiple fields."""
     value: Any = None
 
 
@@ -4669,6 +6860,7 @@ class MultipleFilterSearchRequest_(msgspec.Struct, kw_only=True):
     """Search using Intercoms Search APIs with more than one filter."""
 
     operator: str | UnsetType | None = UNSET
+    """An operator to allow boolean inspection between multiple fields."""
     value: Any | UnsetType | None = UNSET
 
 
@@ -4676,111 +6868,167 @@ class NewsItem(msgspec.Struct, kw_only=True, dict=True):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
     id: str | int | None = None
+    """The unique identifier for the news item which is given by Intercom."""
     type: str | None = None
+    """The type of object."""
     workspace_id: str | int | None = None
+    """The id of the workspace which the news item belongs to."""
     title: str | None = None
+    """The title of the news item."""
     body: str | None = None
+    """The news item body, which may contain HTML."""
     sender_id: str | int | None = None
+    """The id of the sender of the news item. Must be a teammate on the workspace."""
     state: str | None = None
+    """News items will not be visible to your users in the assigned newsfeeds until they are set live."""
     labels: list[str | None] | None = None
+    """Label names displayed to users to categorize the news item."""
     cover_image_url: str | None = None
+    """URL of the image used as cover. Must have .jpg or .png extension."""
     reactions: list[str | None] | None = None
+    """Ordered list of emoji reactions to the news item. When empty, reactions are disabled."""
     deliver_silently: bool | None = None
+    """When set to true, the news item will appear in the messenger newsfeed without showing a notification badge."""
     created_at: int | None = None
+    """Timestamp for when the news item was created."""
     updated_at: int | None = None
+    """Timestamp for when the news item was last updated."""
     newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
+    """A list of newsfeed_assignments to assign to the specified newsfeed."""
 
 
 class NewsItemRequest(msgspec.Struct, kw_only=True, gc=False):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
     title: str | None = None
+    """The title of the news item."""
     body: str | None = None
+    """The news item body, which may contain HTML."""
     labels: list[str | None] | None = None
+    """Label names displayed to users to categorize the news item."""
     sender_id: str | int | None = None
+    """The id of the sender of the news item. Must be a teammate on the workspace."""
     deliver_silently: bool | None = None
+    """When set to true, the news item will appear in the messenger newsfeed without showing a notification badge."""
     reactions: list[str | None] | None = None
+    """Ordered list of emoji reactions to the news item. When empty, reactions are disabled."""
     state: str | None = None
+    """News items will not be visible to your users in the assigned newsfeeds until they are set live."""
     newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
+    """A list of newsfeed_assignments to assign to the specified newsfeed."""
 
 
 class NewsItemRequest_(msgspec.Struct, kw_only=True):
     """A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers."""
 
     title: str | UnsetType | None = UNSET
+    """The title of the news item."""
     body: str | UnsetType | None = UNSET
+    """The news item body, which may contain HTML."""
     labels: list[str] | UnsetType | None = UNSET
+    """Label names displayed to users to categorize the news item."""
     sender_id: str | int | UnsetType | None = UNSET
+    """The id of the sender of the news item. Must be a teammate on the workspace."""
     deliver_silently: bool | UnsetType | None = UNSET
+    """When set to true, the news item will appear in the messenger newsfeed without showing a notification badge."""
     reactions: list[str] | UnsetType | None = UNSET
+    """Ordered list of emoji reactions to the news item. When empty, reactions are disabled."""
     state: str | UnsetType | None = UNSET
+    """News items will not be visible to your users in the assigned newsfeeds until they are set live."""
     newsfeed_assignments: list[NewsfeedAssignmentInput] | UnsetType | None = UNSET
+    """A list of newsfeed_assignments to assign to the specified newsfeed."""
 
 
 class Newsfeed(msgspec.Struct, kw_only=True, dict=True):
     """A newsfeed is a collection of news items, targeted to a specific audience. Newsfeeds currently cannot be edited through the API, please refer to this article to set up your newsfeeds in Intercom."""
 
     id: str | int | None = None
+    """The unique identifier for the newsfeed which is given by Intercom."""
     type: str | None = None
+    """The type of object."""
     name: str | None = None
+    """The name of the newsfeed. This name will never be visible to your users."""
     created_at: int | None = None
+    """Timestamp for when the newsfeed was created."""
     updated_at: int | None = None
+    """Timestamp for when the newsfeed was last updated."""
 
 
 class NewsfeedAssignment(msgspec.Struct, kw_only=True, gc=False):
     """Assigns a news item to a newsfeed."""
 
     newsfeed_id: str | int | None = None
+    """The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article)."""
     published_at: int | None = None
+    """Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items)."""
 
 
 class NewsfeedAssignmentInput(msgspec.Struct, kw_only=True):
     """Assigns a news item to a newsfeed."""
 
     newsfeed_id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article)."""
     published_at: int | UnsetType | None = UNSET
+    """Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items)."""
 
 
 class Note(msgspec.Struct, kw_only=True, dict=True):
     """Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value note."""
     id: str | int | None = None
+    """The id of the note."""
     created_at: int | None = None
+    """The time the note was created."""
     company: NoteCompany | None = None
+    """Represents the company that the note was created about."""
     author: Admin | None = None
+    """Admins are teammate accounts that have access to a workspace."""
     body: str | None = None
+    """The body text of the note."""
     contact: NoteContact | None = None
+    """Represents the contact that the note was created about."""
 
 
 class NoteCompany(msgspec.Struct, kw_only=True, gc=False):
     """Represents the company that the note was created about."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value company."""
     id: str | int | None = None
+    """The id of the company."""
 
 
 class NoteContact(msgspec.Struct, kw_only=True, gc=False):
     """Represents the contact that the note was created about."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value contact."""
     id: str | int | None = None
+    """The id of the contact."""
 
 
 class NoteList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of notes associated with a contact or a company."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[Note | None] | None = None
+    """An array of notes."""
     total_count: int | None = None
+    """A count of the total number of notes."""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
 class NotifyAttributeCollectedRequest(msgspec.Struct, kw_only=True):
     """NotifyAttributeCollectedRequest"""
 
     event_id: str | int | UnsetType | None = UNSET
+    """Unique identifier for the event."""
     external_conversation_id: str | int | UnsetType | None = UNSET
+    """Identifier for the conversation in your application."""
     contact: CustomChannelContactInput | UnsetType | None = UNSET
     attribute: CustomChannelAttributeInput | UnsetType | None = UNSET
 
@@ -4789,76 +7037,110 @@ class NotifyNewMessageRequest(msgspec.Struct, kw_only=True):
     """NotifyNewMessageRequest"""
 
     event_id: str | int | UnsetType | None = UNSET
+    """Unique identifier for the event."""
     external_conversation_id: str | int | UnsetType | None = UNSET
+    """Identifier for the conversation in your application."""
     contact: CustomChannelContactInput | UnsetType | None = UNSET
     body: str | UnsetType | None = UNSET
+    """The message content sent by the user."""
 
 
 class NotifyQuickReplySelectedRequest(msgspec.Struct, kw_only=True):
     """NotifyQuickReplySelectedRequest"""
 
     event_id: str | int | UnsetType | None = UNSET
+    """Unique identifier for the event."""
     external_conversation_id: str | int | UnsetType | None = UNSET
+    """Identifier for the conversation in your application."""
     contact: CustomChannelContactInput | UnsetType | None = UNSET
     quick_reply_option_id: str | int | UnsetType | None = UNSET
+    """Id of the selected quick reply option."""
 
 
 class OfficeHoursException(msgspec.Struct, kw_only=True, dict=True):
     """An exception overrides a schedule's regular hours on a specific date, such as a public holiday."""
 
     type: str | None = None
+    """The type of the object - always office_hours_exception."""
     id: str | int | None = None
+    """The unique identifier for the office hours exception."""
     office_hours_schedule_id: str | int | None = None
+    """The unique identifier for the schedule this exception belongs to."""
     exception_date: str | None = None
+    """The date the exception applies to, in YYYY-MM-DD format."""
     exception_type: str | None = None
+    """closed means the workspace is closed all day; custom_hours replaces the regular hours with time_intervals."""
     name: str | None = None
+    """An optional name for the exception."""
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    """The open intervals for the exception date. null when exception_type is closed."""
     recurring_annually: bool | None = None
+    """Whether the exception repeats every year on the same date."""
     created_at: int | None = None
+    """The time the exception was created as a Unix timestamp."""
     updated_at: int | None = None
+    """The time the exception was last updated as a Unix timestamp."""
 
 
 class OfficeHoursExceptionList(msgspec.Struct, kw_only=True, dict=True):
     """A list of office hours exceptions."""
 
     type: str | None = None
+    """The type of the object - always office_hours_exception.list."""
     data: list[OfficeHoursException | None] | None = None
+    """An array of office hours exceptions."""
 
 
 class OfficeHoursSchedule(msgspec.Struct, kw_only=True, dict=True):
     """An office hours schedule defines the recurring weekly hours during which the workspace is open."""
 
     type: str | None = None
+    """The type of the object - always office_hours_schedule."""
     id: str | int | None = None
+    """The unique identifier for the office hours schedule."""
     name: str | None = None
+    """The name of the office hours schedule."""
     time_zone_name: str | None = None
+    """The IANA time zone the schedule's hours are evaluated in."""
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    """The open intervals that make up the weekly schedule."""
     twenty_four_seven: bool | None = None
+    """Whether the schedule is open 24/7."""
     created_at: int | None = None
+    """The time the schedule was created as a Unix timestamp."""
     updated_at: int | None = None
+    """The time the schedule was last updated as a Unix timestamp."""
 
 
 class OfficeHoursScheduleList(msgspec.Struct, kw_only=True, dict=True):
     """A list of office hours schedules."""
 
     type: str | None = None
+    """The type of the object - always office_hours_schedule.list."""
     data: list[OfficeHoursSchedule | None] | None = None
+    """An array of office hours schedules."""
 
 
 class OfficeHoursTimeInterval(msgspec.Struct, kw_only=True, gc=False):
     """A single open interval. For schedules, start_minute and end_minute are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080."""
 
     start_minute: int | None = None
+    """Minute the interval starts. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on exception_date."""
     end_minute: int | None = None
+    """Minute the interval ends. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on exception_date."""
     day_of_week: int | None = None
+    """Derived day of the week the interval falls on (0 = Monday ... 6 = Sunday)."""
 
 
 class OfficeHoursTimeIntervalInput(msgspec.Struct, kw_only=True):
     """A single open interval. For schedules, start_minute and end_minute are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080."""
 
     start_minute: int | UnsetType | None = UNSET
+    """Minute the interval starts. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on exception_date."""
     end_minute: int | UnsetType | None = UNSET
+    """Minute the interval ends. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on exception_date."""
     day_of_week: int | UnsetType | None = UNSET
+    """Derived day of the week the interval falls on (0 = Monday ... 6 = Sunday)."""
 
 
 class OpenConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -4866,6 +7148,7 @@ class OpenConversationRequest(msgspec.Struct, kw_only=True, gc=False):
 
     message_type: str | None = None
     admin_id: str | int | None = None
+    """The id of the admin who is performing the action."""
 
 
 class OperatorWorkflowEvent(msgspec.Struct, kw_only=True, gc=False):
@@ -4879,13 +7162,16 @@ class OperatorWorkflowEventEvent(msgspec.Struct, kw_only=True, gc=False):
     """OperatorWorkflowEventEvent"""
 
     type: str | None = None
+    """Type of the workflow event initiated"""
     result: str | None = None
+    """Result of the workflow event"""
 
 
 class OperatorWorkflowEventWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """OperatorWorkflowEventWorkflow"""
 
     name: str | None = None
+    """The name of the workflow"""
 
 
 class PagesLink(msgspec.Struct, kw_only=True, gc=False):
@@ -4896,15 +7182,20 @@ class PagesLink(msgspec.Struct, kw_only=True, gc=False):
     per_page: int | None = None
     total_pages: int | None = None
     next: str | None = None
+    """A link to the next page of results. A response that does not contain a next link does not have further data to fetch."""
 
 
 class PaginatedResponse(msgspec.Struct, kw_only=True, dict=True):
     """Paginated Response"""
 
     type: str | None = None
+    """The type of object"""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     data: list[PaginatedResponseDataItem | None] | None = None
+    """An array of Objects"""
     total_count: int | None = None
+    """A count of the total number of objects."""
 
 
 class PaginatedResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
@@ -4913,30 +7204,48 @@ class PaginatedResponseDataItem(msgspec.Struct, kw_only=True, dict=True):
     id: str | int | None = None
     type: str | None = None
     workspace_id: str | int | None = None
+    """The id of the workspace which the news item belongs to."""
     title: str | None = None
+    """The title of the news item."""
     body: str | None = None
+    """The news item body, which may contain HTML."""
     sender_id: str | int | None = None
+    """The id of the sender of the news item. Must be a teammate on the workspace."""
     state: str | None = None
+    """News items will not be visible to your users in the assigned newsfeeds until they are set live."""
     labels: list[str | None] | None = None
+    """Label names displayed to users to categorize the news item."""
     cover_image_url: str | None = None
+    """URL of the image used as cover. Must have .jpg or .png extension."""
     reactions: list[str | None] | None = None
+    """Ordered list of emoji reactions to the news item. When empty, reactions are disabled."""
     deliver_silently: bool | None = None
+    """When set to true, the news item will appear in the messenger newsfeed without showing a notification badge."""
     created_at: int | None = None
     updated_at: int | None = None
     newsfeed_assignments: list[NewsfeedAssignment | None] | None = None
+    """A list of newsfeed_assignments to assign to the specified newsfeed."""
     name: str | None = None
+    """The name of the newsfeed. This name will never be visible to your users."""
 
 
 class PartAttachment(msgspec.Struct, kw_only=True, gc=False):
     """The file attached to a part"""
 
     type: str | None = None
+    """The type of attachment"""
     name: str | None = None
+    """The name of the attachment"""
     url: str | None = None
+    """The URL of the attachment"""
     content_type: str | None = None
+    """The content type of the attachment"""
     filesize: int | None = None
+    """The size of the attachment"""
     width: int | None = None
+    """The width of the attachment"""
     height: int | None = None
+    """The height of the attachment"""
 
 
 class PhoneSwitch(msgspec.Struct, kw_only=True, dict=True):
@@ -4945,57 +7254,74 @@ class PhoneSwitch(msgspec.Struct, kw_only=True, dict=True):
     url: str | None = None
     type: str | None = None
     phone: str | None = None
+    """Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger."""
 
 
 class Predicate(msgspec.Struct, kw_only=True, gc=False):
     """A condition used to filter contacts in an audience."""
 
     attribute: str | None = None
+    """The attribute to filter on."""
     type: str | None = None
+    """The type of the attribute."""
     comparison: str | None = None
+    """The comparison operator."""
     value: str | None = None
+    """The value to compare against."""
 
 
 class PredicateInput(msgspec.Struct, kw_only=True):
     """A condition used to filter contacts in an audience."""
 
     attribute: str | UnsetType | None = UNSET
+    """The attribute to filter on."""
     type: str | UnsetType | None = UNSET
+    """The type of the attribute."""
     comparison: str | UnsetType | None = UNSET
+    """The comparison operator."""
     value: str | UnsetType | None = UNSET
+    """The value to compare against."""
 
 
 class PublishArticleDraftRequest(msgspec.Struct, kw_only=True, gc=False):
     """Optional body for publishing a staged article draft. On a single-language workspace the body can be omitted."""
 
     locales: list[str | None] | None = None
+    """The locales whose staged drafts should be published. Required on multilingual workspaces; each locale must have a pending draft."""
 
 
 class PublishArticleDraftRequest_(msgspec.Struct, kw_only=True):
     """Optional body for publishing a staged article draft. On a single-language workspace the body can be omitted."""
 
     locales: list[str] | UnsetType | None = UNSET
+    """The locales whose staged drafts should be published. Required on multilingual workspaces; each locale must have a pending draft."""
 
 
 class QuickReplyOption(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text to display in this quick reply option."""
     uuid: str | None = None
+    """A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option."""
 
 
 class QuickReplyOptionInput(msgspec.Struct, kw_only=True):
     """Quick Reply Option"""
 
     text: str | UnsetType | None = UNSET
+    """The text to display in this quick reply option."""
     uuid: str | UnsetType | None = UNSET
+    """A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option."""
 
 
 class Recipient(msgspec.Struct, kw_only=True, gc=False):
     """A recipient of a message"""
 
     type: str | None = None
+    """The role associated to the contact - user or lead."""
     id: str | int | None = None
+    """The identifier for the contact which is given by Intercom."""
     phone: int | None = None
     name: str | None = None
     user_id: str | int | None = None
@@ -5005,7 +7331,9 @@ class RecipientInput(msgspec.Struct, kw_only=True):
     """A recipient of a message"""
 
     type: str | UnsetType | None = UNSET
+    """The role associated to the contact - user or lead."""
     id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact which is given by Intercom."""
     phone: int | UnsetType | None = UNSET
     name: str | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
@@ -5018,6 +7346,7 @@ class RedactConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     conversation_id: str | int | None = None
     conversation_part_id: str | int | None = None
     source_id: str | int | None = None
+    """The id of the source."""
 
 
 class RedactConversationRequest_(msgspec.Struct, kw_only=True):
@@ -5027,6 +7356,7 @@ class RedactConversationRequest_(msgspec.Struct, kw_only=True):
     conversation_id: str | int | UnsetType | None = UNSET
     conversation_part_id: str | int | UnsetType | None = UNSET
     source_id: str | int | UnsetType | None = UNSET
+    """The id of the source."""
 
 
 class Reference(msgspec.Struct, kw_only=True, gc=False):
@@ -5040,18 +7370,26 @@ class RegisterFinVoiceCallRequest(msgspec.Struct, kw_only=True, gc=False):
     """Register a Fin Voice call with Intercom"""
 
     phone_number: str | None = None
+    """Phone number in E.164 format for the call"""
     call_id: str | int | None = None
+    """External call identifier from the call provider"""
     source: str | None = None
+    """Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"."""
     data: dict[str, Any] | None = None
+    """Additional metadata about the call"""
 
 
 class RegisterFinVoiceCallRequest_(msgspec.Struct, kw_only=True):
     """Register a Fin Voice call with Intercom"""
 
     phone_number: str | UnsetType | None = UNSET
+    """Phone number in E.164 format for the call"""
     call_id: str | int | UnsetType | None = UNSET
+    """External call identifier from the call provider"""
     source: str | UnsetType | None = UNSET
+    """Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"."""
     data: dict[str, Any] | UnsetType | None = UNSET
+    """Additional metadata about the call"""
 
 
 class ReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -5060,6 +7398,7 @@ class ReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     message_type: str | None = None
     type: str | None = None
     intercom_user_id: str | int | None = None
+    """The identifier for the contact as given by Intercom."""
     body: str | None = None
     admin_id: str | int | None = None
     reply_options: Any = None
@@ -5067,16 +7406,22 @@ class ReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     attachment_urls: list[str | None] | None = None
     attachment_files: list[ConversationAttachmentFiles | None] | None = None
     email: str | None = None
+    """The email you have defined for the user."""
     user_id: str | int | None = None
+    """The external_id you have defined for the contact."""
     skip_notifications: bool | None = None
+    """Option to disable notifications when replying to a conversation."""
     skip_unsnooze: bool | None = None
+    """When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types."""
 
 
 class ReplyConversationRequestReplyOptionsItem(msgspec.Struct, kw_only=True, gc=False):
     """Quick Reply Option"""
 
     text: str | None = None
+    """The text of the chosen reply option."""
     uuid: str | None = None
+    """The unique identifier for the quick reply option selected."""
 
 
 class ReplyConversationRequest_(msgspec.Struct, kw_only=True):
@@ -5085,6 +7430,7 @@ class ReplyConversationRequest_(msgspec.Struct, kw_only=True):
     message_type: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
     intercom_user_id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact as given by Intercom."""
     body: str | UnsetType | None = UNSET
     admin_id: str | int | UnsetType | None = UNSET
     reply_options: Any | UnsetType | None = UNSET
@@ -5092,16 +7438,22 @@ class ReplyConversationRequest_(msgspec.Struct, kw_only=True):
     attachment_urls: list[str] | UnsetType | None = UNSET
     attachment_files: list[ConversationAttachmentFilesInput] | UnsetType | None = UNSET
     email: str | UnsetType | None = UNSET
+    """The email you have defined for the user."""
     user_id: str | int | UnsetType | None = UNSET
+    """The external_id you have defined for the contact."""
     skip_notifications: bool | UnsetType | None = UNSET
+    """Option to disable notifications when replying to a conversation."""
     skip_unsnooze: bool | UnsetType | None = UNSET
+    """When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types."""
 
 
 class ReplyConversationRequest_ReplyOptionsItem(msgspec.Struct, kw_only=True):
     """Quick Reply Option"""
 
     text: str | UnsetType | None = UNSET
+    """The text of the chosen reply option."""
     uuid: str | UnsetType | None = UNSET
+    """The unique identifier for the quick reply option selected."""
 
 
 class ReplyTicketRequest(msgspec.Struct, kw_only=True):
@@ -5110,43 +7462,61 @@ class ReplyTicketRequest(msgspec.Struct, kw_only=True):
     message_type: str | UnsetType | None = UNSET
     type: str | UnsetType | None = UNSET
     intercom_user_id: str | int | UnsetType | None = UNSET
+    """The identifier for the contact as given by Intercom."""
     body: str | UnsetType | None = UNSET
     admin_id: str | int | UnsetType | None = UNSET
     cross_post: bool | UnsetType | None = UNSET
+    """If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets."""
     reply_options: list[ReplyTicketRequestReplyOptionsItem] | UnsetType | None = UNSET
     created_at: int | UnsetType | None = UNSET
     attachment_urls: list[str] | UnsetType | None = UNSET
     user_id: str | int | UnsetType | None = UNSET
+    """The external_id you have defined for the contact."""
     email: str | UnsetType | None = UNSET
+    """The email you have defined for the user."""
     attachment_files: list[ConversationAttachmentFilesInput] | UnsetType | None = UNSET
+    """A list of files that will be added as attachments. You can include up to 10 files."""
     skip_notifications: bool | UnsetType | None = UNSET
+    """Option to disable notifications when replying to a Ticket."""
 
 
 class ReplyTicketRequestReplyOptionsItem(msgspec.Struct, kw_only=True):
     """Quick Reply Option"""
 
     text: str | UnsetType | None = UNSET
+    """The text of the chosen reply option."""
     uuid: str | UnsetType | None = UNSET
+    """The unique identifier for the quick reply option selected."""
 
 
 class ReplyToFinRequest(msgspec.Struct, kw_only=True):
     """ReplyToFinRequest"""
 
     conversation_id: str | int | UnsetType | None = UNSET
+    """The ID of the conversation."""
     message: FinAgentMessageInput | UnsetType | None = UNSET
+    """A message exchanged within a Fin Agent conversation."""
     user: FinAgentUserInput | UnsetType | None = UNSET
+    """A user object representing the user in a Fin Agent conversation."""
     attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
+    """An array of attachments to include with the message. Maximum of 10 attachments."""
 
 
 class ReplyToFinResponse(msgspec.Struct, kw_only=True, dict=True):
     """ReplyToFinResponse"""
 
     conversation_id: str | int | None = None
+    """The ID of the conversation."""
     user_id: str | int | None = None
+    """The ID of the user."""
     status: str | None = None
+    """Fin's current status in the conversation workflow."""
     created_at_ms: str | None = None
+    """The timestamp the response was created at, with millisecond precision."""
     sse_subscription_url: str | None = None
+    """Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled."""
     errors: FinAgentAttributeErrors | None = None
+    """Contains error details if any user or conversation attribute updates failed."""
 
 
 class ReportingDataExportEnqueueRequest(msgspec.Struct, kw_only=True):
@@ -5201,7 +7571,9 @@ class ReportingDataExportListDatasetsResponseDataItemAttributesItem(
     """ReportingDataExportListDatasetsResponseDataItemAttributesItem"""
 
     id: str | int | None = None
+    """The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types."""
     qualified_id: str | int | None = None
+    """A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand")."""
     name: str | None = None
 
 
@@ -5209,18 +7581,26 @@ class SalesAgent(msgspec.Struct, kw_only=True, gc=False):
     """Data related to Sales Agent involvement in the conversation."""
 
     outcome: str | None = None
+    """The fixed outcome of the sales agent interaction, used for billing and tracking."""
     routing_outcome: str | None = None
+    """The identifier of the user-defined routing outcome selected by the sales agent."""
     collected_data: dict[str, str | None] | None = None
+    """A flat key-value map of memory fields collected by the sales agent during the conversation."""
 
 
 class SearchActivityLogsRequest(msgspec.Struct, kw_only=True):
     """SearchActivityLogsRequest"""
 
     created_at_after: int | UnsetType | None = UNSET
+    """The start date that you request data for. It must be formatted as a UNIX timestamp."""
     created_at_before: int | UnsetType | None = UNSET
+    """The end date that you request data for. It must be formatted as a UNIX timestamp."""
     event_types: list[str] | UnsetType | None = UNSET
+    """An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values."""
     page: int | UnsetType | None = UNSET
+    """The page number of results to return."""
     per_page: int | UnsetType | None = UNSET
+    """The number of results per page. Must be between 1 and 250."""
 
 
 class SearchRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -5236,6 +7616,7 @@ class SearchRequestQuery(msgspec.Struct, kw_only=True, gc=False):
     operator: str | None = None
     value: Any = None
     field: str | None = None
+    """The accepted field that you want to search on."""
 
 
 class SearchRequest_(msgspec.Struct, kw_only=True):
@@ -5251,75 +7632,105 @@ class SearchRequest_Query(msgspec.Struct, kw_only=True):
     operator: str | UnsetType | None = UNSET
     value: Any | UnsetType | None = UNSET
     field: str | UnsetType | None = UNSET
+    """The accepted field that you want to search on."""
 
 
 class Segment(msgspec.Struct, kw_only=True, dict=True):
     """A segment is a group of your contacts defined by the rules that you set."""
 
     type: str | None = None
+    """The type of object."""
     id: str | int | None = None
+    """The unique identifier representing the segment."""
     name: str | None = None
+    """The name of the segment."""
     created_at: int | None = None
+    """The time the segment was created."""
     updated_at: int | None = None
+    """The time the segment was updated."""
     person_type: str | None = None
+    """Type of the contact: contact (lead) or user."""
     count: int | None = None
+    """The number of items in the user segment. It's returned when include_count=true is included in the request."""
 
 
 class SegmentList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of Segment Objects. The result may also have a pages object if the response is paginated."""
 
     type: str | None = None
+    """The type of the object"""
     segments: list[Segment | None] | None = None
+    """A list of Segment objects"""
     pages: Pages | None = None
+    """A pagination object, which may be empty, indicating no further pages to fetch."""
 
 
 class SetAwayAdminRequest(msgspec.Struct, kw_only=True):
     """SetAwayAdminRequest"""
 
     away_mode_enabled: bool | UnsetType | None = UNSET
+    """Set to "true" to change the status of the admin to away."""
     away_mode_reassign: bool | UnsetType | None = UNSET
+    """Set to "true" to assign any new conversation replies to your default inbox."""
     away_status_reason_id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the away status reason"""
 
 
 class SideConversationList(msgspec.Struct, kw_only=True, dict=True):
     """A paginated list of side conversations for a conversation."""
 
     type: str | None = None
+    """The type of the response object."""
     side_conversations: list[SideConversationSummary | None] | None = None
+    """An array of side conversation objects."""
     total_count: int | None = None
+    """The total number of side conversations."""
     pages: Pages | None = None
+    """Pagination metadata."""
 
 
 class SideConversationSummary(msgspec.Struct, kw_only=True, dict=True):
     """A side conversation with its conversation parts."""
 
     side_conversation_id: str | int | None = None
+    """The unique identifier for the side conversation."""
     conversation_parts: list[ConversationPart | None] | None = None
+    """The conversation parts (messages) in this side conversation."""
     total_count: int | None = None
+    """The total number of conversation parts in this side conversation."""
 
 
 class SingleFilterSearchRequest(msgspec.Struct, kw_only=True, gc=False):
     """Search using Intercoms Search APIs with a single filter."""
 
     field: str | None = None
+    """The accepted field that you want to search on."""
     operator: str | None = None
+    """The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type."""
     value: str | int | bool | list[str | int | None] | None = None
+    """The value that you want to search on."""
 
 
 class SingleFilterSearchRequest_(msgspec.Struct, kw_only=True):
     """Search using Intercoms Search APIs with a single filter."""
 
     field: str | UnsetType | None = UNSET
+    """The accepted field that you want to search on."""
     operator: str | UnsetType | None = UNSET
+    """The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type."""
     value: str | int | bool | list[str | int] | UnsetType | None = UNSET
+    """The value that you want to search on."""
 
 
 class SlaApplied(msgspec.Struct, kw_only=True, gc=False):
     """The SLA Applied object contains the details for which SLA has been applied to this conversation. Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null."""
 
     type: str | None = None
+    """object type"""
     sla_name: str | None = None
+    """The name of the SLA as given by the teammate when it was created."""
     sla_status: str | None = None
+    """SLA statuses: - hit: If there's at least one hit event in the underlying sla_events table, and no "missed" or "canceled" events for the conversation. - missed: If there are any missed sla_events for the conversation and no canceled events."""
 
 
 class SnoozeConversationRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -5327,163 +7738,226 @@ class SnoozeConversationRequest(msgspec.Struct, kw_only=True, gc=False):
 
     message_type: str | None = None
     admin_id: str | int | None = None
+    """The id of the admin who is performing the action."""
     snoozed_until: int | None = None
+    """The time you want the conversation to reopen."""
 
 
 class SocialProfile(msgspec.Struct, kw_only=True, gc=False):
     """A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile."""
 
     type: str | None = None
+    """value is "social_profile"."""
     name: str | None = None
+    """The name of the Social media profile"""
     url: str | None = None
+    """The name of the Social media profile"""
 
 
 class SourceEmailMessageMetadata(msgspec.Struct, kw_only=True, gc=False):
     """Contains metadata if the message was sent as an email"""
 
     message_id: str | int | None = None
+    """The unique identifier for the email message as specified in the Message-ID header"""
     subject: str | None = None
+    """The subject of the email"""
     email_address_headers: list[EmailAddressHeader | None] | None = None
+    """A list of an email address headers."""
     history: str | None = None
+    """The HTML content of any quoted or forwarded email history from the initial inbound message"""
 
 
 class StartFinConversationRequest(msgspec.Struct, kw_only=True):
     """StartFinConversationRequest"""
 
     conversation_id: str | int | UnsetType | None = UNSET
+    """The ID of the conversation that is calling Fin via this API."""
     message: FinAgentMessageInput | UnsetType | None = UNSET
+    """A message exchanged within a Fin Agent conversation."""
     user: FinAgentUserInput | UnsetType | None = UNSET
+    """A user object representing the user in a Fin Agent conversation."""
     conversation_metadata: FinAgentConversationMetadataInput | UnsetType | None = UNSET
+    """Metadata about the conversation, including history and attributes."""
     attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
+    """An array of attachments to include with the message. Maximum of 10 attachments."""
 
 
 class StartFinConversationResponse(msgspec.Struct, kw_only=True, dict=True):
     """StartFinConversationResponse"""
 
     conversation_id: str | int | None = None
+    """The ID of the conversation."""
     user_id: str | int | None = None
+    """The ID of the user."""
     status: str | None = None
+    """Fin's current status in the conversation workflow."""
     created_at_ms: str | None = None
+    """The timestamp the response was created at, with millisecond precision."""
     sse_subscription_url: str | None = None
+    """Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled."""
     errors: FinAgentAttributeErrors | None = None
+    """Contains error details if any user or conversation attribute updates failed."""
 
 
 class StartingAfterPaging(msgspec.Struct, kw_only=True, gc=False):
     """Pagination: Starting After"""
 
     per_page: int | None = None
+    """The number of results to fetch per page."""
     starting_after: str | None = None
+    """The cursor to use in the next request to get the next page of results."""
 
 
 class StartingAfterPagingInput(msgspec.Struct, kw_only=True):
     """Pagination: Starting After"""
 
     per_page: int | UnsetType | None = UNSET
+    """The number of results to fetch per page."""
     starting_after: str | UnsetType | None = UNSET
+    """The cursor to use in the next request to get the next page of results."""
 
 
 class SubmitFinCsatRequest(msgspec.Struct, kw_only=True):
     """SubmitFinCsatRequest"""
 
     conversation_id: str | int | UnsetType | None = UNSET
+    """Your external conversation ID - the same ID you started the conversation with, and the one echoed on the csat_requested event."""
     rating: str | UnsetType | None = UNSET
+    """The rating the user selected - one of the key values from the csat_requested event's options."""
     remark: str | UnsetType | None = UNSET
+    """Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once - the rating locks after a remark is recorded."""
 
 
 class SubmitFinCsatResponse(msgspec.Struct, kw_only=True, dict=True):
     """SubmitFinCsatResponse"""
 
     conversation_id: str | int | None = None
+    """The external ID of the rated conversation."""
     rating: str | None = None
+    """The rating now recorded on the conversation."""
     status: str | None = None
+    """The result of the submission."""
 
 
 class SubscriptionType(msgspec.Struct, kw_only=True, dict=True):
     """A subscription type lets customers easily opt out of non-essential communications without missing what's important to them."""
 
     type: str | None = None
+    """The type of the object - subscription"""
     id: str | int | None = None
+    """The unique identifier representing the subscription type."""
     state: str | None = None
+    """The state of the subscription type."""
     consent_type: str | None = None
+    """Describes the type of consent."""
     default_translation: Translation | None = None
+    """A translation object contains the localised details of a subscription type."""
     translations: list[Translation | None] | None = None
+    """An array of translations objects with the localised version of the subscription type in each available locale within your translation settings."""
     content_types: list[str | None] | None = None
+    """The message types that this subscription supports - can contain email or sms_message."""
 
 
 class SubscriptionTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of subscription type objects."""
 
     type: str | None = None
+    """The type of the object"""
     data: list[SubscriptionType | None] | None = None
+    """A list of subscription type objects associated with the workspace ."""
 
 
 class Tag(msgspec.Struct, kw_only=True, dict=True):
     """A tag allows you to label your contacts, companies, and conversations and list them using that tag."""
 
     type: str | None = None
+    """value is "tag"."""
     id: str | int | None = None
+    """The id of the tag"""
     name: str | None = None
+    """The name of the tag"""
     applied_at: int | None = None
+    """The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket."""
     applied_by: Reference | None = None
+    """The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket."""
 
 
 class TagBasic(msgspec.Struct, kw_only=True, dict=True):
     """A tag allows you to label your contacts, companies, and conversations and list them using that tag."""
 
     type: str | None = None
+    """value is "tag"."""
     id: str | int | None = None
+    """The id of the tag"""
     name: str | None = None
+    """The name of the tag"""
 
 
 class TagCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can tag a single company or a list of companies."""
 
     name: str | None = None
+    """The name of the tag, which will be created if not found."""
     companies: list[TagCompanyRequestCompaniesItem | None] | None = None
+    """The id or company_id of the company can be passed as input parameters."""
 
 
 class TagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, gc=False):
     """TagCompanyRequestCompaniesItem"""
 
     company_id: str | int | None = None
+    """The company id you have defined for the company."""
     id: str | int | None = None
+    """The Intercom defined id representing the company."""
 
 
 class TagCreateResponse(msgspec.Struct, kw_only=True, dict=True):
     """The response for creating or updating a tag, including the entities that were tagged or untagged."""
 
     type: str | None = None
+    """value is "tag"."""
     id: str | int | None = None
+    """The id of the tag"""
     name: str | None = None
+    """The name of the tag"""
     users: list[TagCreateResponseUsersItem | None] | None = None
+    """The users that were tagged or untagged."""
     companies: list[TagCreateResponseCompaniesItem | None] | None = None
+    """The companies that were tagged or untagged."""
 
 
 class TagCreateResponseCompaniesItem(msgspec.Struct, kw_only=True, gc=False):
     """TagCreateResponseCompaniesItem"""
 
     id: str | int | None = None
+    """The Intercom ID of the company."""
     tagged: bool | None = None
+    """Whether the company was tagged (true) or untagged (false)."""
 
 
 class TagCreateResponseUsersItem(msgspec.Struct, kw_only=True, gc=False):
     """TagCreateResponseUsersItem"""
 
     id: str | int | None = None
+    """The Intercom ID of the user."""
     tagged: bool | None = None
+    """Whether the user was tagged (true) or untagged (false)."""
 
 
 class TagList(msgspec.Struct, kw_only=True, dict=True):
     """A list of tags objects in the workspace."""
 
     type: str | None = None
+    """The type of the object"""
     data: list[Tag | None] | None = None
+    """A list of tags objects associated with the workspace ."""
 
 
 class TagMultipleUsersRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can tag a list of users."""
 
     name: str | None = None
+    """The name of the tag, which will be created if not found."""
     users: list[TagMultipleUsersRequestUsersItem | None] | None = None
 
 
@@ -5491,32 +7965,44 @@ class TagMultipleUsersRequestUsersItem(msgspec.Struct, kw_only=True, gc=False):
     """TagMultipleUsersRequestUsersItem"""
 
     id: str | int | None = None
+    """The Intercom defined id representing the user."""
 
 
 class Tags(msgspec.Struct, kw_only=True, gc=False):
     """A list of tags objects associated with a conversation"""
 
     type: str | None = None
+    """The type of the object"""
     tags: list[Tag | None] | None = None
+    """A list of tags objects associated with the conversation."""
 
 
 class Team(msgspec.Struct, kw_only=True, dict=True):
     """Teams are groups of admins in Intercom."""
 
     type: str | None = None
+    """Value is always "team"."""
     id: str | int | None = None
+    """The id of the team"""
     name: str | None = None
+    """The name of the team"""
     admin_ids: list[str | int | None] | None = None
+    """The list of admin IDs that are a part of the team."""
     assignment_limit: int | None = None
+    """The assignment limit for the team. This field is only present when the team's distribution type is load balanced."""
     distribution_method: str | None = None
+    """Describes how assignments are distributed among the team members"""
     admin_priority_level: AdminPriorityLevel | None = None
+    """Admin priority levels for the team"""
 
 
 class TeamList(msgspec.Struct, kw_only=True, dict=True):
     """This will return a list of team objects for the App."""
 
     type: str | None = None
+    """The type of the object"""
     teams: list[Team | None] | None = None
+    """A list of team objects"""
 
 
 class TeamMetric(msgspec.Struct, kw_only=True, gc=False):
@@ -5524,9 +8010,13 @@ class TeamMetric(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     admin_id: str | int | None = None
+    """The unique identifier for the admin."""
     open: int | None = None
+    """The number of open conversations assigned to the admin."""
     idle: int | None = None
+    """The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting for an admin reply longer than the idle_threshold."""
     snoozed: int | None = None
+    """The number of snoozed conversations assigned to the admin."""
 
 
 class TeamMetricList(msgspec.Struct, kw_only=True, dict=True):
@@ -5540,116 +8030,174 @@ class TeamPriorityLevel(msgspec.Struct, kw_only=True, gc=False):
     """Admin priority levels for teams"""
 
     primary_team_ids: list[str | int | None] | None = None
+    """The primary team ids for the team"""
     secondary_team_ids: list[str | int | None] | None = None
+    """The secondary team ids for the team"""
 
 
 class TeammateReference(msgspec.Struct, kw_only=True, gc=False):
     """A reference to a teammate"""
 
     type: str | None = None
+    """The type of teammate"""
     id: str | int | None = None
+    """The unique identifier of the teammate"""
     name: str | None = None
+    """The display name of the teammate"""
     email: str | None = None
+    """The email address of the teammate (optional for teams/bots)"""
 
 
 class Ticket(msgspec.Struct, kw_only=True, dict=True):
     """Tickets are how you track requests from your users."""
 
     type: str | None = None
+    """Always ticket"""
     id: str | int | None = None
+    """The unique identifier for the ticket which is given by Intercom."""
     ticket_id: str | int | None = None
+    """The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries."""
     ticket_attributes: dict[str, Any] | None = None
+    """An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are _default_title_ and _default_description_."""
     ticket_state: TicketState | str | None = None
     ticket_type: TicketType | None = None
+    """A ticket type, used to define the data fields to be captured in a ticket."""
     contacts: TicketContacts | None = None
+    """The list of contacts affected by a ticket."""
     admin_assignee_id: int | str | None = None
     team_assignee_id: int | str | None = None
     created_at: int | None = None
+    """The time the ticket was created as a UTC Unix timestamp."""
     updated_at: int | None = None
+    """The last time the ticket was updated as a UTC Unix timestamp."""
     ticket_parts: TicketParts | None = None
+    """A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts."""
     open: bool | None = None
+    """Whether or not the ticket is open. If false, the ticket is closed."""
     linked_objects: LinkedObjectList | None = None
+    """An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned."""
     category: str | None = None
+    """Category of the Ticket."""
     is_shared: bool | None = None
+    """Whether or not the ticket is shared with the customer."""
     snoozed_until: int | None = None
+    """The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed."""
     ticket_state_internal_label: str | None = None
+    """The state the ticket is currently in, in a human readable form - visible in Intercom"""
     ticket_state_external_label: str | None = None
+    """The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal."""
     previous_ticket_state_id: str | int | None = None
+    """The ID of the previous ticket state from the most recent state change. Returns null if no state change history exists."""
 
 
 class TicketContacts(msgspec.Struct, kw_only=True, gc=False):
     """The list of contacts affected by a ticket."""
 
     type: str | None = None
+    """always contact.list"""
     contacts: list[ContactReference | None] | None = None
+    """The list of contacts affected by this ticket."""
 
 
 class TicketDeleted(msgspec.Struct, kw_only=True, dict=True):
     """deleted ticket object"""
 
     id: str | int | None = None
+    """The unique identifier for the ticket."""
     object: str | None = None
+    """always ticket"""
     deleted: bool | None = None
+    """Whether the ticket is deleted or not."""
 
 
 class TicketList(msgspec.Struct, kw_only=True, dict=True):
     """Tickets are how you track requests from your users."""
 
     type: str | None = None
+    """Always ticket.list"""
     pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
     total_count: int | None = None
+    """A count of the total number of objects."""
     tickets: list[Ticket | None] | None = None
+    """The list of ticket objects"""
 
 
 class TicketPart(msgspec.Struct, kw_only=True, gc=False):
     """A Ticket Part represents a message in the ticket."""
 
     type: str | None = None
+    """Always ticket_part"""
     id: str | int | None = None
+    """The id representing the ticket part."""
     part_type: str | None = None
+    """The type of ticket part."""
     body: str | None = None
+    """The message body, which may contain HTML."""
     created_at: int | None = None
+    """The time the ticket part was created."""
     updated_at: int | None = None
+    """The last time the ticket part was updated."""
     author: TicketPartAuthor | None = None
+    """The author that wrote or triggered the part. Can be a bot, admin, team or user."""
     attachments: list[PartAttachment | None] | None = None
+    """A list of attachments for the part."""
     redacted: bool | None = None
+    """Whether or not the ticket part has been redacted."""
     app_package_code: str | None = None
+    """The app package code if this part was created via API. Note this field won't show if the part was not created via API."""
     ticket_state: str | None = None
+    """The state of the ticket."""
     previous_ticket_state: str | None = None
+    """The previous state of the ticket."""
     updated_attribute_data: TicketPartUpdatedAttributeData | None = None
+    """The updated attribute data of the ticket part. Only present for attribute update parts."""
     assigned_to: Reference | None = None
+    """reference to another object"""
     external_id: str | int | None = None
+    """The external id of the ticket part"""
     translations: dict[str, str | None] | None = None
+    """A map of the reply text keyed by locale code. Only present on the Preview API version and backs the ticket.admin.replied.translated webhook topic."""
 
 
 class TicketPartAuthor(msgspec.Struct, kw_only=True, gc=False):
     """The author that wrote or triggered the part. Can be a bot, admin, team or user."""
 
     id: str | int | None = None
+    """The id of the author"""
     type: str | None = None
+    """The type of the author"""
     name: str | None = None
+    """The name of the author"""
     email: str | None = None
+    """The email of the author"""
 
 
 class TicketPartUpdatedAttributeData(msgspec.Struct, kw_only=True, gc=False):
     """The updated attribute data of the ticket part. Only present for attribute update parts."""
 
     attribute: TicketPartUpdatedAttributeDataAttribute | None = None
+    """Information about the attribute that was updated."""
     value: TicketPartUpdatedAttributeDataValue | None = None
+    """The new value of the attribute."""
 
 
 class TicketPartUpdatedAttributeDataAttribute(msgspec.Struct, kw_only=True, gc=False):
     """Information about the attribute that was updated."""
 
     type: str | None = None
+    """The type of the object. Always 'attribute'."""
     id: str | int | None = None
+    """The unique identifier of the attribute."""
     label: str | None = None
+    """The human-readable name of the attribute."""
 
 
 class TicketPartUpdatedAttributeDataValue(msgspec.Struct, kw_only=True, gc=False):
     """The new value of the attribute."""
 
     type: str | None = None
+    """The type of the object. Always 'value'."""
     id: str | list[int | None] | None = None
     label: str | list[str | None] | None = None
 
@@ -5659,6 +8207,7 @@ class TicketParts(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     ticket_parts: list[TicketPart | None] | None = None
+    """A list of Ticket Part objects for each ticket. There is a limit of 500 parts."""
     total_count: int | None = None
 
 
@@ -5666,92 +8215,147 @@ class TicketReply(msgspec.Struct, kw_only=True, dict=True):
     """A Ticket Part representing a note, comment, or quick_reply on a ticket"""
 
     type: str | None = None
+    """Always ticket_part"""
     id: str | int | None = None
+    """The id representing the part."""
     part_type: str | None = None
+    """Type of the part"""
     body: str | None = None
+    """The message body, which may contain HTML."""
     created_at: int | None = None
+    """The time the note was created."""
     updated_at: int | None = None
+    """The last time the note was updated."""
     author: TicketPartAuthor | None = None
+    """The author that wrote or triggered the part. Can be a bot, admin, team or user."""
     attachments: list[PartAttachment | None] | None = None
+    """A list of attachments for the part."""
     redacted: bool | None = None
+    """Whether or not the ticket part has been redacted."""
     app_package_code: str | None = None
     translations: dict[str, str | None] | None = None
+    """A map of the reply text keyed by locale code. Only present on the Preview API version and backs the ticket.admin.replied.translated webhook topic."""
 
 
 class TicketState(msgspec.Struct, kw_only=True, gc=False):
     """A ticket state, used to define the state of a ticket."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value ticket_state."""
     id: str | int | None = None
+    """The id of the ticket state"""
     category: str | None = None
+    """The category of the ticket state"""
     internal_label: str | None = None
+    """The state the ticket is currently in, in a human readable form - visible in Intercom"""
     external_label: str | None = None
+    """The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal."""
 
 
 class TicketStateDetailed(msgspec.Struct, kw_only=True, dict=True):
     """A ticket state, used to define the state of a ticket."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value ticket_state."""
     id: str | int | None = None
+    """The id of the ticket state"""
     category: str | None = None
+    """The category of the ticket state"""
     internal_label: str | None = None
+    """The state the ticket is currently in, in a human readable form - visible in Intercom"""
     external_label: str | None = None
+    """The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal."""
     ticket_types: TicketStateDetailedTicketTypes | None = None
+    """A list of ticket types associated with a given ticket state."""
     archived: bool | None = None
+    """Whether the ticket state is archived"""
 
 
 class TicketStateDetailedTicketTypes(msgspec.Struct, kw_only=True, gc=False):
     """A list of ticket types associated with a given ticket state."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[TicketType | None] | None = None
+    """A list of ticket type attributes associated with a given ticket type."""
 
 
 class TicketStateList(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket states associated with a given ticket type."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[TicketStateDetailed | None] | None = None
+    """A list of ticket states associated with a given ticket type."""
 
 
 class TicketType(msgspec.Struct, kw_only=True, dict=True):
     """A ticket type, used to define the data fields to be captured in a ticket."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value ticket_type."""
     id: str | int | None = None
+    """The id representing the ticket type."""
     name: str | None = None
+    """The name of the ticket type"""
     description: str | None = None
+    """The description of the ticket type"""
     icon: str | None = None
+    """The icon of the ticket type"""
     workspace_id: str | int | None = None
+    """The id of the workspace that the ticket type belongs to."""
     archived: bool | None = None
+    """Whether the ticket type is archived or not."""
     created_at: int | None = None
+    """The date and time the ticket type was created."""
     updated_at: int | None = None
+    """The date and time the ticket type was last updated."""
     is_internal: bool | None = None
     ticket_type_attributes: TicketTypeAttributeList | None = None
+    """A list of attributes associated with a given ticket type."""
     category: str | None = None
+    """Category of the Ticket Type."""
     ticket_states: TicketTypeTicketStates | None = None
+    """A list of ticket states associated with a given ticket type."""
 
 
 class TicketTypeAttribute(msgspec.Struct, kw_only=True, dict=True):
     """Ticket type attribute, used to define each data field to be captured in a ticket."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value ticket_type_attribute."""
     id: str | int | None = None
+    """The id representing the ticket type attribute."""
     workspace_id: str | int | None = None
+    """The id of the workspace that the ticket type attribute belongs to."""
     name: str | None = None
+    """The name of the ticket type attribute"""
     description: str | None = None
+    """The description of the ticket type attribute"""
     data_type: str | None = None
+    """The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")"""
     input_options: TicketTypeAttributeInputOptions | None = None
+    """Input options for the attribute"""
     order: int | None = None
+    """The order of the attribute against other attributes"""
     required_to_create: bool | None = None
+    """Whether the attribute is required or not for teammates."""
     required_to_create_for_contacts: bool | None = None
+    """Whether the attribute is required or not for contacts."""
     visible_on_create: bool | None = None
+    """Whether the attribute is visible or not to teammates."""
     visible_to_contacts: bool | None = None
+    """Whether the attribute is visible or not to contacts."""
     default: bool | None = None
+    """Whether the attribute is built in or not."""
     ticket_type_id: str | int | None = None
+    """The id of the ticket type that the attribute belongs to."""
     archived: bool | None = None
+    """Whether the ticket type attribute is archived or not."""
     created_at: int | None = None
+    """The date and time the ticket type attribute was created."""
     updated_at: int | None = None
+    """The date and time the ticket type attribute was last updated."""
 
 
 class TicketTypeAttributeInputOptions(msgspec.Struct, kw_only=True, gc=False):
@@ -5764,329 +8368,498 @@ class TicketTypeAttributeList(msgspec.Struct, kw_only=True, gc=False):
     """A list of attributes associated with a given ticket type."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value ticket_type_attributes.list."""
     data: list[Any] | None = None
     ticket_type_attributes: list[TicketTypeAttribute | None] | None = None
+    """A list of ticket type attributes associated with a given ticket type."""
 
 
 class TicketTypeList(msgspec.Struct, kw_only=True, dict=True):
     """A list of ticket types associated with a given workspace."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[TicketType | None] | None = None
+    """A list of ticket_types associated with a given workspace."""
     ticket_types: list[TicketType | None] | None = None
+    """A list of ticket_types associated with a given workspace."""
 
 
 class TicketTypeTicketStates(msgspec.Struct, kw_only=True, gc=False):
     """A list of ticket states associated with a given ticket type."""
 
     type: str | None = None
+    """String representing the object's type. Always has the value list."""
     data: list[TicketState | None] | None = None
+    """A list of ticket states associated with a given ticket type."""
 
 
 class Translation(msgspec.Struct, kw_only=True, gc=False):
     """A translation object contains the localised details of a subscription type."""
 
     name: str | None = None
+    """The localised name of the subscription type."""
     description: str | None = None
+    """The localised description of the subscription type."""
     locale: str | None = None
+    """The two character identifier for the language of the translation object."""
 
 
 class UntagCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can tag a single company or a list of companies."""
 
     name: str | None = None
+    """The name of the tag which will be untagged from the company"""
     companies: list[UntagCompanyRequestCompaniesItem | None] | None = None
+    """The id or company_id of the company can be passed as input parameters."""
 
 
 class UntagCompanyRequestCompaniesItem(msgspec.Struct, kw_only=True, gc=False):
     """UntagCompanyRequestCompaniesItem"""
 
     id: str | int | None = None
+    """The Intercom defined id representing the company."""
     company_id: str | int | None = None
+    """The company id you have defined for the company."""
     untag: bool | None = None
+    """Always set to true"""
 
 
 class UpdateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can Update an Article"""
 
     title: str | None = None
+    """The title of the article.For multilingual articles, this will be the title of the default language's content."""
     body: str | None = None
+    """The content of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
     description: str | None = None
+    """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body_markdown: str | None = None
+    """The content of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     author_id: str | int | None = None
+    """The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content."""
     state: str | None = None
+    """Whether the article will be published or will be a draft. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request."""
     parent_id: str | int | None = None
+    """The id of the article's parent collection or section. An article without this field stands alone."""
     parent_type: str | None = None
+    """The type of parent, which can either be a collection or section."""
     translated_content: ArticleTranslatedContent | None = None
+    """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level audience_ids broadcasts the same set to every locale."""
     ai_chatbot_availability: bool | None = None
+    """Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability."""
     ai_copilot_availability: bool | None = None
+    """Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability."""
     scheduled_publish_at: str | None = None
+    """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | None = None
+    """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
     parent_ids: list[str | int | None] | None = None
+    """The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections."""
     folder_id: str | int | None = None
+    """The ID of the folder to place this article in, or null to remove it from its folder."""
 
 
 class UpdateArticleRequest_(msgspec.Struct, kw_only=True):
     """You can Update an Article"""
 
     title: str | UnsetType | None = UNSET
+    """The title of the article.For multilingual articles, this will be the title of the default language's content."""
     body: str | UnsetType | None = UNSET
+    """The content of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
     description: str | UnsetType | None = UNSET
+    """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body_markdown: str | UnsetType | None = UNSET
+    """The content of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     author_id: str | int | UnsetType | None = UNSET
+    """The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content."""
     state: str | UnsetType | None = UNSET
+    """Whether the article will be published or will be a draft. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request."""
     parent_id: str | int | UnsetType | None = UNSET
+    """The id of the article's parent collection or section. An article without this field stands alone."""
     parent_type: str | UnsetType | None = UNSET
+    """The type of parent, which can either be a collection or section."""
     translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
+    """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level audience_ids broadcasts the same set to every locale."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability."""
     scheduled_publish_at: str | UnsetType | None = UNSET
+    """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | UnsetType | None = UNSET
+    """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
     parent_ids: list[int] | UnsetType | None = UNSET
+    """The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections."""
     folder_id: str | int | UnsetType | None = UNSET
+    """The ID of the folder to place this article in, or null to remove it from its folder."""
 
 
 class UpdateAudienceRequest(msgspec.Struct, kw_only=True, gc=False):
-    """The request payload for updating an audience. All fields are optional — only provided fields will be updated."""
+    """The request payload for updating an audience. All fields are optional - only provided fields will be updated."""
 
     name: str | None = None
+    """The name of the audience."""
     predicates: list[Predicate | None] | None = None
+    """The predicates that define which contacts belong to the audience."""
     role_predicates: list[Predicate | None] | None = None
+    """Role-based predicates that further filter audience membership by contact role."""
 
 
 class UpdateAudienceRequest_(msgspec.Struct, kw_only=True):
-    """The request payload for updating an audience. All fields are optional — only provided fields will be updated."""
+    """The request payload for updating an audience. All fields are optional - only provided fields will be updated."""
 
     name: str | UnsetType | None = UNSET
+    """The name of the audience."""
     predicates: list[PredicateInput] | UnsetType | None = UNSET
+    """The predicates that define which contacts belong to the audience."""
     role_predicates: list[PredicateInput] | UnsetType | None = UNSET
+    """Role-based predicates that further filter audience membership by contact role."""
 
 
 class UpdateCollectionRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a collection"""
 
     name: str | None = None
+    """The name of the collection. For multilingual collections, this will be the name of the default language's content."""
     description: str | None = None
+    """The description of the collection. For multilingual collections, this will be the description of the default language's content."""
     translated_content: GroupTranslatedContent | None = None
+    """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
     parent_id: str | int | None = None
+    """The id of the parent collection. If null then it will be updated as the first level collection."""
 
 
 class UpdateCollectionRequest_(msgspec.Struct, kw_only=True):
     """You can update a collection"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the collection. For multilingual collections, this will be the name of the default language's content."""
     description: str | UnsetType | None = UNSET
+    """The description of the collection. For multilingual collections, this will be the description of the default language's content."""
     translated_content: GroupTranslatedContentInput | UnsetType | None = UNSET
+    """The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group."""
     parent_id: str | int | UnsetType | None = UNSET
+    """The id of the parent collection. If null then it will be updated as the first level collection."""
 
 
 class UpdateCompanyRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a Company"""
 
     name: str | None = None
+    """The name of the Company"""
     website: str | None = None
+    """The URL for this company's website. Please note that the value specified here is not validated."""
     plan: str | None = None
+    """The name of the plan you have associated with the company."""
     size: int | None = None
+    """The number of employees in this company."""
     industry: str | None = None
+    """The industry that this company operates in."""
     custom_attributes: dict[str, Any] | None = None
+    """A hash of key/value pairs containing any other data about the company you want Intercom to store."""
     monthly_spend: int | None = None
+    """How much revenue the company generates for your business. Note that this will truncate floats."""
 
 
 class UpdateCompanyRequest_(msgspec.Struct, kw_only=True):
     """You can update a Company"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the Company"""
     website: str | UnsetType | None = UNSET
+    """The URL for this company's website. Please note that the value specified here is not validated."""
     plan: str | UnsetType | None = UNSET
+    """The name of the plan you have associated with the company."""
     size: int | UnsetType | None = UNSET
+    """The number of employees in this company."""
     industry: str | UnsetType | None = UNSET
+    """The industry that this company operates in."""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of key/value pairs containing any other data about the company you want Intercom to store."""
     monthly_spend: int | UnsetType | None = UNSET
+    """How much revenue the company generates for your business. Note that this will truncate floats."""
 
 
 class UpdateContactRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a contact"""
 
     role: str | None = None
+    """The role of the contact."""
     external_id: str | int | None = None
+    """A unique identifier for the contact which is given to Intercom"""
     email: str | None = None
+    """The contacts email"""
     email_verified: bool | None = None
+    """Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as unverified."""
     phone: str | None = None
+    """The contacts phone"""
     name: str | None = None
+    """The contacts name"""
     avatar: str | None = None
+    """An image URL containing the avatar of a contact"""
     signed_up_at: int | None = None
+    """(Unix timestamp in seconds) The time specified for when a contact signed up."""
     last_seen_at: int | None = None
+    """(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)."""
     owner_id: str | int | None = None
     unsubscribed_from_emails: bool | None = None
+    """Whether the contact is unsubscribed from emails"""
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes which are set for the contact"""
     language_override: str | None = None
+    """A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes."""
 
 
 class UpdateContactRequest_(msgspec.Struct, kw_only=True):
     """One of: update_contact_request."""
 
     email: str | UnsetType | None = UNSET
+    """The contacts email"""
     name: str | UnsetType | None = UNSET
+    """The contacts name"""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """The custom attributes which are set for the contact"""
     role: str | UnsetType | None = UNSET
+    """The role of the contact."""
     external_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the contact which is given to Intercom"""
     email_verified: bool | UnsetType | None = UNSET
+    """Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as unverified."""
     phone: str | UnsetType | None = UNSET
+    """The contacts phone"""
     avatar: str | UnsetType | None = UNSET
+    """An image URL containing the avatar of a contact"""
     signed_up_at: int | UnsetType | None = UNSET
+    """(Unix timestamp in seconds) The time specified for when a contact signed up."""
     last_seen_at: int | UnsetType | None = UNSET
+    """(Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)."""
     owner_id: str | int | UnsetType | None = UNSET
     unsubscribed_from_emails: bool | UnsetType | None = UNSET
+    """Whether the contact is unsubscribed from emails"""
     language_override: str | UnsetType | None = UNSET
+    """A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes."""
 
 
 class UpdateContentImportSourceRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can modify a Content Import Source of your Fin Content Library."""
 
     sync_behavior: str | None = None
+    """If you intend to create or update External Pages via the API, this should be set to api. You can not change the value to or from api."""
     url: str | None = None
+    """The URL of the content import source. This may only be different from the existing value if the sync behavior is API."""
     status: str | None = None
+    """The status of the content import source."""
     audience_ids: int | list[int | None] | None = None
+    """The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers."""
     apply_audience_to_existing_content: bool | None = None
+    """When true, the audience will be applied to all existing external pages belonging to this content import source."""
 
 
 class UpdateContentImportSourceRequest_(msgspec.Struct, kw_only=True):
     """You can modify a Content Import Source of your Fin Content Library."""
 
     sync_behavior: str | UnsetType | None = UNSET
+    """If you intend to create or update External Pages via the API, this should be set to api. You can not change the value to or from api."""
     url: str | UnsetType | None = UNSET
+    """The URL of the content import source. This may only be different from the existing value if the sync behavior is API."""
     status: str | UnsetType | None = UNSET
+    """The status of the content import source."""
     audience_ids: int | list[int] | UnsetType | None = UNSET
+    """The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers."""
     apply_audience_to_existing_content: bool | UnsetType | None = UNSET
+    """When true, the audience will be applied to all existing external pages belonging to this content import source."""
 
 
 class UpdateConversationAttributeOptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for renaming a list option on a conversation attribute."""
 
     label: str | None = None
+    """The updated label for the option."""
 
 
 class UpdateConversationAttributeOptionRequest_(msgspec.Struct, kw_only=True):
     """Payload for renaming a list option on a conversation attribute."""
 
     label: str | UnsetType | None = UNSET
+    """The updated label for the option."""
 
 
 class UpdateConversationAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload for updating a conversation attribute."""
 
     name: str | None = None
+    """Name of the attribute."""
     description: str | None = None
+    """Readable description of the attribute."""
     multiline: bool | None = None
+    """(String data type only) Whether this string attribute is multiline."""
     required: bool | None = None
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str | int | None] | None = None
+    """Team IDs that can see this attribute. Empty array means all teams."""
     reference: UpdateConversationAttributeRequestReference | None = None
+    """(Relationship data type only) Reference configuration for related objects."""
 
 
 class UpdateConversationAttributeRequestReference(msgspec.Struct, kw_only=True, gc=False):
     """(Relationship data type only) Reference configuration for related objects."""
 
     type: str | None = None
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | None = None
+    """The ID of the related custom object type."""
 
 
 class UpdateConversationAttributeRequest_(msgspec.Struct, kw_only=True):
     """Payload for updating a conversation attribute."""
 
     name: str | UnsetType | None = UNSET
+    """Name of the attribute."""
     description: str | UnsetType | None = UNSET
+    """Readable description of the attribute."""
     multiline: bool | UnsetType | None = UNSET
+    """(String data type only) Whether this string attribute is multiline."""
     required: bool | UnsetType | None = UNSET
+    """Whether this attribute is required."""
     visible_to_team_ids: list[str] | UnsetType | None = UNSET
+    """Team IDs that can see this attribute. Empty array means all teams."""
     reference: UpdateConversationAttributeRequest_Reference | UnsetType | None = UNSET
+    """(Relationship data type only) Reference configuration for related objects."""
 
 
 class UpdateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True):
     """(Relationship data type only) Reference configuration for related objects."""
 
     type: str | UnsetType | None = UNSET
+    """The cardinality of the relationship: one or many."""
     object_type_id: str | int | UnsetType | None = UNSET
+    """The ID of the related custom object type."""
 
 
 class UpdateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to update a conversation"""
 
     read: bool | None = None
+    """Mark a conversation as read within Intercom."""
     title: str | None = None
+    """The title given to the conversation"""
     custom_attributes: dict[str, Any] | None = None
+    """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
     company_id: str | int | None = None
+    """The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom."""
     priority: str | None = None
+    """The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent."""
     admin_id: str | int | None = None
+    """The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority."""
 
 
 class UpdateConversationRequest_(msgspec.Struct, kw_only=True):
     """Payload of the request to update a conversation"""
 
     read: bool | UnsetType | None = UNSET
+    """Mark a conversation as read within Intercom."""
     title: str | UnsetType | None = UNSET
+    """The title given to the conversation"""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
     company_id: str | int | UnsetType | None = UNSET
+    """The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom."""
     priority: str | UnsetType | None = UNSET
+    """The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent."""
     admin_id: str | int | UnsetType | None = UNSET
+    """The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority."""
 
 
 class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """Update Data Attribute Request"""
 
     description: str | None = None
+    """The readable description you see in the UI for the attribute."""
     options: Any = None
     archived: bool | None = None
+    """Whether the attribute is to be archived or not."""
     messenger_writable: bool | None = None
+    """Can this attribute be updated by the Messenger"""
 
 
 class UpdateDataAttributeRequest_(msgspec.Struct, kw_only=True):
     """Update Data Attribute Request"""
 
     description: str | UnsetType | None = UNSET
+    """The readable description you see in the UI for the attribute."""
     options: Any | UnsetType | None = UNSET
     archived: bool | UnsetType | None = UNSET
+    """Whether the attribute is to be archived or not."""
     messenger_writable: bool | UnsetType | None = UNSET
+    """Can this attribute be updated by the Messenger"""
 
 
 class UpdateDataConnectorRequest(msgspec.Struct, kw_only=True, gc=False):
-    """Update an existing data connector. All fields are optional — only provided fields will be updated."""
+    """Update an existing data connector. All fields are optional - only provided fields will be updated."""
 
     name: str | None = None
+    """The name of the data connector."""
     description: str | None = None
+    """A description of what this data connector does."""
     state: str | None = None
+    """The desired state of the connector."""
     mock_response: UpdateDataConnectorRequestMockResponse | None = None
+    """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
     http_method: str | None = None
+    """The HTTP method used by the data connector."""
     url: str | None = None
+    """The URL of the external API endpoint. Supports template variables like {{order_id}}."""
     body: str | None = None
+    """The request body template. Supports template variables."""
     direct_fin_usage: bool | None = None
+    """Whether this connector is used directly by Fin."""
     audiences: list[str | None] | None = None
+    """The audience types this connector targets."""
     headers: list[UpdateDataConnectorRequestHeadersItem | None] | None = None
+    """HTTP headers to include in the request."""
     data_inputs: list[UpdateDataConnectorRequestDataInputsItem | None] | None = None
+    """The input parameters accepted by this data connector. Replaces all existing inputs."""
     customer_authentication: bool | None = None
+    """Whether OTP authentication is enabled for this connector."""
     bypass_authentication: bool | None = None
+    """Whether authentication is bypassed for this connector."""
     validate_missing_attributes: bool | None = None
+    """Whether to validate missing attributes before execution."""
     token_ids: list[str | int | None] | None = None
+    """IDs of authentication tokens to attach to this data connector. An empty array removes all tokens."""
 
 
 class UpdateDataConnectorRequestDataInputsItem(msgspec.Struct, kw_only=True, gc=False):
     """UpdateDataConnectorRequestDataInputsItem"""
 
     name: str | None = None
+    """The name of the input parameter."""
     type: str | None = None
+    """The data type of the input."""
     description: str | None = None
+    """A description of the input parameter. Required for each input."""
     required: bool | None = None
+    """Whether this input is required."""
     default_value: str | None = None
+    """The default value for this input, if any."""
 
 
 class UpdateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, gc=False):
     """UpdateDataConnectorRequestHeadersItem"""
 
     name: str | None = None
+    """The header name."""
     value: str | None = None
+    """The header value. Supports template variables."""
 
 
 class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=False):
@@ -6096,40 +8869,62 @@ class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=Fa
 
 
 class UpdateDataConnectorRequest_(msgspec.Struct, kw_only=True):
-    """Update an existing data connector. All fields are optional — only provided fields will be updated."""
+    """Update an existing data connector. All fields are optional - only provided fields will be updated."""
 
     name: str | UnsetType | None = UNSET
+    """The name of the data connector."""
     description: str | UnsetType | None = UNSET
+    """A description of what this data connector does."""
     state: str | UnsetType | None = UNSET
+    """The desired state of the connector."""
     mock_response: UpdateDataConnectorRequest_MockResponse | UnsetType | None = UNSET
+    """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
     http_method: str | UnsetType | None = UNSET
+    """The HTTP method used by the data connector."""
     url: str | UnsetType | None = UNSET
+    """The URL of the external API endpoint. Supports template variables like {{order_id}}."""
     body: str | UnsetType | None = UNSET
+    """The request body template. Supports template variables."""
     direct_fin_usage: bool | UnsetType | None = UNSET
+    """Whether this connector is used directly by Fin."""
     audiences: list[str] | UnsetType | None = UNSET
+    """The audience types this connector targets."""
     headers: list[UpdateDataConnectorRequest_HeadersItem] | UnsetType | None = UNSET
+    """HTTP headers to include in the request."""
     data_inputs: list[UpdateDataConnectorRequest_DataInputsItem] | UnsetType | None = UNSET
+    """The input parameters accepted by this data connector. Replaces all existing inputs."""
     customer_authentication: bool | UnsetType | None = UNSET
+    """Whether OTP authentication is enabled for this connector."""
     bypass_authentication: bool | UnsetType | None = UNSET
+    """Whether authentication is bypassed for this connector."""
     validate_missing_attributes: bool | UnsetType | None = UNSET
+    """Whether to validate missing attributes before execution."""
     token_ids: list[str] | UnsetType | None = UNSET
+    """IDs of authentication tokens to attach to this data connector. An empty array removes all tokens."""
 
 
 class UpdateDataConnectorRequest_DataInputsItem(msgspec.Struct, kw_only=True):
     """UpdateDataConnectorRequest_DataInputsItem"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the input parameter."""
     type: str | UnsetType | None = UNSET
+    """The data type of the input."""
     description: str | UnsetType | None = UNSET
+    """A description of the input parameter. Required for each input."""
     required: bool | UnsetType | None = UNSET
+    """Whether this input is required."""
     default_value: str | UnsetType | None = UNSET
+    """The default value for this input, if any."""
 
 
 class UpdateDataConnectorRequest_HeadersItem(msgspec.Struct, kw_only=True):
     """UpdateDataConnectorRequest_HeadersItem"""
 
     name: str | UnsetType | None = UNSET
+    """The header name."""
     value: str | UnsetType | None = UNSET
+    """The header value. Supports template variables."""
 
 
 class UpdateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
@@ -6142,110 +8937,173 @@ class UpdateExternalPageRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update an External Page in your Fin Content Library."""
 
     external_id: str | int | None = None
+    """The identifier for the external page which was given by the source. Must be unique for the source."""
     html: str | None = None
+    """The body of the external page in HTML."""
     locale: str | None = None
+    """Always en"""
     source_id: str | int | None = None
+    """The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI)."""
     title: str | None = None
+    """The title of the external page."""
     url: str | None = None
+    """The URL of the external page. This will be used by Fin to link end users to the page it based its answer on."""
     fin_availability: bool | None = None
+    """Whether the external page should be used to answer questions by Fin."""
     ai_agent_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Agent."""
     ai_copilot_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the external page should be used to answer questions by AI Sales Agent."""
 
 
 class UpdateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """You can update an External Page in your Fin Content Library."""
 
     external_id: str | int | UnsetType | None = UNSET
+    """The identifier for the external page which was given by the source. Must be unique for the source."""
     html: str | UnsetType | None = UNSET
+    """The body of the external page in HTML."""
     locale: str | UnsetType | None = UNSET
+    """Always en"""
     source_id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI)."""
     title: str | UnsetType | None = UNSET
+    """The title of the external page."""
     url: str | UnsetType | None = UNSET
+    """The URL of the external page. This will be used by Fin to link end users to the page it based its answer on."""
     fin_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by Fin."""
     ai_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by AI Agent."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by AI Copilot."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the external page should be used to answer questions by AI Sales Agent."""
 
 
 class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can Update an Internal Article"""
 
     title: str | None = None
+    """The title of the article."""
     body: str | None = None
+    """The content of the article in HTML. Mutually exclusive with body_markdown."""
     body_markdown: str | None = None
+    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     author_id: str | int | None = None
+    """The id of the author of the article."""
     owner_id: str | int | None = None
+    """The id of the author of the article."""
     audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     ai_chatbot_availability: bool | None = None
+    """Whether the internal article should be available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | None = None
+    """Whether the internal article should be available for AI Copilot."""
     ai_sales_agent_availability: bool | None = None
+    """Whether the internal article should be available for AI Sales Agent."""
     folder_id: str | int | None = None
+    """The ID of the folder to place this article in, or null to remove it from its folder."""
 
 
 class UpdateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     """You can Update an Internal Article"""
 
     title: str | UnsetType | None = UNSET
+    """The title of the article."""
     body: str | UnsetType | None = UNSET
+    """The content of the article in HTML. Mutually exclusive with body_markdown."""
     body_markdown: str | UnsetType | None = UNSET
+    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     author_id: str | int | UnsetType | None = UNSET
+    """The id of the author of the article."""
     owner_id: str | int | UnsetType | None = UNSET
+    """The id of the author of the article."""
     audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
+    """Whether the internal article should be available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
+    """Whether the internal article should be available for AI Copilot."""
     ai_sales_agent_availability: bool | UnsetType | None = UNSET
+    """Whether the internal article should be available for AI Sales Agent."""
     folder_id: str | int | UnsetType | None = UNSET
+    """The ID of the folder to place this article in, or null to remove it from its folder."""
 
 
 class UpdateOfficeHoursExceptionRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating an office hours exception. Only the provided fields are updated."""
 
     exception_type: str | None = None
+    """The type of exception."""
     name: str | None = None
+    """An optional name for the exception."""
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    """The open intervals for the exception date. Required for custom_hours; omit for closed."""
     recurring_annually: bool | None = None
+    """Whether the exception repeats every year on the same date."""
     exception_date: str | None = None
+    """The date the exception applies to, in YYYY-MM-DD format."""
 
 
 class UpdateOfficeHoursExceptionRequest_(msgspec.Struct, kw_only=True):
     """The request payload for updating an office hours exception. Only the provided fields are updated."""
 
     exception_type: str | UnsetType | None = UNSET
+    """The type of exception."""
     name: str | UnsetType | None = UNSET
+    """An optional name for the exception."""
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
+    """The open intervals for the exception date. Required for custom_hours; omit for closed."""
     recurring_annually: bool | UnsetType | None = UNSET
+    """Whether the exception repeats every year on the same date."""
     exception_date: str | UnsetType | None = UNSET
+    """The date the exception applies to, in YYYY-MM-DD format."""
 
 
 class UpdateOfficeHoursScheduleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating an office hours schedule. Only the provided fields are updated."""
 
     name: str | None = None
+    """The name of the office hours schedule."""
     time_intervals: list[OfficeHoursTimeInterval | None] | None = None
+    """The open intervals for the schedule. start_minute and end_minute must be on a 15-minute boundary."""
     time_zone_name: str | None = None
+    """The IANA time zone the schedule's hours are evaluated in."""
 
 
 class UpdateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     """The request payload for updating an office hours schedule. Only the provided fields are updated."""
 
     name: str | UnsetType | None = UNSET
+    """The name of the office hours schedule."""
     time_intervals: list[OfficeHoursTimeIntervalInput] | UnsetType | None = UNSET
+    """The open intervals for the schedule. start_minute and end_minute must be on a 15-minute boundary."""
     time_zone_name: str | UnsetType | None = UNSET
+    """The IANA time zone the schedule's hours are evaluated in."""
 
 
 class UpdateTicketRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a Ticket"""
 
     ticket_attributes: UpdateTicketRequestTicketAttributes | None = None
+    """The attributes set on the ticket."""
     ticket_state_id: str | int | None = None
     company_id: str | int | None = None
+    """The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom."""
     open: bool | None = None
+    """Specify if a ticket is open. Set to false to close a ticket."""
     is_shared: bool | None = None
+    """Specify whether the ticket is visible to users."""
     snoozed_until: int | None = None
+    """The time you want the ticket to reopen."""
     admin_id: str | int | None = None
+    """The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins."""
     assignee_id: str | int | None = None
     state: str | None = None
+    """The state of the ticket."""
     assignment: UpdateTicketRequestAssignment | None = None
 
 
@@ -6253,7 +9111,9 @@ class UpdateTicketRequestAssignment(msgspec.Struct, kw_only=True, gc=False):
     """UpdateTicketRequestAssignment"""
 
     admin_id: str | int | None = None
+    """The ID of the admin performing the action."""
     assignee_id: str | int | None = None
+    """The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it."""
 
 
 class UpdateTicketRequestTicketAttributes(msgspec.Struct, kw_only=True, gc=False):
@@ -6267,23 +9127,33 @@ class UpdateTicketRequest_(msgspec.Struct, kw_only=True):
     """UpdateTicketRequest_"""
 
     ticket_attributes: UpdateTicketRequest_TicketAttributes | UnsetType | None = UNSET
+    """The attributes set on the ticket."""
     admin_id: str | int | UnsetType | None = UNSET
+    """The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins."""
     assignee_id: str | int | UnsetType | None = UNSET
     open: bool | UnsetType | None = UNSET
+    """Specify if a ticket is open. Set to false to close a ticket."""
     snoozed_until: int | UnsetType | None = UNSET
+    """The time you want the ticket to reopen."""
     ticket_state_id: str | int | UnsetType | None = UNSET
     company_id: str | int | UnsetType | None = UNSET
+    """The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom."""
     is_shared: bool | UnsetType | None = UNSET
+    """Specify whether the ticket is visible to users."""
     state: str | UnsetType | None = UNSET
+    """The state of the ticket."""
     assignment: UpdateTicketRequest_Assignment | UnsetType | None = UNSET
     skip_notifications: bool | UnsetType | None = UNSET
+    """Option to disable notifications when a Ticket is updated."""
 
 
 class UpdateTicketRequest_Assignment(msgspec.Struct, kw_only=True):
     """UpdateTicketRequest_Assignment"""
 
     admin_id: str | int | UnsetType | None = UNSET
+    """The ID of the admin performing the action."""
     assignee_id: str | int | UnsetType | None = UNSET
+    """The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it."""
 
 
 class UpdateTicketRequest_TicketAttributes(msgspec.Struct, kw_only=True):
@@ -6299,109 +9169,176 @@ class UpdateTicketTypeAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can update a Ticket Type Attribute"""
 
     description: str | None = None
+    """The description of the attribute presented to the teammate or contact"""
     name: str | None = None
+    """The name of the ticket type attribute"""
     required_to_create: bool | None = None
+    """Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox."""
     required_to_create_for_contacts: bool | None = None
+    """Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger."""
     visible_on_create: bool | None = None
+    """Whether the attribute is visible to teammates when creating a ticket in Inbox."""
     visible_to_contacts: bool | None = None
+    """Whether the attribute is visible to contacts when creating a ticket in Messenger."""
     multiline: bool | None = None
+    """Whether the attribute allows multiple lines of text (only applicable to string attributes)"""
     list_items: str | None = None
+    """A comma delimited list of items for the attribute value (only applicable to list attributes)"""
     allow_multiple_values: bool | None = None
+    """Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)"""
     archived: bool | None = None
+    """Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)"""
 
 
 class UpdateTicketTypeAttributeRequest_(msgspec.Struct, kw_only=True):
     """You can update a Ticket Type Attribute"""
 
     description: str | UnsetType | None = UNSET
+    """The description of the attribute presented to the teammate or contact"""
     name: str | UnsetType | None = UNSET
+    """The name of the ticket type attribute"""
     required_to_create: bool | UnsetType | None = UNSET
+    """Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox."""
     required_to_create_for_contacts: bool | UnsetType | None = UNSET
+    """Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger."""
     visible_on_create: bool | UnsetType | None = UNSET
+    """Whether the attribute is visible to teammates when creating a ticket in Inbox."""
     visible_to_contacts: bool | UnsetType | None = UNSET
+    """Whether the attribute is visible to contacts when creating a ticket in Messenger."""
     multiline: bool | UnsetType | None = UNSET
+    """Whether the attribute allows multiple lines of text (only applicable to string attributes)"""
     list_items: str | UnsetType | None = UNSET
+    """A comma delimited list of items for the attribute value (only applicable to list attributes)"""
     allow_multiple_values: bool | UnsetType | None = UNSET
+    """Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)"""
     archived: bool | UnsetType | None = UNSET
+    """Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)"""
 
 
 class UpdateTicketTypeRequest(msgspec.Struct, kw_only=True, gc=False):
     """The request payload for updating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
     name: str | None = None
+    """The name of the ticket type."""
     description: str | None = None
+    """The description of the ticket type."""
     category: str | None = None
+    """Category of the Ticket Type."""
     icon: str | None = None
+    """The icon of the ticket type."""
     archived: bool | None = None
+    """The archived status of the ticket type."""
     is_internal: bool | None = None
+    """Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute."""
 
 
 class UpdateTicketTypeRequest_(msgspec.Struct, kw_only=True):
     """The request payload for updating a ticket type. You can copy the icon property for your ticket type from Twemoji Cheatsheet"""
 
     name: str | UnsetType | None = UNSET
+    """The name of the ticket type."""
     description: str | UnsetType | None = UNSET
+    """The description of the ticket type."""
     category: str | UnsetType | None = UNSET
+    """Category of the Ticket Type."""
     icon: str | UnsetType | None = UNSET
+    """The icon of the ticket type."""
     archived: bool | UnsetType | None = UNSET
+    """The archived status of the ticket type."""
     is_internal: bool | UnsetType | None = UNSET
+    """Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute."""
 
 
 class UpdateVisitorRequest(msgspec.Struct, kw_only=True, gc=False):
     """Update an existing visitor."""
 
     id: str | int | None = None
+    """A unique identified for the visitor which is given by Intercom."""
     name: str | None = None
+    """The visitor's name."""
     user_id: str | int | None = None
+    """A unique identified for the visitor which is given by you."""
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes which are set for the visitor."""
 
 
 class UpdateVisitorRequest_(msgspec.Struct, kw_only=True):
     """Update an existing visitor."""
 
     id: str | int | UnsetType | None = UNSET
+    """A unique identified for the visitor which is given by Intercom."""
     name: str | UnsetType | None = UNSET
+    """The visitor's name."""
     user_id: str | int | UnsetType | None = UNSET
+    """A unique identified for the visitor which is given by you."""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """The custom attributes which are set for the visitor."""
 
 
 class Visitor(msgspec.Struct, kw_only=True, dict=True):
     """Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors."""
 
     type: str | None = None
+    """Value is 'visitor'"""
     id: str | int | None = None
+    """The Intercom defined id representing the Visitor."""
     user_id: str | int | None = None
+    """Automatically generated identifier for the Visitor."""
     anonymous: bool | None = None
+    """Identifies if this visitor is anonymous."""
     email: str | None = None
+    """The email of the visitor."""
     phone: str | None = None
+    """The phone number of the visitor."""
     name: str | None = None
+    """The name of the visitor."""
     pseudonym: str | None = None
+    """The pseudonym of the visitor."""
     avatar: VisitorAvatar | None = None
     app_id: str | int | None = None
+    """The id of the app the visitor is associated with."""
     companies: VisitorCompanies | None = None
     location_data: VisitorLocationData | None = None
     last_request_at: Any = None
     created_at: int | None = None
+    """The time the Visitor was added to Intercom."""
     remote_created_at: int | None = None
+    """The time the Visitor was added to Intercom."""
     signed_up_at: int | None = None
+    """The time the Visitor signed up for your product."""
     updated_at: int | None = None
+    """The last time the Visitor was updated."""
     session_count: int | None = None
+    """The number of sessions the Visitor has had."""
     social_profiles: VisitorSocialProfiles | None = None
     owner_id: str | int | None = None
+    """The id of the admin that owns the Visitor."""
     unsubscribed_from_emails: bool | None = None
+    """Whether the Visitor is unsubscribed from emails."""
     marked_email_as_spam: bool | None = None
+    """Identifies if this visitor has marked an email as spam."""
     has_hard_bounced: bool | None = None
+    """Identifies if this visitor has had a hard bounce."""
     tags: VisitorTags | None = None
     segments: VisitorSegments | None = None
     custom_attributes: dict[str, Any] | None = None
+    """The custom attributes you have set on the Visitor."""
     referrer: str | None = None
+    """The referer of the visitor."""
     utm_campaign: str | None = None
+    """The utm_campaign of the visitor."""
     utm_content: str | None = None
+    """The utm_content of the visitor."""
     utm_medium: str | None = None
+    """The utm_medium of the visitor."""
     utm_source: str | None = None
+    """The utm_source of the visitor."""
     utm_term: str | None = None
+    """The utm_term of the visitor."""
     do_not_track: bool | None = None
+    """Identifies if this visitor has do not track enabled."""
     las_request_at: int | None = None
+    """The time the Lead last recorded making a request."""
 
 
 class VisitorAvatar(msgspec.Struct, kw_only=True, gc=False):
@@ -6409,12 +9346,14 @@ class VisitorAvatar(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     image_url: str | None = None
+    """This object represents the avatar associated with the visitor."""
 
 
 class VisitorCompanies(msgspec.Struct, kw_only=True, gc=False):
     """VisitorCompanies"""
 
     type: str | None = None
+    """The type of the object"""
     companies: list[Company | None] | None = None
 
 
@@ -6422,8 +9361,11 @@ class VisitorDeletedObject(msgspec.Struct, kw_only=True, gc=False):
     """Response returned when an object is deleted"""
 
     id: str | int | None = None
+    """The unique identifier for the visitor which is given by Intercom."""
     type: str | None = None
+    """The type of object which was deleted"""
     user_id: str | int | None = None
+    """Automatically generated identifier for the Visitor."""
 
 
 class VisitorLocationData(msgspec.Struct, kw_only=True, gc=False):
@@ -6431,18 +9373,26 @@ class VisitorLocationData(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     city_name: str | None = None
+    """The city name of the visitor."""
     continent_code: str | None = None
+    """The continent code of the visitor."""
     country_code: str | None = None
+    """The country code of the visitor."""
     country_name: str | None = None
+    """The country name of the visitor."""
     postal_code: str | None = None
+    """The postal code of the visitor."""
     region_name: str | None = None
+    """The region name of the visitor."""
     timezone: str | None = None
+    """The timezone of the visitor."""
 
 
 class VisitorSegments(msgspec.Struct, kw_only=True, gc=False):
     """VisitorSegments"""
 
     type: str | None = None
+    """The type of the object"""
     segments: list[str | None] | None = None
 
 
@@ -6450,6 +9400,7 @@ class VisitorSocialProfiles(msgspec.Struct, kw_only=True, gc=False):
     """VisitorSocialProfiles"""
 
     type: str | None = None
+    """The type of the object"""
     social_profiles: list[str | None] | None = None
 
 
@@ -6457,6 +9408,7 @@ class VisitorTags(msgspec.Struct, kw_only=True, gc=False):
     """VisitorTags"""
 
     type: str | None = None
+    """The type of the object"""
     tags: list[VisitorTagsTagsItem | None] | None = None
 
 
@@ -6464,28 +9416,41 @@ class VisitorTagsTagsItem(msgspec.Struct, kw_only=True, gc=False):
     """VisitorTagsTagsItem"""
 
     type: str | None = None
+    """The type of the object"""
     id: str | int | None = None
+    """The id of the tag."""
     name: str | None = None
+    """The name of the tag."""
 
 
 class WhatsappMessageStatus(msgspec.Struct, kw_only=True, dict=True):
     """The delivery status of a specific WhatsApp message."""
 
     conversation_id: str | int | None = None
+    """ID of the conversation"""
     status: str | None = None
+    """Current delivery status of the message"""
     type: str | None = None
+    """Event type"""
     created_at: int | None = None
+    """Creation timestamp"""
     updated_at: int | None = None
+    """Last update timestamp"""
     template_name: str | None = None
+    """Name of the WhatsApp template used"""
     message_id: str | int | None = None
+    """The WhatsApp message ID"""
     error: WhatsappMessageStatusError | None = None
+    """Error details, present only when status is "failed"."""
 
 
 class WhatsappMessageStatusError(msgspec.Struct, kw_only=True, gc=False):
     """Error details, present only when status is "failed"."""
 
     message: str | None = None
+    """Error message"""
     details: str | None = None
+    """Detailed error information"""
 
 
 class WhatsappMessageStatusList(msgspec.Struct, kw_only=True, dict=True):
@@ -6495,6 +9460,7 @@ class WhatsappMessageStatusList(msgspec.Struct, kw_only=True, dict=True):
     ruleset_id: str | int | None = None
     pages: Pages | None = None
     total_count: int | None = None
+    """Total number of events"""
     events: list[WhatsappMessageStatusListEventsItem | None] | None = None
 
 
@@ -6502,41 +9468,66 @@ class WhatsappMessageStatusListEventsItem(msgspec.Struct, kw_only=True, dict=Tru
     """WhatsappMessageStatusListEventsItem"""
 
     id: str | int | None = None
+    """Event ID"""
     conversation_id: str | int | None = None
+    """ID of the conversation"""
     user_id: str | int | None = None
     status: str | None = None
+    """Current status of the message"""
     type: str | None = None
+    """Event type"""
     created_at: int | None = None
+    """Creation timestamp"""
     updated_at: int | None = None
+    """Last update timestamp"""
     whatsapp_message_id: str | int | None = None
+    """WhatsApp's message identifier"""
     template_name: str | None = None
+    """Name of the WhatsApp template used"""
 
 
 class WorkflowExport(msgspec.Struct, kw_only=True, dict=True):
     """A workflow export containing the complete workflow configuration."""
 
     export_version: str | None = None
+    """The version of the export format."""
     exported_at: str | None = None
+    """The timestamp when the export was generated."""
     app_id: str | int | None = None
+    """The workspace identifier."""
     workflow: WorkflowExportWorkflow | None = None
+    """The workflow configuration."""
 
 
 class WorkflowExportWorkflow(msgspec.Struct, kw_only=True, gc=False):
     """The workflow configuration."""
 
     id: str | int | None = None
+    """The unique identifier for the workflow."""
     title: str | None = None
+    """The title of the workflow."""
     description: str | None = None
+    """The description of the workflow."""
     trigger_type: str | None = None
+    """The type of trigger that starts this workflow."""
     state: str | None = None
+    """The current state of the workflow."""
     target_channels: list[str | None] | None = None
+    """The channels this workflow targets."""
     preferred_devices: list[str | None] | None = None
+    """The preferred devices for this workflow."""
     created_at: str | None = None
+    """When the workflow was created."""
     updated_at: str | None = None
+    """When the workflow was last updated."""
     targeting: dict[str, Any] | None = None
+    """The targeting rules for this workflow."""
     snapshot: dict[str, Any] | None = None
+    """The current snapshot of workflow steps and configuration."""
     attributes: list[dict[str, Any] | None] | None = None
+    """Custom attributes defined for this workflow."""
     embedded_rules: list[dict[str, Any] | None] | None = None
+    """Rules embedded within the workflow steps."""
 
 
 # Earlier names of models that are one object (a contact is a Contact).

@@ -28,7 +28,7 @@ class AiContentExternalPagesResource(BaseResource):
         *,
         external_id: str | int,
         html: str,
-        locale: str,
+        locale: Literal["en"],
         source_id: str | int,
         title: str,
         ai_agent_availability: bool | UnsetType | None = UNSET,
@@ -40,9 +40,42 @@ class AiContentExternalPagesResource(BaseResource):
     ) -> m.ExternalPage:
         """Create an external page (or update an external page by external ID).
 
+        You can create a new external page by sending a POST request to this endpoint. If an
+        external page already exists with the specified source_id and external_id, it will be
+        updated instead.
+
         ``POST /ai/external_pages``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            external_id: The identifier for the external page which was given by the source.
+                Must be unique for the source.
+            html: The body of the external page in HTML.
+            locale: Always en
+            source_id: The unique identifier for the source of the external page which was given
+                by Intercom. Every external page must be associated with a Content Import Source
+                which represents the place it comes from and from which it inherits a default
+                audience (configured in the UI).
+            title: The title of the external page.
+            ai_agent_availability: Whether the external page should be used to answer questions
+                by AI Agent. Will not default when updating an existing external page.
+            ai_copilot_availability: Whether the external page should be used to answer
+                questions by AI Copilot. Will not default when updating an existing external
+                page.
+            ai_sales_agent_availability: Whether the external page should be used to answer
+                questions by AI Sales Agent. Will not default when updating an existing external
+                page.
+            url: The URL of the external page. This will be used by Fin to link end users to the
+                page it based its answer on.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ExternalPage`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ExternalPage",
@@ -70,7 +103,22 @@ class AiContentExternalPagesResource(BaseResource):
     ) -> m.ExternalPage:
         """Delete an external page.
 
+        Sending a DELETE request for an external page will remove it from the content library UI
+        and from being used for AI answers.
+
         ``DELETE /ai/external_pages/{page_id}``
+
+        Args:
+            page_id: The unique identifier for the external page which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ExternalPage`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ExternalPage",
@@ -84,7 +132,21 @@ class AiContentExternalPagesResource(BaseResource):
     async def get(self, page_id: str, *, options: RequestOptions | None = None) -> m.ExternalPage:
         """Retrieve an external page.
 
+        You can retrieve an external page.
+
         ``GET /ai/external_pages/{page_id}``
+
+        Args:
+            page_id: The unique identifier for the external page which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ExternalPage`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ExternalPage",
@@ -104,9 +166,26 @@ class AiContentExternalPagesResource(BaseResource):
     ) -> Paginator[m.ExternalPage, m.ExternalPagesList]:
         """List external pages.
 
+        You can retrieve a list of all external pages for a workspace.
+
         ``GET /ai/external_pages``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ExternalPage`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["ai_content.external_pages.list"],
@@ -123,7 +202,7 @@ class AiContentExternalPagesResource(BaseResource):
         page_id: str,
         *,
         html: str,
-        locale: str,
+        locale: Literal["en"],
         source_id: str | int,
         title: str,
         url: str,
@@ -137,9 +216,41 @@ class AiContentExternalPagesResource(BaseResource):
     ) -> m.ExternalPage:
         """Update an external page.
 
+        You can update an existing external page (if it was created via the API).
+
         ``PUT /ai/external_pages/{page_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            page_id: The unique identifier for the external page which is given by Intercom.
+            html: The body of the external page in HTML.
+            locale: Always en
+            source_id: The unique identifier for the source of the external page which was given
+                by Intercom. Every external page must be associated with a Content Import Source
+                which represents the place it comes from and from which it inherits a default
+                audience (configured in the UI).
+            title: The title of the external page.
+            url: The URL of the external page. This will be used by Fin to link end users to the
+                page it based its answer on.
+            ai_agent_availability: Whether the external page should be used to answer questions
+                by AI Agent.
+            ai_copilot_availability: Whether the external page should be used to answer
+                questions by AI Copilot.
+            ai_sales_agent_availability: Whether the external page should be used to answer
+                questions by AI Sales Agent.
+            external_id: The identifier for the external page which was given by the source.
+                Must be unique for the source.
+            fin_availability: Whether the external page should be used to answer questions by
+                Fin.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ExternalPage`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ExternalPage",
@@ -170,18 +281,36 @@ class AiContentImportSourcesResource(BaseResource):
     async def create(
         self,
         *,
-        sync_behavior: str,
+        sync_behavior: Literal["api"],
         url: str,
         audience_ids: int | builtins.list[int] | UnsetType | None = UNSET,
-        status: str | UnsetType | None = UNSET,
+        status: Literal["active", "deactivated"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.ContentImportSource:
         """Create a content import source.
 
+        You can create a new content import source by sending a POST request to this endpoint.
+
         ``POST /ai/content_import_sources``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            sync_behavior: If you intend to create or update External Pages via the API, this
+                should be set to api.
+            url: The URL of the content import source.
+            audience_ids: The unique identifiers for the audiences to associate with this
+                content import source. Can be a single integer or an array of integers.
+            status: The status of the content import source.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentImportSource`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentImportSource",
@@ -202,7 +331,20 @@ class AiContentImportSourcesResource(BaseResource):
     async def delete(self, source_id: str, *, options: RequestOptions | None = None) -> None:
         """Delete a content import source.
 
+        You can delete a content import source by making a DELETE request this endpoint. This
+        will also delete all external pages that were imported from this source.
+
         ``DELETE /ai/content_import_sources/{source_id}``
+
+        Args:
+            source_id: The unique identifier for the content import source which is given by
+                Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(
             OPERATIONS["ai_content.import_sources.delete"],
@@ -216,6 +358,19 @@ class AiContentImportSourcesResource(BaseResource):
         """Retrieve a content import source.
 
         ``GET /ai/content_import_sources/{source_id}``
+
+        Args:
+            source_id: The unique identifier for the content import source which is given by
+                Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentImportSource`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentImportSource",
@@ -237,9 +392,26 @@ class AiContentImportSourcesResource(BaseResource):
     ) -> Paginator[m.ContentImportSource, m.ContentImportSourcesList]:
         """List content import sources.
 
+        You can retrieve a list of all content import sources for a workspace.
+
         ``GET /ai/content_import_sources``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ContentImportSource`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["ai_content.import_sources.list"],
@@ -255,19 +427,42 @@ class AiContentImportSourcesResource(BaseResource):
         self,
         source_id: str,
         *,
-        sync_behavior: str,
+        sync_behavior: Literal["api", "automated", "manual"],
         url: str,
         apply_audience_to_existing_content: bool | UnsetType | None = UNSET,
         audience_ids: int | builtins.list[int] | UnsetType | None = UNSET,
-        status: str | UnsetType | None = UNSET,
+        status: Literal["active", "deactivated"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.ContentImportSource:
         """Update a content import source.
 
+        You can update an existing content import source.
+
         ``PUT /ai/content_import_sources/{source_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            source_id: The unique identifier for the content import source which is given by
+                Intercom.
+            sync_behavior: If you intend to create or update External Pages via the API, this
+                should be set to api. You can not change the value to or from api.
+            url: The URL of the content import source. This may only be different from the
+                existing value if the sync behavior is API.
+            apply_audience_to_existing_content: When true, the audience will be applied to all
+                existing external pages belonging to this content import source.
+            audience_ids: The unique identifiers for the audiences to associate with this
+                content import source. Can be a single integer or an array of integers.
+            status: The status of the content import source.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentImportSource`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentImportSource",
@@ -306,9 +501,32 @@ class HelpCenterCollectionsResource(BaseResource):
     ) -> m.Collection:
         """Create a collection.
 
+        You can create a new collection by making a POST request to
+        https://api.intercom.io/help_center/collections.
+
         ``POST /help_center/collections``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            name: The name of the collection. For multilingual collections, this will be the
+                name of the default language's content.
+            description: The description of the collection. For multilingual collections, this
+                will be the description of the default language's content.
+            help_center_id: The id of the help center where the collection will be created. If
+                null then it will be created in the default help center.
+            parent_id: The id of the parent collection. If null then it will be created as the
+                first level collection.
+            translated_content: The Translated Content of an Group. The keys are the locale
+                codes and the values are the translated content of the Group.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Collection`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Collection",
@@ -332,7 +550,22 @@ class HelpCenterCollectionsResource(BaseResource):
     ) -> m.DeletedCollectionObject:
         """Delete a collection.
 
+        You can delete a single collection by making a DELETE request to
+        https://api.intercom.io/collections/.
+
         ``DELETE /help_center/collections/{collection_id}``
+
+        Args:
+            collection_id: The unique identifier for the collection which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedCollectionObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedCollectionObject",
@@ -348,7 +581,22 @@ class HelpCenterCollectionsResource(BaseResource):
     ) -> m.Collection:
         """Retrieve a collection.
 
+        You can fetch the details of a single collection by making a GET request to
+        https://api.intercom.io/help_center/collections/.
+
         ``GET /help_center/collections/{collection_id}``
+
+        Args:
+            collection_id: The unique identifier for the collection which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Collection`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Collection",
@@ -370,9 +618,27 @@ class HelpCenterCollectionsResource(BaseResource):
     ) -> Paginator[m.Collection, m.CollectionList]:
         """List all collections.
 
+        You can fetch a list of all collections by making a GET request to
+        https://api.intercom.io/help_center/collections.
+
         ``GET /help_center/collections``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Collection`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["help_center.collections.list"],
@@ -400,9 +666,31 @@ class HelpCenterCollectionsResource(BaseResource):
     ) -> m.Collection:
         """Update a collection.
 
+        You can update the details of a single collection by making a PUT request to
+        https://api.intercom.io/collections/.
+
         ``PUT /help_center/collections/{collection_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            collection_id: The unique identifier for the collection which is given by Intercom.
+            description: The description of the collection. For multilingual collections, this
+                will be the description of the default language's content.
+            name: The name of the collection. For multilingual collections, this will be the
+                name of the default language's content.
+            parent_id: The id of the parent collection. If null then it will be updated as the
+                first level collection.
+            translated_content: The Translated Content of an Group. The keys are the locale
+                codes and the values are the translated content of the Group.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Collection`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Collection",
@@ -431,15 +719,35 @@ class HelpCenterRedirectsResource(BaseResource):
         from_url: str,
         locale: str,
         target_id: str | int,
-        target_type: str,
+        target_type: Literal["article", "collection"],
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.HelpCenterRedirect:
         """Create a redirect.
 
+        You can create a new URL redirect by making a POST request to
+        https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects.
+
         ``POST /help_center/help_centers/{help_center_id}/redirects``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            help_center_id: The unique identifier for the help center.
+            from_url: The source URL to redirect. Must be an absolute URL within the help
+                center's URL space.
+            locale: The locale of the target translation (e.g. en, fr).
+            target_id: The unique identifier of the target article or collection. The target
+                must be a member of the help center.
+            target_type: The type of the redirect target.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``HelpCenterRedirect`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.HelpCenterRedirect",
@@ -462,7 +770,23 @@ class HelpCenterRedirectsResource(BaseResource):
     ) -> m.DeletedHelpCenterRedirectObject:
         """Delete a redirect.
 
+        You can delete a single redirect by making a DELETE request to
+        https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}.
+
         ``DELETE /help_center/help_centers/{help_center_id}/redirects/{id}``
+
+        Args:
+            help_center_id: The unique identifier for the help center.
+            id: The unique identifier for the redirect.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedHelpCenterRedirectObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedHelpCenterRedirectObject",
@@ -478,7 +802,23 @@ class HelpCenterRedirectsResource(BaseResource):
     ) -> m.HelpCenterRedirect:
         """Retrieve a redirect.
 
+        You can fetch the details of a single redirect by making a GET request to
+        https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}.
+
         ``GET /help_center/help_centers/{help_center_id}/redirects/{id}``
+
+        Args:
+            help_center_id: The unique identifier for the help center.
+            id: The unique identifier for the redirect.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``HelpCenterRedirect`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.HelpCenterRedirect",
@@ -501,9 +841,28 @@ class HelpCenterRedirectsResource(BaseResource):
     ) -> Paginator[m.HelpCenterRedirect, m.HelpCenterRedirectList]:
         """List all redirects for a help center.
 
+        You can fetch a list of all URL redirects for a help center by making a GET request to
+        https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects.
+
         ``GET /help_center/help_centers/{help_center_id}/redirects``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            help_center_id: The unique identifier for the help center.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``HelpCenterRedirect`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["help_center.redirects.list"],
@@ -522,7 +881,22 @@ class NewsFeedsResource(BaseResource):
     async def get(self, newsfeed_id: str, *, options: RequestOptions | None = None) -> m.Newsfeed:
         """Retrieve a newsfeed.
 
+        You can fetch the details of a single newsfeed
+
         ``GET /news/newsfeeds/{newsfeed_id}``
+
+        Args:
+            newsfeed_id: The unique identifier for the news feed item which is given by
+                Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Newsfeed`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Newsfeed",
@@ -542,9 +916,26 @@ class NewsFeedsResource(BaseResource):
     ) -> Paginator[m.PaginatedResponseDataItem, m.PaginatedResponse]:
         """List all newsfeeds.
 
+        You can fetch a list of all newsfeeds
+
         ``GET /news/newsfeeds``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``PaginatedResponseDataItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["news.feeds.list"],
@@ -568,9 +959,28 @@ class NewsFeedsResource(BaseResource):
     ) -> Paginator[m.PaginatedResponseDataItem, m.PaginatedResponse]:
         """List all live newsfeed items.
 
+        You can fetch a list of all news items that are live on a given newsfeed
+
         ``GET /news/newsfeeds/{newsfeed_id}/items``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            newsfeed_id: The unique identifier for the news feed item which is given by
+                Intercom.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``PaginatedResponseDataItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["news.feeds.list_items"],
@@ -598,15 +1008,40 @@ class NewsItemsResource(BaseResource):
         | UnsetType
         | None = UNSET,
         reactions: builtins.list[str] | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["draft", "live"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.NewsItem:
         """Create a news item.
 
+        You can create a news item
+
         ``POST /news/news_items``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            sender_id: The id of the sender of the news item. Must be a teammate on the
+                workspace.
+            title: The title of the news item.
+            body: The news item body, which may contain HTML.
+            deliver_silently: When set to true, the news item will appear in the messenger
+                newsfeed without showing a notification badge.
+            labels: Label names displayed to users to categorize the news item.
+            newsfeed_assignments: A list of newsfeed_assignments to assign to the specified
+                newsfeed.
+            reactions: Ordered list of emoji reactions to the news item. When empty, reactions
+                are disabled.
+            state: News items will not be visible to your users in the assigned newsfeeds until
+                they are set live.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``NewsItem`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.NewsItem",
@@ -633,7 +1068,21 @@ class NewsItemsResource(BaseResource):
     ) -> m.DeletedObject:
         """Delete a news item.
 
+        You can delete a single news item.
+
         ``DELETE /news/news_items/{news_item_id}``
+
+        Args:
+            news_item_id: The unique identifier for the news item which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedObject",
@@ -647,7 +1096,21 @@ class NewsItemsResource(BaseResource):
     ) -> m.NewsItem:
         """Retrieve a news item.
 
+        You can fetch the details of a single news item.
+
         ``GET /news/news_items/{news_item_id}``
+
+        Args:
+            news_item_id: The unique identifier for the news item which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``NewsItem`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.NewsItem",
@@ -667,9 +1130,26 @@ class NewsItemsResource(BaseResource):
     ) -> Paginator[m.PaginatedResponseDataItem, m.PaginatedResponse]:
         """List all news items.
 
+        You can fetch a list of all news items
+
         ``GET /news/news_items``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``PaginatedResponseDataItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["news.items.list"],
@@ -694,7 +1174,7 @@ class NewsItemsResource(BaseResource):
         | UnsetType
         | None = UNSET,
         reactions: builtins.list[str] | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["draft", "live"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.NewsItem:
@@ -702,7 +1182,31 @@ class NewsItemsResource(BaseResource):
 
         ``PUT /news/news_items/{news_item_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            news_item_id: The unique identifier for the news item which is given by Intercom.
+            sender_id: The id of the sender of the news item. Must be a teammate on the
+                workspace.
+            title: The title of the news item.
+            body: The news item body, which may contain HTML.
+            deliver_silently: When set to true, the news item will appear in the messenger
+                newsfeed without showing a notification badge.
+            labels: Label names displayed to users to categorize the news item.
+            newsfeed_assignments: A list of newsfeed_assignments to assign to the specified
+                newsfeed.
+            reactions: Ordered list of emoji reactions to the news item. When empty, reactions
+                are disabled.
+            state: News items will not be visible to your users in the assigned newsfeeds until
+                they are set live.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``NewsItem`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.NewsItem",
@@ -733,7 +1237,7 @@ class OfficeHoursExceptionsResource(BaseResource):
         office_hours_schedule_id: str,
         *,
         exception_date: str,
-        exception_type: str,
+        exception_type: Literal["closed", "custom_hours"],
         name: str | UnsetType | None = UNSET,
         recurring_annually: bool | UnsetType | None = UNSET,
         time_intervals: builtins.list[m.OfficeHoursTimeIntervalInput | dict[str, Any]]
@@ -744,9 +1248,29 @@ class OfficeHoursExceptionsResource(BaseResource):
     ) -> m.OfficeHoursException:
         """Create an office hours exception.
 
+        You can create an exception for an office hours schedule. Use closed to mark the day
+        closed (omit time_intervals) or custom_hours to supply replacement intervals.
+
         ``POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            office_hours_schedule_id: The unique identifier for the office hours schedule.
+            exception_date: The date the exception applies to, in YYYY-MM-DD format.
+            exception_type: The type of exception.
+            name: An optional name for the exception.
+            recurring_annually: Whether the exception repeats every year on the same date.
+            time_intervals: The open intervals for the exception date. Required for
+                custom_hours; omit for closed.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``OfficeHoursException`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.OfficeHoursException",
@@ -770,7 +1294,22 @@ class OfficeHoursExceptionsResource(BaseResource):
     ) -> m.DeleteOfficeHoursExceptionResponse:
         """Delete an office hours exception.
 
+        You can delete a single office hours exception.
+
         ``DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}``
+
+        Args:
+            office_hours_schedule_id: The unique identifier for the office hours schedule.
+            id: The unique identifier for the office hours exception.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeleteOfficeHoursExceptionResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeleteOfficeHoursExceptionResponse",
@@ -786,7 +1325,22 @@ class OfficeHoursExceptionsResource(BaseResource):
     ) -> m.OfficeHoursException:
         """Retrieve an office hours exception.
 
+        You can fetch the details of a single office hours exception.
+
         ``GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}``
+
+        Args:
+            office_hours_schedule_id: The unique identifier for the office hours schedule.
+            id: The unique identifier for the office hours exception.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``OfficeHoursException`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.OfficeHoursException",
@@ -806,9 +1360,24 @@ class OfficeHoursExceptionsResource(BaseResource):
     ) -> Paginator[m.OfficeHoursException, m.OfficeHoursExceptionList]:
         """List all office hours exceptions.
 
+        You can fetch a list of all exceptions for an office hours schedule.
+
         ``GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            office_hours_schedule_id: The unique identifier for the office hours schedule.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``OfficeHoursException`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["office_hours.exceptions.list"],
@@ -823,7 +1392,7 @@ class OfficeHoursExceptionsResource(BaseResource):
         id: str,
         *,
         exception_date: str | UnsetType | None = UNSET,
-        exception_type: str | UnsetType | None = UNSET,
+        exception_type: Literal["closed", "custom_hours"] | UnsetType | None = UNSET,
         name: str | UnsetType | None = UNSET,
         recurring_annually: bool | UnsetType | None = UNSET,
         time_intervals: builtins.list[m.OfficeHoursTimeIntervalInput | dict[str, Any]]
@@ -834,9 +1403,29 @@ class OfficeHoursExceptionsResource(BaseResource):
     ) -> m.OfficeHoursException:
         """Update an office hours exception.
 
+        You can update an existing office hours exception.
+
         ``PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            office_hours_schedule_id: The unique identifier for the office hours schedule.
+            id: The unique identifier for the office hours exception.
+            exception_date: The date the exception applies to, in YYYY-MM-DD format.
+            exception_type: The type of exception.
+            name: An optional name for the exception.
+            recurring_annually: Whether the exception repeats every year on the same date.
+            time_intervals: The open intervals for the exception date. Required for
+                custom_hours; omit for closed.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``OfficeHoursException`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.OfficeHoursException",
@@ -862,7 +1451,21 @@ class AdminsResource(BaseResource):
     async def get(self, admin_id: str | int, *, options: RequestOptions | None = None) -> m.Admin:
         """Retrieve an admin.
 
+        You can retrieve the details of a single admin.
+
         ``GET /admins/{admin_id}``
+
+        Args:
+            admin_id: The unique identifier of a given admin
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Admin`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Admin",
@@ -878,9 +1481,25 @@ class AdminsResource(BaseResource):
     ) -> Paginator[m.Admin, m.AdminList]:
         """List all admins.
 
+        You can fetch a list of admins for a given workspace.
+
         ``GET /admins``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            display_avatar: If set to true, the response will include the admin's avatar object
+                containing the image URL. Defaults to false.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Admin`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["admins.list"],
@@ -895,9 +1514,24 @@ class AdminsResource(BaseResource):
     ) -> Paginator[str, m.ActivityLogEventTypeList]:
         """List all activity log event types.
 
+        You can get a list of all activity log event types. This is useful for discovering valid
+        values to use with the event_types filter on the List all activity logs endpoint.
+
         ``GET /admins/activity_log_event_types``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``str`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["admins.list_activity_log_event_types"], {}, limit=limit, options=options
@@ -916,9 +1550,30 @@ class AdminsResource(BaseResource):
     ) -> Paginator[m.ActivityLog, m.ActivityLogList]:
         """List all activity logs.
 
+        You can get a log of activities by all admins in an app.
+
         ``GET /admins/activity_logs``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            created_at_after: The start date that you request data for. It must be formatted as
+                a UNIX timestamp.
+            created_at_before: The end date that you request data for. It must be formatted as a
+                UNIX timestamp.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ActivityLog`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["admins.list_activity_logs"],
@@ -934,7 +1589,21 @@ class AdminsResource(BaseResource):
     async def me(self, *, options: RequestOptions | None = None) -> m.AdminWithApp:
         """Identify an admin.
 
+        You can view the currently authorised admin along with the embedded app object (a
+        "workspace" in legacy terminology).
+
         ``GET /me``
+
+        Args:
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``AdminWithApp`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.AdminWithApp", await self._call(OPERATIONS["admins.me"], {}, options=options)
@@ -953,9 +1622,31 @@ class AdminsResource(BaseResource):
     ) -> m.ActivityLogList:
         """Search activity logs.
 
+        Search and filter admin activity logs using a POST request with event type filter in the
+        request body. You can find more details about the available event types in the List all
+        activity log event types endpoint.
+
         ``POST /admins/activity_logs/search``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            created_at_after: The start date that you request data for. It must be formatted as
+                a UNIX timestamp.
+            created_at_before: The end date that you request data for. It must be formatted as a
+                UNIX timestamp.
+            event_types: An optional list of event types to filter activity logs by. Use the
+                list all activity log event types endpoint to retrieve available values.
+            page: The page number of results to return.
+            per_page_: The number of results per page. Must be between 1 and 250.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ActivityLogList`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ActivityLogList",
@@ -986,9 +1677,26 @@ class AdminsResource(BaseResource):
     ) -> m.Admin:
         """Set an admin to away.
 
+        You can set an Admin as away for the Inbox.
+
         ``PUT /admins/{admin_id}/away``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            admin_id: The unique identifier of a given admin
+            away_mode_enabled: Set to "true" to change the status of the admin to away.
+            away_mode_reassign: Set to "true" to assign any new conversation replies to your
+                default inbox.
+            away_status_reason_id: The unique identifier of the away status reason
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Admin`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Admin",
@@ -1032,9 +1740,25 @@ class ArticlesResource(BaseResource):
     ) -> m.Tag:
         """Add a tag to an article.
 
+        Apply an existing tag to an article. Returns the tag that was applied.
+
         ``POST /articles/{article_id}/tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            article_id: The unique identifier for the article which is given by Intercom.
+            id: The unique identifier of the tag to apply, as given by Intercom.
+            admin_id: Optional id of the teammate to attribute the tagging to. Defaults to the
+                authenticating teammate.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -1065,7 +1789,7 @@ class ArticlesResource(BaseResource):
         parent_type: str | UnsetType | None = UNSET,
         scheduled_publish_at: str | UnsetType | None = UNSET,
         scheduled_unpublish_at: str | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["published", "draft"] | UnsetType | None = UNSET,
         translated_content: m.ArticleTranslatedContentInput
         | dict[str, Any]
         | UnsetType
@@ -1075,9 +1799,56 @@ class ArticlesResource(BaseResource):
     ) -> m.Article:
         """Create an article.
 
+        You can create a new article by making a POST request to
+        https://api.intercom.io/articles.
+
         ``POST /articles``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            author_id: The id of the author of the article. For multilingual articles, this will
+                be the id of the author of the default language's content.
+            title: The title of the article.For multilingual articles, this will be the title of
+                the default language's content.
+            ai_chatbot_availability: Whether the article should be available for AI Chatbot
+                (Fin). For multilingual articles, this sets the default language's availability.
+            ai_copilot_availability: Whether the article should be available for AI Copilot. For
+                multilingual articles, this sets the default language's availability.
+            ai_sales_agent_availability: Whether the article should be available for AI Sales
+                Agent. For multilingual articles, this sets the default language's availability.
+            audience_ids: The list of audience IDs to assign to this article for Fin AI Agent
+                targeting. Sending a top-level audience_ids broadcasts the same set to every
+                locale.
+            body: The content of the article in HTML. For multilingual articles, this will be
+                the body of the default language's content.
+            body_markdown: The content of the article in markdown. For multilingual articles,
+                this will be the body of the default language's content.
+            description: The description of the article. For multilingual articles, this will be
+                the description of the default language's content.
+            folder_id: The ID of the folder to place this article in, or null to leave it
+                without a folder.
+            parent_id: The id of the article's parent collection or section. An article without
+                this field stands alone.
+            parent_ids: The ids of the parent collections to place this article in. Send an
+                empty array to leave the article without a collection.
+            parent_type: The type of parent, which can either be a collection or section.
+            scheduled_publish_at: ISO 8601 timestamp at which to schedule a future publish of
+                the article. When set together with state: "published", the article is scheduled
+                instead of published immediately.
+            scheduled_unpublish_at: ISO 8601 timestamp at which to schedule a future unpublish
+                of the article. Setting null cancels a pending unpublish schedule.
+            state: Whether the article will be published or will be a draft. Defaults to draft.
+            translated_content: The Translated Content of an Article. The keys are the locale
+                codes and the values are the translated content of the article.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Article`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Article",
@@ -1113,7 +1884,22 @@ class ArticlesResource(BaseResource):
     ) -> m.DeletedArticleObject:
         """Delete an article.
 
+        You can delete a single article by making a DELETE request to
+        https://api.intercom.io/articles/.
+
         ``DELETE /articles/{article_id}``
+
+        Args:
+            article_id: The unique identifier for the article which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedArticleObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedArticleObject",
@@ -1127,7 +1913,23 @@ class ArticlesResource(BaseResource):
     ) -> m.Tag:
         """Remove a tag from an article.
 
+        Remove a tag from an article. Returns the tag that was removed, with null applied_at and
+        applied_by.
+
         ``DELETE /articles/{article_id}/tags/{id}``
+
+        Args:
+            article_id: The unique identifier for the article which is given by Intercom.
+            id: The unique identifier of the tag to remove, as given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -1143,7 +1945,22 @@ class ArticlesResource(BaseResource):
     ) -> m.Article:
         """Retrieve an article.
 
+        You can fetch the details of a single article by making a GET request to
+        https://api.intercom.io/articles/.
+
         ``GET /articles/{article_id}``
+
+        Args:
+            article_id: The unique identifier for the article which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Article`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Article",
@@ -1155,7 +1972,23 @@ class ArticlesResource(BaseResource):
     async def get_draft(self, id: str | int, *, options: RequestOptions | None = None) -> m.Article:
         """Retrieve an article draft.
 
+        Fetch the staged draft of a published article by making a GET request to
+        https://api.intercom.io/articles//draft. The response is the article rendered with its
+        draft content, leaving the live article untouched.
+
         ``GET /articles/{id}/draft``
+
+        Args:
+            id: The unique identifier for the article which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Article`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Article",
@@ -1172,7 +2005,26 @@ class ArticlesResource(BaseResource):
     ) -> m.ArticleVersion:
         """Retrieve an article version.
 
+        Fetch a single prior version of an article, including its body content, by making a GET
+        request to https://api.intercom.io/articles//versions/. Returns the version's full
+        content; the live article remains untouched.
+
         ``GET /articles/{article_id}/versions/{id}``
+
+        Args:
+            article_id: The unique identifier for the article.
+            id: The unique identifier for the version.
+            locale: Return the version's content for a specific locale. If the locale is not
+                configured for the workspace, a 400 is returned.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ArticleVersion`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ArticleVersion",
@@ -1195,9 +2047,27 @@ class ArticlesResource(BaseResource):
     ) -> Paginator[m.ArticleListItem, m.ArticleList]:
         """List all articles.
 
+        You can fetch a list of all articles by making a GET request to
+        https://api.intercom.io/articles.
+
         ``GET /articles``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ArticleListItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["articles.list"],
@@ -1222,9 +2092,32 @@ class ArticlesResource(BaseResource):
     ) -> Paginator[m.ArticleVersionSummary, m.ArticleVersionList]:
         """List article versions.
 
+        Fetch the version history of an article by making a GET request to
+        https://api.intercom.io/articles//versions. Versions are returned newest-first as a
+        paginated list of metadata. Use GET /articles/{article_id}/versions/{id} to retrieve a
+        single version with its full content.
+
         ``GET /articles/{article_id}/versions``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            article_id: The unique identifier for the article whose versions you are listing.
+            locale: Filter versions to a specific locale. Use the locale identifier (for example
+                en, fr).
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ArticleVersionSummary`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["articles.list_versions"],
@@ -1247,9 +2140,25 @@ class ArticlesResource(BaseResource):
     ) -> m.Article:
         """Publish an article draft.
 
+        Publish a staged draft by making a POST request to
+        https://api.intercom.io/articles//draft/publish, promoting the draft content to live.
+
         ``POST /articles/{id}/draft/publish``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The unique identifier for the article which is given by Intercom.
+            locales: The locales whose staged drafts should be published. Required on
+                multilingual workspaces; each locale must have a pending draft.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Article`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Article",
@@ -1273,7 +2182,26 @@ class ArticlesResource(BaseResource):
     ) -> m.ArticleSearchResponse:
         """Search for articles.
 
+        You can search for articles by making a GET request to
+        https://api.intercom.io/articles/search.
+
         ``GET /articles/search``
+
+        Args:
+            phrase: The phrase within your articles to search for.
+            state: The state of the Articles returned. One of published, draft or all.
+            help_center_id: The ID of the Help Center to search in.
+            highlight: Return a highlighted version of the matching content within your
+                articles. Refer to the response schema for more details.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ArticleSearchResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ArticleSearchResponse",
@@ -1308,7 +2236,7 @@ class ArticlesResource(BaseResource):
         parent_type: str | UnsetType | None = UNSET,
         scheduled_publish_at: str | UnsetType | None = UNSET,
         scheduled_unpublish_at: str | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["published", "draft"] | UnsetType | None = UNSET,
         title: str | UnsetType | None = UNSET,
         translated_content: m.ArticleTranslatedContentInput
         | dict[str, Any]
@@ -1319,9 +2247,61 @@ class ArticlesResource(BaseResource):
     ) -> m.Article:
         """Stage an article draft.
 
+        Stage changes to a published article as a draft by making a PUT request to
+        https://api.intercom.io/articles//draft. The live article remains unchanged until the
+        draft is published.
+
         ``PUT /articles/{id}/draft``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The unique identifier for the article which is given by Intercom.
+            ai_chatbot_availability: Whether the article should be available for AI Chatbot
+                (Fin). For multilingual articles, this sets the default language's availability.
+            ai_copilot_availability: Whether the article should be available for AI Copilot. For
+                multilingual articles, this sets the default language's availability.
+            ai_sales_agent_availability: Whether the article should be available for AI Sales
+                Agent. For multilingual articles, this sets the default language's availability.
+            audience_ids: The list of audience IDs to assign to this article for Fin AI Agent
+                targeting. Sending a top-level audience_ids broadcasts the same set to every
+                locale.
+            author_id: The id of the author of the article. For multilingual articles, this will
+                be the id of the author of the default language's content.
+            body: The content of the article in HTML. For multilingual articles, this will be
+                the body of the default language's content.
+            body_markdown: The content of the article in markdown. For multilingual articles,
+                this will be the body of the default language's content.
+            description: The description of the article. For multilingual articles, this will be
+                the description of the default language's content.
+            folder_id: The ID of the folder to place this article in, or null to remove it from
+                its folder.
+            parent_id: The id of the article's parent collection or section. An article without
+                this field stands alone.
+            parent_ids: The ids of the parent collections to place this article in. Send an
+                empty array to remove the article from all collections.
+            parent_type: The type of parent, which can either be a collection or section.
+            scheduled_publish_at: ISO 8601 timestamp at which to schedule a future publish of
+                the article. When set together with state: "published", the article is scheduled
+                instead of published immediately.
+            scheduled_unpublish_at: ISO 8601 timestamp at which to schedule a future unpublish
+                of the article. Setting null cancels a pending unpublish schedule.
+            state: Whether the article will be published or will be a draft. Omitting this field
+                leaves the publish state unchanged, so a draft stays a draft and an edit to a
+                published article goes live immediately unless that article already has a
+                pending draft or a scheduled publish time is set in the same request.
+            title: The title of the article.For multilingual articles, this will be the title of
+                the default language's content.
+            translated_content: The Translated Content of an Article. The keys are the locale
+                codes and the values are the translated content of the article.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Article`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Article",
@@ -1370,7 +2350,7 @@ class ArticlesResource(BaseResource):
         parent_type: str | UnsetType | None = UNSET,
         scheduled_publish_at: str | UnsetType | None = UNSET,
         scheduled_unpublish_at: str | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["published", "draft"] | UnsetType | None = UNSET,
         title: str | UnsetType | None = UNSET,
         translated_content: m.ArticleTranslatedContentInput
         | dict[str, Any]
@@ -1381,9 +2361,60 @@ class ArticlesResource(BaseResource):
     ) -> m.Article:
         """Update an article.
 
+        You can update the details of a single article by making a PUT request to
+        https://api.intercom.io/articles/.
+
         ``PUT /articles/{article_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            article_id: The unique identifier for the article which is given by Intercom.
+            ai_chatbot_availability: Whether the article should be available for AI Chatbot
+                (Fin). For multilingual articles, this sets the default language's availability.
+            ai_copilot_availability: Whether the article should be available for AI Copilot. For
+                multilingual articles, this sets the default language's availability.
+            ai_sales_agent_availability: Whether the article should be available for AI Sales
+                Agent. For multilingual articles, this sets the default language's availability.
+            audience_ids: The list of audience IDs to assign to this article for Fin AI Agent
+                targeting. Sending a top-level audience_ids broadcasts the same set to every
+                locale.
+            author_id: The id of the author of the article. For multilingual articles, this will
+                be the id of the author of the default language's content.
+            body: The content of the article in HTML. For multilingual articles, this will be
+                the body of the default language's content.
+            body_markdown: The content of the article in markdown. For multilingual articles,
+                this will be the body of the default language's content.
+            description: The description of the article. For multilingual articles, this will be
+                the description of the default language's content.
+            folder_id: The ID of the folder to place this article in, or null to remove it from
+                its folder.
+            parent_id: The id of the article's parent collection or section. An article without
+                this field stands alone.
+            parent_ids: The ids of the parent collections to place this article in. Send an
+                empty array to remove the article from all collections.
+            parent_type: The type of parent, which can either be a collection or section.
+            scheduled_publish_at: ISO 8601 timestamp at which to schedule a future publish of
+                the article. When set together with state: "published", the article is scheduled
+                instead of published immediately.
+            scheduled_unpublish_at: ISO 8601 timestamp at which to schedule a future unpublish
+                of the article. Setting null cancels a pending unpublish schedule.
+            state: Whether the article will be published or will be a draft. Omitting this field
+                leaves the publish state unchanged, so a draft stays a draft and an edit to a
+                published article goes live immediately unless that article already has a
+                pending draft or a scheduled publish time is set in the same request.
+            title: The title of the article.For multilingual articles, this will be the title of
+                the default language's content.
+            translated_content: The Translated Content of an Article. The keys are the locale
+                codes and the values are the translated content of the article.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Article`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Article",
@@ -1431,9 +2462,26 @@ class AudiencesResource(BaseResource):
     ) -> m.Audience:
         """Create an audience.
 
+        You can create a new audience by making a POST request to
+        https://api.intercom.io/audiences.
+
         ``POST /audiences``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            name: The name of the audience.
+            predicates: The predicates that define which contacts belong to the audience.
+            role_predicates: Role-based predicates that further filter audience membership by
+                contact role.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Audience`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Audience",
@@ -1449,14 +2497,41 @@ class AudiencesResource(BaseResource):
     async def delete(self, id: str, *, options: RequestOptions | None = None) -> None:
         """Delete an audience.
 
+        You can delete a single audience by making a DELETE request to
+        https://api.intercom.io/audiences/{id}.
+
         ``DELETE /audiences/{id}``
+
+        Args:
+            id: The unique identifier for the audience.
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(OPERATIONS["audiences.delete"], {"id": id}, options=options)
 
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.Audience:
         """Retrieve an audience.
 
+        You can fetch the details of a single audience by making a GET request to
+        https://api.intercom.io/audiences/{id}.
+
         ``GET /audiences/{id}``
+
+        Args:
+            id: The unique identifier for the audience.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Audience`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Audience", await self._call(OPERATIONS["audiences.get"], {"id": id}, options=options)
@@ -1473,9 +2548,26 @@ class AudiencesResource(BaseResource):
     ) -> Paginator[m.Audience, m.AudienceList]:
         """List all audiences.
 
+        You can fetch a list of all audiences for the workspace.
+
         ``GET /audiences``
 
         Streams every item (top_level_page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Audience`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["audiences.list"],
@@ -1501,9 +2593,27 @@ class AudiencesResource(BaseResource):
     ) -> m.Audience:
         """Update an audience.
 
+        You can update the details of a single audience by making a PUT request to
+        https://api.intercom.io/audiences/{id}.
+
         ``PUT /audiences/{id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The unique identifier for the audience.
+            name: The name of the audience.
+            predicates: The predicates that define which contacts belong to the audience.
+            role_predicates: Role-based predicates that further filter audience membership by
+                contact role.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Audience`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Audience",
@@ -1527,9 +2637,24 @@ class AwayStatusReasonsResource(BaseResource):
     ]:
         """List all away status reasons.
 
+        Returns a list of all away status reasons configured for the workspace, including
+        deleted ones.
+
         ``GET /away_status_reasons``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``AwayStatusReason`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["away_status_reasons.list"], {}, limit=limit, options=options
@@ -1542,7 +2667,21 @@ class BrandsResource(BaseResource):
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.Brand:
         """Retrieve a brand.
 
+        Fetches a specific brand by its unique identifier
+
         ``GET /brands/{id}``
+
+        Args:
+            id: The unique identifier of the brand
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Brand`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Brand", await self._call(OPERATIONS["brands.get"], {"id": id}, options=options)
@@ -1553,9 +2692,24 @@ class BrandsResource(BaseResource):
     ) -> Paginator[m.Brand, m.BrandList]:
         """List all brands.
 
+        Retrieves all brands for the workspace, including the default brand. The default brand
+        id always matches the workspace
+
         ``GET /brands``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Brand`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["brands.list"], {}, limit=limit, options=options)
 
@@ -1566,7 +2720,21 @@ class CallsResource(BaseResource):
     async def get(self, call_id: str, *, options: RequestOptions | None = None) -> m.Call:
         """Get a call.
 
+        Retrieve a single call by id.
+
         ``GET /calls/{call_id}``
+
+        Args:
+            call_id: The id of the call to retrieve
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Call`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Call",
@@ -1578,7 +2746,21 @@ class CallsResource(BaseResource):
     ) -> m.AiCallResponse:
         """Collect Fin Voice call by ID.
 
+        Retrieve information about a Fin Voice call using the external reference ID.
+
         ``GET /fin_voice/collect/{id}``
+
+        Args:
+            id: The external reference ID
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``AiCallResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.AiCallResponse",
@@ -1590,7 +2772,21 @@ class CallsResource(BaseResource):
     ) -> m.AiCallResponse:
         """Collect Fin Voice call by external ID.
 
+        Retrieve information about a Fin Voice call using the external call identifier.
+
         ``GET /fin_voice/external_id/{external_id}``
+
+        Args:
+            external_id: The external call identifier from the call provider
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``AiCallResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.AiCallResponse",
@@ -1606,7 +2802,18 @@ class CallsResource(BaseResource):
     ) -> None:
         """Collect Fin Voice call by phone number.
 
+        Retrieve information about a Fin Voice call using the phone number.
+
         ``GET /fin_voice/phone_number/{phone_number}``
+
+        Args:
+            phone_number: Phone number in E.164 format
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(
             OPERATIONS["calls.get_fin_voice_by_phone_number"],
@@ -1617,14 +2824,39 @@ class CallsResource(BaseResource):
     async def get_recording(self, call_id: str, *, options: RequestOptions | None = None) -> None:
         """Get call recording by call id.
 
+        Redirects to a signed URL for the call's recording if it exists.
+
         ``GET /calls/{call_id}/recording``
+
+        Args:
+            call_id: The id of the call
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(OPERATIONS["calls.get_recording"], {"call_id": call_id}, options=options)
 
     async def get_transcript(self, call_id: str, *, options: RequestOptions | None = None) -> bytes:
         """Get call transcript by call id.
 
+        Returns the transcript for the specified call as a downloadable text file.
+
         ``GET /calls/{call_id}/transcript``
+
+        Args:
+            call_id: The id of the call
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``bytes`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "bytes",
@@ -1644,9 +2876,26 @@ class CallsResource(BaseResource):
     ) -> Paginator[m.Call, m.CallList]:
         """List all calls.
 
+        Retrieve a paginated list of calls.
+
         ``GET /calls``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Call`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["calls.list"],
@@ -1663,7 +2912,21 @@ class CallsResource(BaseResource):
     ) -> builtins.list[m.AiCallResponse | None]:
         """Collect Fin Voice calls by conversation ID.
 
+        Retrieve information about Fin Voice calls associated with a conversation.
+
         ``GET /fin_voice/conversation/{conversation_id}``
+
+        Args:
+            conversation_id: The Intercom conversation identifier
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``builtins.list[AiCallResponse | None]`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "builtins.list[m.AiCallResponse | None]",
@@ -1680,15 +2943,33 @@ class CallsResource(BaseResource):
         call_id: str | int,
         phone_number: str,
         data: dict[str, Any] | UnsetType | None = UNSET,
-        source: str | UnsetType | None = UNSET,
+        source: Literal["five9", "zoom_phone", "aws_connect"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.AiCallResponse:
         """Register a Fin Voice call.
 
+        Register a Fin Voice call with Intercom. This endpoint creates an external reference
+        that links an external call identifier to an Intercom call and conversation.
+
         ``POST /fin_voice/register``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            call_id: External call identifier from the call provider
+            phone_number: Phone number in E.164 format for the call
+            data: Additional metadata about the call
+            source: Source of the call. Can be "five9", "zoom_phone", or defaults to
+                "aws_connect".
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``AiCallResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.AiCallResponse",
@@ -1715,9 +2996,24 @@ class CallsResource(BaseResource):
     ) -> m.ListCallsWithTranscriptsResponse:
         """List calls with transcripts.
 
+        Retrieve calls by a list of conversation ids and include transcripts when available. A
+        maximum of 20 conversation_ids can be provided. If none are provided or more than 20 are
+        provided, a 400 error is returned.
+
         ``POST /calls/search``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_ids: A list of conversation ids to fetch calls for. Maximum 20.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ListCallsWithTranscriptsResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ListCallsWithTranscriptsResponse",
@@ -1745,9 +3041,25 @@ class CompaniesResource(BaseResource):
     ) -> m.Note:
         """Create a company note.
 
+        You can add a note to a single company.
+
         ``POST /companies/{company_id}/notes``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            body: The text of the note.
+            admin_id: The unique identifier of the admin creating the note. If not provided,
+                defaults to the admin associated with the access token.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Note`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Note",
@@ -1778,9 +3090,34 @@ class CompaniesResource(BaseResource):
     ) -> m.Company:
         """Create or Update a company.
 
+        You can create or update a company.
+
         ``POST /companies``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            company_id: The company id you have defined for the company. Can't be updated
+            custom_attributes: A hash of key/value pairs containing any other data about the
+                company you want Intercom to store.
+            industry: The industry that this company operates in.
+            monthly_spend: How much revenue the company generates for your business. Note that
+                this will truncate floats.
+            name: The name of the Company
+            plan: The name of the plan you have associated with the company.
+            remote_created_at: The time the company was created by you.
+            size: The number of employees in this company.
+            update_last_request_at: Set to true to update the company's last seen time to now.
+            website: The URL for this company's website. Please note that the value specified
+                here is not validated.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Company`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Company",
@@ -1809,7 +3146,21 @@ class CompaniesResource(BaseResource):
     ) -> m.DeletedCompanyObject:
         """Delete a company.
 
+        Delete a single company.
+
         ``DELETE /companies/{company_id}``
+
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedCompanyObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedCompanyObject",
@@ -1821,7 +3172,21 @@ class CompaniesResource(BaseResource):
     async def get(self, company_id: str, *, options: RequestOptions | None = None) -> m.Company:
         """Retrieve a company by ID.
 
+        You can fetch a single company.
+
         ``GET /companies/{company_id}``
+
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Company`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Company",
@@ -1842,11 +3207,30 @@ class CompaniesResource(BaseResource):
     ) -> Paginator[m.Company, m.CompanyList]:
         """List all companies.
 
+        You can list companies. The company list is sorted by the last_request_at field and by
+        default is ordered descending, most recently requested first.
+
         ``POST /companies/list``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
 
         Intercom reaches at most 10,000 companies this way; iterating past that raises ``PaginationError``. Use ``client.companies.scroll()`` for every company.
+
+        Args:
+            order: asc or desc. Return the companies in ascending or descending order.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Company`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["companies.list"],
@@ -1871,9 +3255,27 @@ class CompaniesResource(BaseResource):
     ) -> Paginator[m.Contact, m.CompanyAttachedContacts]:
         """List attached contacts.
 
+        You can fetch a list of all contacts that belong to a company.
+
         ``GET /companies/{company_id}/contacts``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Contact`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["companies.list_contacts"],
@@ -1897,9 +3299,27 @@ class CompaniesResource(BaseResource):
     ) -> Paginator[m.Note, m.NoteList]:
         """List all company notes.
 
+        You can fetch a list of notes that are associated to a company.
+
         ``GET /companies/{company_id}/notes``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Note`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["companies.list_notes"],
@@ -1916,9 +3336,24 @@ class CompaniesResource(BaseResource):
     ) -> Paginator[m.Segment, m.CompanyAttachedSegments]:
         """List attached segments for companies.
 
+        You can fetch a list of all segments that belong to a company.
+
         ``GET /companies/{company_id}/segments``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Segment`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["companies.list_segments"],
@@ -1942,11 +3377,32 @@ class CompaniesResource(BaseResource):
     ) -> Paginator[m.Company, m.CompanyList]:
         """Retrieve companies.
 
+        You can fetch a single company by passing in company_id or name.
+
         ``GET /companies``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
 
         Intercom reaches at most 10,000 companies this way; iterating past that raises ``PaginationError``. Use ``client.companies.scroll()`` for every company.
+
+        Args:
+            name: The name of the company to filter by.
+            company_id: The company_id of the company to filter by.
+            tag_id: The tag_id of the company to filter by.
+            segment_id: The segment_id of the company to filter by.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Company`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["companies.retrieve"],
@@ -1975,9 +3431,28 @@ class CompaniesResource(BaseResource):
     ) -> Paginator[m.Company, m.CompanyScroll]:
         """Scroll over all companies.
 
+        The list all companies functionality does not work well for huge datasets, and can
+        result in errors and performance problems when paging deeply. The Scroll API provides an
+        efficient mechanism for iterating over all companies in a dataset.
+
         ``GET /companies/scroll``
 
         Streams every item (scroll pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            scroll_restart: "auto" restarts a scroll whose page was lost; "raise" raises.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Company`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["companies.scroll"],
@@ -2005,9 +3480,32 @@ class CompaniesResource(BaseResource):
     ) -> m.Company:
         """Update a company.
 
+        You can update a single company using the Intercom provisioned id.
+
         ``PUT /companies/{company_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            company_id: The unique identifier for the company which is given by Intercom
+            custom_attributes: A hash of key/value pairs containing any other data about the
+                company you want Intercom to store.
+            industry: The industry that this company operates in.
+            monthly_spend: How much revenue the company generates for your business. Note that
+                this will truncate floats.
+            name: The name of the Company
+            plan: The name of the plan you have associated with the company.
+            size: The number of employees in this company.
+            website: The URL for this company's website. Please note that the value specified
+                here is not validated.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Company`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Company",
@@ -2037,7 +3535,21 @@ class ContactsResource(BaseResource):
     ) -> m.ContactArchived:
         """Archive contact.
 
+        You can archive a single contact.
+
         ``POST /contacts/{contact_id}/archive``
+
+        Args:
+            contact_id: contact_id
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContactArchived`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContactArchived",
@@ -2056,9 +3568,23 @@ class ContactsResource(BaseResource):
     ) -> m.Company:
         """Attach a Contact to a Company.
 
+        You can attach a company to a single contact.
+
         ``POST /contacts/{contact_id}/companies``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            id: The unique identifier for the company which is given by Intercom
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Company`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Company",
@@ -2082,9 +3608,25 @@ class ContactsResource(BaseResource):
     ) -> m.SubscriptionType:
         """Add subscription to a contact.
 
+        You can add a specific subscription to a contact. In Intercom, we have two different
+        subscription types based on user consent - opt-out and opt-in:
+
         ``POST /contacts/{contact_id}/subscriptions``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            consent_type: The consent_type of a subscription, opt_out or opt_in.
+            id: The ``id`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``SubscriptionType`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.SubscriptionType",
@@ -2107,9 +3649,24 @@ class ContactsResource(BaseResource):
     ) -> m.Tag:
         """Add tag to a contact.
 
+        You can tag a specific contact. This will return a tag object for the tag that was added
+        to the contact.
+
         ``POST /contacts/{contact_id}/tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            id: The ``id`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -2127,7 +3684,22 @@ class ContactsResource(BaseResource):
     ) -> m.ContactBlocked:
         """Block contact.
 
+        Block a single contact.Note: conversations of the contact will also be archived during
+        the process.More details in FAQ How do I block Inbox spam?
+
         ``POST /contacts/{contact_id}/block``
+
+        Args:
+            contact_id: contact_id
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContactBlocked`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContactBlocked",
@@ -2157,9 +3729,40 @@ class ContactsResource(BaseResource):
     ) -> m.Contact:
         """Create contact.
 
+        You can create a new contact (ie. user or lead).
+
         ``POST /contacts``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            avatar: An image URL containing the avatar of a contact
+            custom_attributes: The custom attributes which are set for the contact
+            email: The contacts email
+            email_verified: Whether the contact's email address has been verified. Set to true
+                to indicate you have verified the contact owns this email address, or false to
+                mark it as unverified.
+            external_id: A unique identifier for the contact which is given to Intercom
+            language_override: A preferred language setting for the contact, used by Intercom as
+                the language of Fin and the Messenger even if their browser has a different
+                setting. Supports ISO 639-1 two-letter language codes.
+            last_seen_at: (Unix timestamp in seconds) The time when the contact was last seen
+                (either where the Intercom Messenger was installed or when specified manually).
+            name: The contacts name
+            owner_id: The ``owner_id`` field of the body, if given.
+            phone: The contacts phone
+            role: The role of the contact.
+            signed_up_at: (Unix timestamp in seconds) The time specified for when a contact
+                signed up.
+            unsubscribed_from_emails: Whether the contact is unsubscribed from emails
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Contact`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Contact",
@@ -2198,9 +3801,25 @@ class ContactsResource(BaseResource):
     ) -> m.Note:
         """Create a note.
 
+        You can add a note to a single contact.
+
         ``POST /contacts/{contact_id}/notes``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact_id: The unique identifier of a given contact.
+            body: The text of the note.
+            admin_id: The ``admin_id`` field of the body, if given.
+            contact_id_: The ``contact_id`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Note`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Note",
@@ -2218,7 +3837,21 @@ class ContactsResource(BaseResource):
     ) -> m.ContactDeleted:
         """Delete a contact.
 
+        You can delete a single contact.
+
         ``DELETE /contacts/{contact_id}``
+
+        Args:
+            contact_id: contact_id
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContactDeleted`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContactDeleted",
@@ -2232,7 +3865,22 @@ class ContactsResource(BaseResource):
     ) -> m.Company:
         """Detach a contact from a company.
 
+        You can detach a company from a single contact.
+
         ``DELETE /contacts/{contact_id}/companies/{company_id}``
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            company_id: The unique identifier for the company which is given by Intercom
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Company`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Company",
@@ -2248,7 +3896,24 @@ class ContactsResource(BaseResource):
     ) -> m.SubscriptionType:
         """Remove subscription from a contact.
 
+        You can remove a specific subscription from a contact. This will return a subscription
+        type model for the subscription type that was removed from the contact.
+
         ``DELETE /contacts/{contact_id}/subscriptions/{subscription_id}``
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            subscription_id: The unique identifier for the subscription type which is given by
+                Intercom
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``SubscriptionType`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.SubscriptionType",
@@ -2264,7 +3929,23 @@ class ContactsResource(BaseResource):
     ) -> m.Tag:
         """Remove tag from a contact.
 
+        You can remove tag from a specific contact. This will return a tag object for the tag
+        that was removed from the contact.
+
         ``DELETE /contacts/{contact_id}/tags/{tag_id}``
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            tag_id: The unique identifier for the tag which is given by Intercom
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -2280,7 +3961,25 @@ class ContactsResource(BaseResource):
     ) -> m.BannerDismiss:
         """Dismiss a banner for a contact.
 
+        Records that a contact has dismissed a banner. Dismissals are shared across surfaces, so
+        a banner dismissed through this endpoint will also stop appearing in the web Messenger
+        for that contact, and vice versa.
+
         ``POST /contacts/{id}/banners/{view_id}/dismiss``
+
+        Args:
+            id: The unique identifier of a contact.
+            view_id: The view_id of the banner to dismiss, as returned by the list banners
+                endpoint.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``BannerDismiss`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.BannerDismiss",
@@ -2300,7 +3999,23 @@ class ContactsResource(BaseResource):
     ) -> m.Contact:
         """Get a contact.
 
+        You can fetch the details of a single contact.
+
         ``GET /contacts/{contact_id}``
+
+        Args:
+            contact_id: contact_id
+            include_merge_history: Pass true to include the contact's merge history in the
+                response. Only returned for contacts with a user role.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Contact`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Contact",
@@ -2321,7 +4036,24 @@ class ContactsResource(BaseResource):
     ) -> m.Contact:
         """Get a contact by External ID.
 
+        You can fetch the details of a single contact by external ID. Note that this endpoint
+        only supports users and not leads.
+
         ``GET /contacts/find_by_external_id/{external_id}``
+
+        Args:
+            external_id: The external ID of the user that you want to retrieve
+            include_merge_history: Pass true to include the contact's merge history in the
+                response. Only returned for contacts with a user role.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Contact`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Contact",
@@ -2345,9 +4077,32 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.Contact, m.ContactList]:
         """List all contacts.
 
+        You can fetch a list of all contacts (ie. users or leads) in your workspace. Contacts
+        that have been merged (via POST /contacts/merge) will not appear in list results. Only
+        the target contact from the merge remains accessible. You can use pagination to limit
+        the number of results returned. The default is 50 results per page. See the pagination
+        section for more details on how to use the starting_after param.
+
         ``GET /contacts``
 
         Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            include_merge_history: Pass true to include a merge_history array on each contact in
+                the response. Only returned for contacts with a user role.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Contact`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list"],
@@ -2365,9 +4120,25 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.Banner, m.BannerList]:
         """List banners for a contact.
 
+        Returns the banners a contact currently matches, so you can display them on surfaces
+        outside the Messenger (native mobile apps, kiosks, embedded tools).
+
         ``GET /contacts/{id}/banners``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            id: The unique identifier of a contact.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Banner`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list_banners"], {"id": id}, limit=limit, options=options
@@ -2383,7 +4154,23 @@ class ContactsResource(BaseResource):
     ) -> m.ContactAttachedCompanies:
         """List attached companies for contact.
 
+        You can fetch a list of companies that are associated to a contact.
+
         ``GET /contacts/{contact_id}/companies``
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            page: The page of results to fetch. Defaults to first page
+            per_page_query: How many results to display per page. Defaults to 15
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContactAttachedCompanies`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContactAttachedCompanies",
@@ -2399,7 +4186,7 @@ class ContactsResource(BaseResource):
         self,
         id: str,
         *,
-        order: str | None = None,
+        order: Literal["asc", "desc"] | None = None,
         per_page: int | None = None,
         cursor: str | int | None = None,
         limit: int | None = None,
@@ -2408,9 +4195,28 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.MergeHistoryItem, m.MergeHistoryList]:
         """Get contact merge history.
 
+        Retrieve the paginated list of contacts that have been merged into a given contact.
+
         ``GET /contacts/{id}/merge_history``
 
         Streams every item (next_cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            id: The id of the contact to fetch merge history for.
+            order: The order to return results in. Defaults to descending.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``MergeHistoryItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list_merge_history"],
@@ -2435,9 +4241,27 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.Note, m.NoteList]:
         """List all notes.
 
+        You can fetch a list of notes that are associated to a contact.
+
         ``GET /contacts/{contact_id}/notes``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            contact_id: The unique identifier of a contact.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Note`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list_notes"],
@@ -2454,9 +4278,24 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.Segment, m.ContactSegments]:
         """List attached segments for contact.
 
+        You can fetch a list of segments that are associated to a contact.
+
         ``GET /contacts/{contact_id}/segments``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Segment`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list_segments"],
@@ -2470,9 +4309,27 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.SubscriptionType, m.SubscriptionTypeList]:
         """List subscriptions for a contact.
 
+        You can fetch a list of subscription types that are attached to a contact. These can be
+        subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the
+        subscription type. This will return a list of Subscription Type objects that the contact
+        is associated with.
+
         ``GET /contacts/{contact_id}/subscriptions``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``SubscriptionType`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list_subscriptions"],
@@ -2486,9 +4343,24 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.Tag, m.TagList]:
         """List tags attached to a contact.
 
+        You can fetch a list of all tags that are attached to a specific contact.
+
         ``GET /contacts/{contact_id}/tags``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            contact_id: The unique identifier for the contact which is given by Intercom
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Tag`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.list_tags"],
@@ -2509,9 +4381,27 @@ class ContactsResource(BaseResource):
     ) -> m.Contact:
         """Merge a lead and a user.
 
+        You can merge a contact with a role of lead into a contact with a role of user.
+
         ``POST /contacts/merge``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            include_merge_history: Pass true to include the merge history of the resulting
+                contact in the response. Only returned for contacts with a user role.
+            from_: The unique identifier for the contact to merge away from. Must be a lead.
+            into: The unique identifier for the contact to merge into. Must be a user.
+            skip_duplicate_validation: Set to true to merge two contacts that are not duplicates
+                (they share no matching email or phone).
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Contact`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Contact",
@@ -2544,11 +4434,32 @@ class ContactsResource(BaseResource):
     ) -> Paginator[m.Contact, m.ContactList]:
         """Search contacts.
 
+        You can search for multiple contacts by the value of their attributes in order to fetch
+        exactly who you want.
+
         ``POST /contacts/search``
 
         Streams every item (search pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            include_merge_history: Pass true to include a merge_history array on each contact in
+                the response. Only returned for contacts with a user role.
+            query: The ``query`` field of the body.
+            sort: An optional object to sort the results by.
+            extra_body: Fields the spec does not list, sent as given.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Contact`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["contacts.search"],
@@ -2568,7 +4479,21 @@ class ContactsResource(BaseResource):
     ) -> m.ContactUnarchived:
         """Unarchive contact.
 
+        You can unarchive a single contact.
+
         ``POST /contacts/{contact_id}/unarchive``
+
+        Args:
+            contact_id: contact_id
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContactUnarchived`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContactUnarchived",
@@ -2600,9 +4525,43 @@ class ContactsResource(BaseResource):
     ) -> m.Contact:
         """Update a contact.
 
+        You can update an existing contact (ie. user or lead).
+
         ``PUT /contacts/{contact_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact_id: id
+            include_merge_history: Pass true to include the contact's merge history in the
+                response. Only returned for contacts with a user role.
+            avatar: An image URL containing the avatar of a contact
+            custom_attributes: The custom attributes which are set for the contact
+            email: The contacts email
+            email_verified: Whether the contact's email address has been verified. Set to true
+                to indicate you have verified the contact owns this email address, or false to
+                mark it as unverified.
+            external_id: A unique identifier for the contact which is given to Intercom
+            language_override: A preferred language setting for the contact, used by Intercom as
+                the language of Fin and the Messenger even if their browser has a different
+                setting. Supports ISO 639-1 two-letter language codes.
+            last_seen_at: (Unix timestamp in seconds) The time when the contact was last seen
+                (either where the Intercom Messenger was installed or when specified manually).
+            name: The contacts name
+            owner_id: The ``owner_id`` field of the body, if given.
+            phone: The contacts phone
+            role: The role of the contact.
+            signed_up_at: (Unix timestamp in seconds) The time specified for when a contact
+                signed up.
+            unsubscribed_from_emails: Whether the contact is unsubscribed from emails
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Contact`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Contact",
@@ -2637,7 +4596,9 @@ class ContentResource(BaseResource):
     async def bulk_actions(
         self,
         *,
-        action: str,
+        action: Literal[
+            "publish", "unpublish", "delete", "set_availability", "set_audience", "update_tags"
+        ],
         content_ids: builtins.list[m.ContentBulkActionRequest_ContentIdsItem | dict[str, Any]],
         audience: m.ContentBulkActionRequest_Audience | dict[str, Any] | UnsetType | None = UNSET,
         availability: m.ContentBulkActionRequest_Availability
@@ -2650,9 +4611,30 @@ class ContentResource(BaseResource):
     ) -> m.ContentBulkActionResponse:
         """Run a bulk action on Knowledge Hub content.
 
+        Asynchronously run a bulk action over up to 1,000 Knowledge Hub content items.
+
         ``POST /content/bulk_actions``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            action: The bulk action to perform. Allowed content_ids[].type values vary per
+                action: publish, unpublish: article_content delete: article_content,
+                content_snippet, file_source_content, internal_article set_availability,
+                set_audience: article_content, content_snippet, external_content,...
+            content_ids: Up to 1,000 content items to apply the action to.
+            audience: Required when action is set_audience. Manages segment membership.
+            availability: Required when action is set_availability. Each field is optional -
+                only the properties present in the request are toggled.
+            tags: Required when action is update_tags. Applies and/or removes existing tags.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentBulkActionResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentBulkActionResponse",
@@ -2678,14 +4660,14 @@ class ContentResource(BaseResource):
         states: list[str] | None = None,
         locales: list[str] | None = None,
         tag_ids: list[str] | None = None,
-        tag_operator: str | None = None,
+        tag_operator: Literal["IN", "NIN"] | None = None,
         any_tag_ids: list[str] | None = None,
         folder_ids: list[str] | None = None,
-        folder_entity_type: str | None = None,
+        folder_entity_type: Literal["folder"] | None = None,
         content_types: list[str] | None = None,
-        copilot_state: str | None = None,
-        fin_service_state: str | None = None,
-        fin_sales_state: str | None = None,
+        copilot_state: Literal["on", "off"] | None = None,
+        fin_service_state: Literal["on", "off"] | None = None,
+        fin_sales_state: Literal["on", "off"] | None = None,
         created_by_ids: list[str] | None = None,
         last_updated_by_ids: list[str] | None = None,
         created_at_after: int | None = None,
@@ -2700,9 +4682,57 @@ class ContentResource(BaseResource):
     ) -> Paginator[m.ContentSearchResult, m.ContentSearchResponse]:
         """Search knowledge base contents.
 
+        Search the knowledge base contents - articles, snippets, external pages, uploaded files,
+        and internal articles - using a keyword query.
+
         ``GET /content/search``
 
         Streams every item (next_url pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            query: A free-text search term matched against the title and body of each content
+                item. When omitted, returns the most recent content items.
+            states: Filter by publication state. Accepts a comma-separated list or repeated
+                params.
+            locales: Filter by locale codes (e.g. en, fr, de).
+            tag_ids: Filter by tag IDs. Pairs with tag_operator to control match semantics.
+            tag_operator: Match operator paired with tag_ids. IN returns content matching any of
+                the given tags; NIN excludes content matching any of them.
+            any_tag_ids: Filter by tag IDs using OR semantics - returns content matching any of
+                the given tags. Alternative to tag_ids + tag_operator.
+            folder_ids: Filter by folder IDs. Must be sent together with folder_entity_type.
+            folder_entity_type: Required when folder_ids is provided. Identifies the entity type
+                the folder IDs refer to.
+            content_types: Restrict the search to specific content types. When provided, this
+                REPLACES the default content type set rather than filtering on top of it.
+            copilot_state: Filter by whether the content is enabled for Copilot.
+            fin_service_state: Filter by whether the content is enabled for Fin AI Agent
+                (customer-facing service).
+            fin_sales_state: Filter by whether the content is enabled for Fin Sales Agent.
+            created_by_ids: Filter by the admin IDs that created the content. Accepts a
+                comma-separated list or repeated params.
+            last_updated_by_ids: Filter by the admin IDs that last updated the content. Accepts
+                a comma-separated list or repeated params.
+            created_at_after: Return content created at or after this time. Unix epoch seconds.
+            created_at_before: Return content created at or before this time. Unix epoch
+                seconds.
+            updated_at_after: Return content last updated at or after this time. Unix epoch
+                seconds.
+            updated_at_before: Return content last updated at or before this time. Unix epoch
+                seconds.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ContentSearchResult`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["content.search"],
@@ -2749,9 +4779,25 @@ class ContentSnippetsResource(BaseResource):
     ) -> m.Tag:
         """Add a tag to a content snippet.
 
+        Apply an existing tag to a content snippet. Returns the tag that was applied.
+
         ``POST /content_snippets/{content_snippet_id}/tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            content_snippet_id: The unique identifier for the content snippet.
+            id: The unique identifier of the tag to apply, as given by Intercom.
+            admin_id: Optional id of the teammate to attribute the tagging to. Defaults to the
+                authenticating teammate.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -2782,9 +4828,35 @@ class ContentSnippetsResource(BaseResource):
     ) -> m.ContentSnippet:
         """Create a content snippet.
 
+        You can create a new content snippet.
+
         ``POST /content_snippets``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            title: The title of the content snippet.
+            ai_chatbot_availability: Whether the content snippet should be available for AI
+                Chatbot (Fin). Defaults to false.
+            ai_copilot_availability: Whether the content snippet should be available for AI
+                Copilot. Defaults to false.
+            ai_sales_agent_availability: Whether the content snippet should be available for AI
+                Sales Agent. Defaults to false.
+            audience_ids: The list of audience IDs to target this content snippet to for Fin AI
+                Agent. Pass an empty array or omit the field for no audience targeting.
+            body_markdown: The content of the snippet in markdown. An alternative to json_blocks
+                - you can provide content as markdown instead of structured blocks.
+            json_blocks: The content blocks that make up the body of the snippet. Mutually
+                exclusive with body_markdown.
+            locale: The locale of the content snippet. Defaults to en.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentSnippet`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentSnippet",
@@ -2809,7 +4881,18 @@ class ContentSnippetsResource(BaseResource):
     async def delete(self, id: str, *, options: RequestOptions | None = None) -> None:
         """Delete a content snippet.
 
+        You can delete a single content snippet by its id.
+
         ``DELETE /content_snippets/{id}``
+
+        Args:
+            id: The unique identifier for the content snippet.
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(OPERATIONS["content_snippets.delete"], {"id": id}, options=options)
 
@@ -2818,7 +4901,23 @@ class ContentSnippetsResource(BaseResource):
     ) -> m.Tag:
         """Remove a tag from a content snippet.
 
+        Remove a tag from a content snippet. Returns the tag that was removed, with null
+        applied_at and applied_by.
+
         ``DELETE /content_snippets/{content_snippet_id}/tags/{id}``
+
+        Args:
+            content_snippet_id: The unique identifier for the content snippet.
+            id: The unique identifier of the tag to remove, as given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -2832,7 +4931,21 @@ class ContentSnippetsResource(BaseResource):
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.ContentSnippet:
         """Retrieve a content snippet.
 
+        You can fetch a single content snippet by its id.
+
         ``GET /content_snippets/{id}``
+
+        Args:
+            id: The unique identifier for the content snippet.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentSnippet`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentSnippet",
@@ -2850,9 +4963,26 @@ class ContentSnippetsResource(BaseResource):
     ) -> Paginator[m.ContentSnippet, m.ContentSnippetList]:
         """List all content snippets.
 
+        You can fetch a list of all content snippets for a workspace.
+
         ``GET /content_snippets``
 
         Streams every item (top_level_page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ContentSnippet`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["content_snippets.list"],
@@ -2883,9 +5013,37 @@ class ContentSnippetsResource(BaseResource):
     ) -> m.ContentSnippet:
         """Update a content snippet.
 
+        You can update an existing content snippet.
+
         ``PUT /content_snippets/{id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The unique identifier for the content snippet.
+            ai_chatbot_availability: Whether the content snippet should be available for AI
+                Chatbot (Fin).
+            ai_copilot_availability: Whether the content snippet should be available for AI
+                Copilot.
+            ai_sales_agent_availability: Whether the content snippet should be available for AI
+                Sales Agent.
+            audience_ids: The list of audience IDs to target this content snippet to for Fin AI
+                Agent. Omitting the field leaves existing audience memberships unchanged (PATCH
+                semantics).
+            body_markdown: The content of the snippet in markdown. An alternative to json_blocks
+                - you can provide content as markdown instead of structured blocks.
+            json_blocks: The content blocks that make up the body of the snippet. Mutually
+                exclusive with body_markdown.
+            locale: The locale of the content snippet.
+            title: The title of the content snippet.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ContentSnippet`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ContentSnippet",
@@ -2914,7 +5072,11 @@ class ConversationAttributesResource(BaseResource):
     async def create(
         self,
         *,
-        data_type: str | UnsetType | None = UNSET,
+        data_type: Literal[
+            "string", "integer", "list", "decimal", "boolean", "datetime", "relationship", "files"
+        ]
+        | UnsetType
+        | None = UNSET,
         description: str | UnsetType | None = UNSET,
         multiline: bool | UnsetType | None = UNSET,
         name: str | UnsetType | None = UNSET,
@@ -2932,9 +5094,31 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Create a conversation attribute.
 
+        Create a new conversation attribute.
+
         ``POST /conversations/attributes``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            data_type: The data type of the attribute. Allowed types: string, integer, list,
+                decimal, boolean, datetime, relationship, files.
+            description: Readable description of the attribute.
+            multiline: Whether this string attribute is multiline.
+            name: Name of the attribute.
+            options_: Initial options for this list attribute. Each option must have a label.
+            reference: Reference configuration for related objects.
+            required: Whether this attribute is required.
+            visible_to_team_ids: Team IDs that can see this attribute. Empty array means all
+                teams.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -2966,9 +5150,24 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Add an option to a list conversation attribute.
 
+        Add a new option to a list-type conversation attribute. Returns the full attribute with
+        the updated options array.
+
         ``POST /conversations/attributes/{id}/options``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The conversation attribute id
+            label: The label for the new option.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -2986,7 +5185,22 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Delete (archive) a conversation attribute.
 
+        Archive a conversation attribute (soft delete). The attribute is marked as archived but
+        not permanently deleted.
+
         ``DELETE /conversations/attributes/{id}``
+
+        Args:
+            id: The conversation attribute id
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -3000,7 +5214,25 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Archive an option on a list conversation attribute.
 
+        Archive a single option on a list-type conversation attribute (soft delete). The option
+        remains in the response with archived: true. Returns the full attribute with the updated
+        options array.
+
         ``DELETE /conversations/attributes/{id}/options/{option_id}``
+
+        Args:
+            id: The conversation attribute id
+            option_id: The UUID of the list option to archive (from the id field in the options
+                array)
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -3016,7 +5248,21 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Get a conversation attribute.
 
+        Retrieve a single conversation attribute by ID.
+
         ``GET /conversations/attributes/{id}``
+
+        Args:
+            id: The conversation attribute id
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -3034,9 +5280,24 @@ class ConversationAttributesResource(BaseResource):
     ) -> Paginator[m.ConversationAttribute, m.ConversationAttributeList]:
         """List all conversation attributes.
 
+        You can fetch a list of all conversation attributes for your workspace.
+
         ``GET /conversations/attributes``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            include_archived: Include archived attributes in the list. Default false.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ConversationAttribute`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["conversation_attributes.list"],
@@ -3064,9 +5325,30 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Update a conversation attribute.
 
+        Update an existing conversation attribute.
+
         ``PUT /conversations/attributes/{id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The conversation attribute id
+            description: Readable description of the attribute.
+            multiline: (String data type only) Whether this string attribute is multiline.
+            name: Name of the attribute.
+            reference: (Relationship data type only) Reference configuration for related
+                objects.
+            required: Whether this attribute is required.
+            visible_to_team_ids: Team IDs that can see this attribute. Empty array means all
+                teams.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -3097,9 +5379,26 @@ class ConversationAttributesResource(BaseResource):
     ) -> m.ConversationAttribute:
         """Update an option on a list conversation attribute.
 
+        Update the label of a single option on a list-type conversation attribute. Returns the
+        full attribute with the updated options array.
+
         ``PUT /conversations/attributes/{id}/options/{option_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The conversation attribute id
+            option_id: The UUID of the list option to update (from the id field in the options
+                array)
+            label: The updated label for the option.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationAttribute",
@@ -3130,9 +5429,25 @@ class ConversationsResource(BaseResource):
     ) -> m.Conversation:
         """Attach a contact to a conversation.
 
+        You can add participants who are contacts to a conversation, on behalf of either another
+        contact or an admin.
+
         ``POST /conversations/{conversation_id}/customers``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The identifier for the conversation as given by Intercom.
+            admin_id: The ``admin_id`` field of the body, if given.
+            customer: The ``customer`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3156,9 +5471,25 @@ class ConversationsResource(BaseResource):
     ) -> m.Tag:
         """Add tag to a conversation.
 
+        You can tag a specific conversation. This will return a tag object for the tag that was
+        added to the conversation.
+
         ``POST /conversations/{conversation_id}/tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: conversation_id
+            admin_id: The ``admin_id`` field of the body.
+            id: The ``id`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -3183,9 +5514,27 @@ class ConversationsResource(BaseResource):
     ) -> m.Ticket:
         """Convert a conversation to a ticket.
 
+        You can convert a conversation to a ticket.
+
         ``POST /conversations/{conversation_id}/convert``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The id of the conversation to target
+            ticket_type_id: The ID of the type of ticket you want to convert the conversation to
+            attributes: The attributes set on the ticket. When setting the default title and
+                description attributes, the attribute keys that should be used are
+                _default_title_ and _default_description_.
+            ticket_state_id: The ID of the ticket state associated with the ticket type.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Ticket`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Ticket",
@@ -3216,9 +5565,30 @@ class ConversationsResource(BaseResource):
     ) -> m.Message:
         """Creates a conversation.
 
+        You can create a conversation that has been initiated by a contact (ie. user or lead).
+        The conversation can be an in-app message only.
+
         ``POST /conversations``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            body: The content of the message. HTML is not supported.
+            from_: The ``from`` field of the body.
+            attachment_urls: A list of image URLs that will be added as attachments. You can
+                include up to 10 URLs.
+            brand_id: The unique identifier of the brand to associate with this conversation.
+            created_at: The time the conversation was created as a UTC Unix timestamp. If not
+                provided, the current time will be used.
+            subject: The title of the email. Only applicable if the message type is email.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Message`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Message",
@@ -3247,7 +5617,24 @@ class ConversationsResource(BaseResource):
     ) -> m.ConversationDeleted:
         """Delete a conversation.
 
+        Deleting a conversation is permanent and cannot be reversed.
+
         ``DELETE /conversations/{conversation_id}``
+
+        Args:
+            conversation_id: id
+            retain_metrics: If true (default), deletes the conversation while retaining
+                reporting data. If false, deletes the conversation and all associated reporting
+                data.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ConversationDeleted`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ConversationDeleted",
@@ -3274,9 +5661,26 @@ class ConversationsResource(BaseResource):
     ) -> m.Conversation:
         """Detach a contact from a group conversation.
 
+        You can remove participants who are contacts from a group conversation, on behalf of an
+        admin.
+
         ``DELETE /conversations/{conversation_id}/customers/{contact_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The identifier for the conversation as given by Intercom.
+            contact_id: The identifier for the contact as given by Intercom.
+            admin_id: The ``admin_id`` field of the body.
+            customer: The ``customer`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3300,9 +5704,25 @@ class ConversationsResource(BaseResource):
     ) -> m.Tag:
         """Remove tag from a conversation.
 
+        You can remove tag from a specific conversation. This will return a tag object for the
+        tag that was removed from the conversation.
+
         ``DELETE /conversations/{conversation_id}/tags/{tag_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: conversation_id
+            tag_id: tag_id
+            admin_id: The ``admin_id`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -3325,7 +5745,25 @@ class ConversationsResource(BaseResource):
     ) -> m.Conversation:
         """Retrieve a conversation.
 
+        You can fetch the details of a single conversation.
+
         ``GET /conversations/{conversation_id}``
+
+        Args:
+            conversation_id: The id of the conversation to target
+            display_as: Set to plaintext to retrieve conversation messages in plain text. This
+                affects both the body and subject fields.
+            include_translations: If set to true, conversation parts will be translated to the
+                detected language of the conversation.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3348,9 +5786,26 @@ class ConversationsResource(BaseResource):
     ) -> Paginator[m.ConversationListItem, m.ConversationList]:
         """List all conversations.
 
+        You can fetch a list of all conversations.
+
         ``GET /conversations``
 
         Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ConversationListItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["conversations.list"],
@@ -3377,6 +5832,22 @@ class ConversationsResource(BaseResource):
         ``GET /conversations/deleted``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            order: asc or desc. Returns the conversation IDs in ascending or descending order.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``DeletedConversationItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["conversations.list_deleted"],
@@ -3394,9 +5865,25 @@ class ConversationsResource(BaseResource):
     ) -> Paginator[m.HandlingEvent, m.HandlingEventList]:
         """List handling events.
 
+        List all pause/resume events for a conversation. These events track when teammates
+        paused or resumed handling a conversation.
+
         ``GET /conversations/{id}/handling_events``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            id: The identifier for the conversation as given by Intercom.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``HandlingEvent`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["conversations.list_handling_events"],
@@ -3417,9 +5904,28 @@ class ConversationsResource(BaseResource):
     ) -> Paginator[m.SideConversationSummary, m.SideConversationList]:
         """List side conversations.
 
+        List side conversations for a given conversation. Side conversations are internal
+        threads created by teammates from within a conversation.
+
         ``GET /conversations/{id}/side_conversations``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            id: The identifier for the conversation as given by Intercom.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``SideConversationSummary`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["conversations.list_side_conversations"],
@@ -3438,17 +5944,38 @@ class ConversationsResource(BaseResource):
         admin_id: str | int | UnsetType | None = UNSET,
         assignee_id: str | int | UnsetType | None = UNSET,
         body: str | UnsetType | None = UNSET,
-        message_type: str | UnsetType | None = UNSET,
+        message_type: Literal["close", "snoozed", "open", "assignment"] | UnsetType | None = UNSET,
         snoozed_until: int | UnsetType | None = UNSET,
-        type: str | UnsetType | None = UNSET,
+        type: Literal["admin", "team"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.Conversation:
         """Manage a conversation.
 
+        For managing conversations you can: - Close a conversation - Snooze a conversation to
+        reopen on a future date - Open a conversation which is snoozed or closed - Assign a
+        conversation to an admin and/or team.
+
         ``POST /conversations/{conversation_id}/parts``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The identifier for the conversation as given by Intercom.
+            admin_id: The ``admin_id`` field of the body, if given.
+            assignee_id: The ``assignee_id`` field of the body, if given.
+            body: The ``body`` field of the body, if given.
+            message_type: The ``message_type`` field of the body, if given.
+            snoozed_until: The time you want the conversation to reopen.
+            type: The ``type`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3478,9 +6005,26 @@ class ConversationsResource(BaseResource):
     ) -> m.Conversation:
         """Merge a conversation.
 
+        Merge a secondary (source) conversation into a primary (target) conversation. The
+        secondary conversation is closed and linked to the primary, which becomes the surviving
+        thread. Returns the primary conversation on success.
+
         ``POST /conversations/{id}/merge``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The identifier for the secondary (source) conversation to merge away.
+            merge_into_conversation_id: The ID of the primary (target) conversation to merge
+                into.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3499,15 +6043,32 @@ class ConversationsResource(BaseResource):
         conversation_id: str | int | UnsetType | None = UNSET,
         conversation_part_id: str | int | UnsetType | None = UNSET,
         source_id: str | int | UnsetType | None = UNSET,
-        type: str | UnsetType | None = UNSET,
+        type: Literal["conversation_part", "source"] | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.Conversation:
         """Redact a conversation part.
 
+        You can redact a conversation part or the source message of a conversation (as seen in
+        the source object).
+
         ``POST /conversations/redact``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The ``conversation_id`` field of the body, if given.
+            conversation_part_id: The ``conversation_part_id`` field of the body, if given.
+            source_id: The id of the source.
+            type: The ``type`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3538,20 +6099,49 @@ class ConversationsResource(BaseResource):
         created_at: int | UnsetType | None = UNSET,
         email: str | UnsetType | None = UNSET,
         intercom_user_id: str | int | UnsetType | None = UNSET,
-        message_type: str | UnsetType | None = UNSET,
+        message_type: Literal["comment", "note", "quick_reply"] | UnsetType | None = UNSET,
         reply_options: Any | UnsetType | None = UNSET,
         skip_notifications: bool | UnsetType | None = UNSET,
         skip_unsnooze: bool | UnsetType | None = UNSET,
-        type: str | UnsetType | None = UNSET,
+        type: Literal["user", "admin"] | UnsetType | None = UNSET,
         user_id: str | int | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.Conversation:
         """Reply to a conversation.
 
+        You can reply to a conversation with a message from an admin or on behalf of a contact,
+        or with a note for admins.
+
         ``POST /conversations/{conversation_id}/reply``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The Intercom provisioned identifier for the conversation or the
+                string "last" to reply to the last part of the conversation
+            admin_id: The ``admin_id`` field of the body, if given.
+            attachment_files: The ``attachment_files`` field of the body, if given.
+            attachment_urls: The ``attachment_urls`` field of the body, if given.
+            body: The ``body`` field of the body, if given.
+            created_at: The ``created_at`` field of the body, if given.
+            email: The email you have defined for the user.
+            intercom_user_id: The identifier for the contact as given by Intercom.
+            message_type: The ``message_type`` field of the body, if given.
+            reply_options: The ``reply_options`` field of the body, if given.
+            skip_notifications: Option to disable notifications when replying to a conversation.
+            skip_unsnooze: When true, prevents the reply from waking a snoozed conversation.
+                Applies to 'comment' and 'note' message types.
+            type: The ``type`` field of the body, if given.
+            user_id: The external_id you have defined for the contact.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3583,9 +6173,26 @@ class ConversationsResource(BaseResource):
     ) -> m.Conversation:
         """Run Assignment Rules on a conversation.
 
+        Run assignment rules is now deprecated in version 2.12 and future versions and will be
+        permanently removed on December 31, 2026. After this date, any requests made to this
+        endpoint will fail. You can let a conversation be automatically assigned following
+        assignment rules. It is not possible to use this endpoint with Workflows.
+
         ``POST /conversations/{conversation_id}/run_assignment_rules``
 
         Deprecated: removed from the API in version 2.12; sent with ``Intercom-Version: 2.11``.
+
+        Args:
+            conversation_id: The identifier for the conversation as given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3611,11 +6218,33 @@ class ConversationsResource(BaseResource):
     ) -> Paginator[m.ConversationListItem, m.ConversationList]:
         """Search conversations.
 
+        You can search for multiple conversations by the value of their attributes in order to
+        fetch exactly which ones you want.
+
         ``POST /conversations/search``
 
         Streams every item (search pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            include_monitors: If set to true, the response will include a monitor_evaluations
+                array on each conversation with any QA monitor results that flagged it.
+            include_scorecards: If set to true, the response will include a scorecards array on
+                each conversation with any QA scorecard results.
+            query: The ``query`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ConversationListItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["conversations.search"],
@@ -3638,7 +6267,7 @@ class ConversationsResource(BaseResource):
         admin_id: str | int | UnsetType | None = UNSET,
         company_id: str | int | UnsetType | None = UNSET,
         custom_attributes: dict[str, Any] | UnsetType | None = UNSET,
-        priority: str | UnsetType | None = UNSET,
+        priority: Literal["none", "low", "medium", "high", "urgent"] | UnsetType | None = UNSET,
         read: bool | UnsetType | None = UNSET,
         title: str | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
@@ -3646,9 +6275,35 @@ class ConversationsResource(BaseResource):
     ) -> m.Conversation:
         """Update a conversation.
 
+        You can update an existing conversation.
+
         ``PUT /conversations/{conversation_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The id of the conversation to target
+            display_as: Set to plaintext to retrieve conversation messages in plain text. This
+                affects both the body and subject fields.
+            admin_id: The ID of the teammate to attribute the priority change to. Defaults to
+                Operator when omitted, and is only used alongside priority.
+            company_id: The ID of the company that the conversation is associated with. The
+                unique identifier for the company which is given by Intercom.
+            custom_attributes: An object containing the different custom attributes associated
+                to the conversation as key-value pairs. For relationship attributes the value
+                will be a list of custom object instance models.
+            priority: The priority level to set on the conversation. Accepts one of none, low,
+                medium, high, or urgent.
+            read: Mark a conversation as read within Intercom.
+            title: The title given to the conversation
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -3685,11 +6340,31 @@ class CustomChannelEventsResource(BaseResource):
     ) -> m.CustomChannelNotificationResponse:
         """Notify Intercom of an attribute collector response in a custom channel conversation.
 
+        Notifies Intercom that a user provided a response to an attribute collector in your
+        custom channel/platform. This allows Intercom to process the attribute and trigger any
+        relevant workflow automations. > Note: This endpoint is currently under managed
+        availability. Please reach out to your accounts team to discuss access and tailored,
+        hands-on support.
+
         ``POST /custom_channel_events/notify_attribute_collected``
 
         Deprecated: removed from the API in version 2.16; sent with ``Intercom-Version: 2.15``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            attribute: The ``attribute`` field of the body, if given.
+            contact: The ``contact`` field of the body, if given.
+            event_id: Unique identifier for the event.
+            external_conversation_id: Identifier for the conversation in your application.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomChannelNotificationResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomChannelNotificationResponse",
@@ -3718,11 +6393,30 @@ class CustomChannelEventsResource(BaseResource):
     ) -> m.CustomChannelNotificationResponse:
         """Notify Intercom of a new conversation created in a custom channel.
 
+        Notifies Intercom that a new conversation was created in your custom channel/platform.
+        This triggers conversation creation and workflow automations within Intercom for your
+        custom channel integration. > Note: This endpoint is currently under managed
+        availability. Please reach out to your accounts team to discuss access and tailored,
+        hands-on support.
+
         ``POST /custom_channel_events/notify_new_conversation``
 
         Deprecated: removed from the API in version 2.16; sent with ``Intercom-Version: 2.15``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact: The ``contact`` field of the body.
+            event_id: Unique identifier for the event.
+            external_conversation_id: Identifier for the conversation in your application.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomChannelNotificationResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomChannelNotificationResponse",
@@ -3751,11 +6445,30 @@ class CustomChannelEventsResource(BaseResource):
     ) -> m.CustomChannelNotificationResponse:
         """Notify Intercom of a new message in a custom channel conversation.
 
+        Notifies Intercom that a new message was sent in a conversation on your custom
+        channel/platform. This allows Intercom to process the message and trigger any relevant
+        workflow automations. > Note: This endpoint is currently under managed availability.
+        Please reach out to your accounts team to discuss access and tailored, hands-on support.
+
         ``POST /custom_channel_events/notify_new_message``
 
         Deprecated: removed from the API in version 2.16; sent with ``Intercom-Version: 2.15``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            body: The message content sent by the user.
+            contact: The ``contact`` field of the body, if given.
+            event_id: Unique identifier for the event.
+            external_conversation_id: Identifier for the conversation in your application.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomChannelNotificationResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomChannelNotificationResponse",
@@ -3785,11 +6498,30 @@ class CustomChannelEventsResource(BaseResource):
     ) -> m.CustomChannelNotificationResponse:
         """Notify Intercom of a quick reply response in a custom channel conversation.
 
+        Notifies Intercom that a user selected a quick reply option in your custom
+        channel/platform. This allows Intercom to process the response and trigger any relevant
+        workflow automations. > Note: This endpoint is currently under managed availability.
+        Please reach out to your accounts team to discuss access and tailored, hands-on support.
+
         ``POST /custom_channel_events/notify_quick_reply_selected``
 
         Deprecated: removed from the API in version 2.16; sent with ``Intercom-Version: 2.15``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            contact: The ``contact`` field of the body, if given.
+            event_id: Unique identifier for the event.
+            external_conversation_id: Identifier for the conversation in your application.
+            quick_reply_option_id: Id of the selected quick reply option.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomChannelNotificationResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomChannelNotificationResponse",
@@ -3824,9 +6556,31 @@ class CustomObjectInstancesResource(BaseResource):
     ) -> m.CustomObjectInstance:
         """Create or Update a Custom Object Instance.
 
+        Create or update a custom object instance
+
         ``POST /custom_object_instances/{custom_object_type_identifier}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            custom_object_type_identifier: The unique identifier of the custom object type that
+                defines the structure of the custom object instance.
+            custom_attributes: The custom attributes which are set for the Custom Object
+                instance.
+            external_created_at: The time when the Custom Object instance was created in the
+                external system it originated from.
+            external_id: A unique identifier for the Custom Object instance in the external
+                system it originated from.
+            external_updated_at: The time when the Custom Object instance was last updated in
+                the external system it originated from.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomObjectInstance`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomObjectInstance",
@@ -3853,7 +6607,23 @@ class CustomObjectInstancesResource(BaseResource):
     ) -> m.CustomObjectInstanceDeleted:
         """Delete a Custom Object Instance by ID.
 
+        Delete a single Custom Object instance using the Intercom defined id.
+
         ``DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}``
+
+        Args:
+            custom_object_type_identifier: The unique identifier of the custom object type that
+                defines the structure of the custom object instance.
+            custom_object_instance_id: The Intercom defined id of the custom object instance
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomObjectInstanceDeleted`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomObjectInstanceDeleted",
@@ -3876,7 +6646,23 @@ class CustomObjectInstancesResource(BaseResource):
     ) -> m.CustomObjectInstanceDeleted:
         """Delete a Custom Object Instance by External ID.
 
+        Delete a single Custom Object instance by external_id.
+
         ``DELETE /custom_object_instances/{custom_object_type_identifier}``
+
+        Args:
+            custom_object_type_identifier: The unique identifier of the custom object type that
+                defines the structure of the custom object instance.
+            external_id: Sent as the ``external_id`` query parameter.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomObjectInstanceDeleted`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomObjectInstanceDeleted",
@@ -3897,7 +6683,23 @@ class CustomObjectInstancesResource(BaseResource):
     ) -> m.CustomObjectInstance:
         """Get Custom Object Instance by ID.
 
+        Fetch a Custom Object Instance by id.
+
         ``GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}``
+
+        Args:
+            custom_object_type_identifier: The unique identifier of the custom object type that
+                defines the structure of the custom object instance.
+            custom_object_instance_id: The id or external_id of the custom object instance
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``CustomObjectInstance`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.CustomObjectInstance",
@@ -3926,9 +6728,36 @@ class CustomObjectInstancesResource(BaseResource):
     ) -> Paginator[m.CustomObjectInstance, m.CustomObjectInstancesPaginatedList]:
         """List Custom Object Instances.
 
+        List instances of a custom object type. Three modes are supported: - No filter - returns
+        all instances for the type. - references_contact_id - returns instances associated with
+        the given contact. - references_conversation_id - returns instances associated with the
+        given conversation.
+
         ``GET /custom_object_instances/{custom_object_type_identifier}``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            custom_object_type_identifier: The unique identifier of the custom object type that
+                defines the structure of the custom object instance.
+            references_contact_id: Return instances associated with the given contact ID.
+            references_conversation_id: Return instances associated with the given conversation
+                ID.
+            external_id: Return the single instance with this external ID. When provided, the
+                response is a single object rather than a list.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``CustomObjectInstance`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["custom_object_instances.list"],
@@ -3956,7 +6785,7 @@ class DataAttributesResource(BaseResource):
         data_type: Any | UnsetType | None = UNSET,
         description: str | UnsetType | None = UNSET,
         messenger_writable: bool | UnsetType | None = UNSET,
-        model: str | UnsetType | None = UNSET,
+        model: Literal["contact", "company"] | UnsetType | None = UNSET,
         name: str | UnsetType | None = UNSET,
         options_: builtins.list[m.CreateDataAttributeRequest_OptionsItem | dict[str, Any]]
         | UnsetType
@@ -3966,9 +6795,29 @@ class DataAttributesResource(BaseResource):
     ) -> m.DataAttribute:
         """Create a data attribute.
 
+        You can create a data attributes for a contact or a company.
+
         ``POST /data_attributes``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            archived: The ``archived`` field of the body, if given.
+            data_type: The ``data_type`` field of the body, if given.
+            description: The readable description you see in the UI for the attribute.
+            messenger_writable: Can this attribute be updated by the Messenger
+            model: The model that the data attribute belongs to.
+            name: The name of the data attribute.
+            options_: Array of objects representing the options of the list, with value as the
+                key and the option as the value. At least two options are required.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataAttribute",
@@ -3992,16 +6841,35 @@ class DataAttributesResource(BaseResource):
     def list(
         self,
         *,
-        model: str | None = None,
+        model: Literal["contact", "company"] | None = None,
         include_archived: bool | None = None,
         limit: int | None = None,
         options: RequestOptions | None = None,
     ) -> Paginator[m.DataAttribute, m.DataAttributeList]:
         """List all data attributes.
 
+        You can fetch a list of all data attributes belonging to a workspace for contacts or
+        companies.
+
         ``GET /data_attributes``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            model: Specify the data attribute model to return. For conversation attributes, use
+                GET /conversations/attributes instead.
+            include_archived: Include archived attributes in the list. By default we return only
+                non archived data attributes.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``DataAttribute`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["data_attributes.list"],
@@ -4024,9 +6892,26 @@ class DataAttributesResource(BaseResource):
     ) -> m.DataAttribute:
         """Update a data attribute.
 
+        You can update a data attribute.
+
         ``PUT /data_attributes/{data_attribute_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            data_attribute_id: The data attribute id
+            archived: Whether the attribute is to be archived or not.
+            description: The readable description you see in the UI for the attribute.
+            messenger_writable: Can this attribute be updated by the Messenger
+            options_: The ``options`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataAttribute",
@@ -4064,7 +6949,7 @@ class DataConnectorsResource(BaseResource):
         headers: builtins.list[m.CreateDataConnectorRequest_HeadersItem | dict[str, Any]]
         | UnsetType
         | None = UNSET,
-        http_method: str | UnsetType | None = UNSET,
+        http_method: Literal["get", "post", "put", "delete", "patch"] | UnsetType | None = UNSET,
         mock_response: m.CreateDataConnectorRequest_MockResponse
         | dict[str, Any]
         | UnsetType
@@ -4077,9 +6962,42 @@ class DataConnectorsResource(BaseResource):
     ) -> m.DataConnectorDetail:
         """Create a data connector.
 
+        Create a new data connector. The connector is created in draft state. Configure its URL,
+        headers, data inputs, and other settings, then set it to live when ready.
+
         ``POST /data_connectors``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            name: The name of the data connector.
+            audiences: The user types this connector is available for.
+            body: The request body template. Supports template variables.
+            bypass_authentication: Whether authentication is bypassed entirely (public
+                endpoint). Defaults to false.
+            customer_authentication: Whether the connector requires customer authentication
+                before executing. Defaults to false.
+            data_inputs: Input parameters accepted by the connector.
+            description: A description of what this data connector does.
+            direct_fin_usage: Whether the connector is used directly by Fin (true) or only in
+                workflows (false). Defaults to false.
+            headers: HTTP headers to include in the request.
+            http_method: The HTTP method used when calling the external API.
+            mock_response: A sample JSON response from the external API. Auto-generates
+                response_fields and sets configuration_response_type to mock_response_type.
+            token_ids: IDs of authentication tokens to attach to this data connector.
+            url: The URL of the external API endpoint. Supports template variables like
+                {{order_id}}.
+            validate_missing_attributes: Whether to validate that all required data inputs have
+                values before executing.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataConnectorDetail`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataConnectorDetail",
@@ -4112,7 +7030,22 @@ class DataConnectorsResource(BaseResource):
     ) -> m.DeletedDataConnectorObject:
         """Delete a data connector.
 
+        Delete an existing data connector. The connector must be in draft state and must not be
+        in use by any workflows or AI agents.
+
         ``DELETE /data_connectors/{id}``
+
+        Args:
+            id: The unique identifier of the data connector
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedDataConnectorObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedDataConnectorObject",
@@ -4120,11 +7053,30 @@ class DataConnectorsResource(BaseResource):
         )
 
     async def get(
-        self, id: str, *, state_version: str | None = None, options: RequestOptions | None = None
+        self,
+        id: str,
+        *,
+        state_version: Literal["draft", "live"] | None = None,
+        options: RequestOptions | None = None,
     ) -> m.DataConnectorDetail:
         """Retrieve a data connector.
 
+        You can retrieve the full detail of a single data connector by its ID.
+
         ``GET /data_connectors/{id}``
+
+        Args:
+            id: The unique identifier of the data connector.
+            state_version: Which version of the data connector to return. Defaults to live.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataConnectorDetail`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataConnectorDetail",
@@ -4141,7 +7093,23 @@ class DataConnectorsResource(BaseResource):
     ) -> m.DataConnectorExecutionResult:
         """Retrieve an execution result.
 
+        Retrieve details for a specific data connector execution result. Always includes
+        request/response bodies and the sanitised request URL.
+
         ``GET /data_connectors/{data_connector_id}/execution_results/{id}``
+
+        Args:
+            data_connector_id: The unique identifier for the data connector.
+            id: The unique identifier for the execution result.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataConnectorExecutionResult`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataConnectorExecutionResult",
@@ -4163,9 +7131,28 @@ class DataConnectorsResource(BaseResource):
     ) -> Paginator[m.DataConnector, m.DataConnectorList]:
         """List all data connectors.
 
+        Returns a paginated list of all data connectors for the workspace, ordered by most
+        recently updated first. Data connectors allow workflows and AI agents to make HTTP
+        requests to external APIs.
+
         ``GET /data_connectors``
 
         Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``DataConnector`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["data_connectors.list"],
@@ -4181,11 +7168,24 @@ class DataConnectorsResource(BaseResource):
         self,
         data_connector_id: str,
         *,
-        success: str | None = None,
-        error_type: str | None = None,
+        success: Literal["true", "false"] | None = None,
+        error_type: Literal[
+            "request_configuration_error",
+            "faraday_error",
+            "3rd_party_error",
+            "response_mapping_error",
+            "token_refresh_error",
+            "fin_action_response_formatting_error",
+            "fin_action_identity_verification_error",
+            "email_verification_error",
+            "non_fin_standalone_action_identity_verification_error",
+            "request_validation_error",
+            "client_side_action_error",
+        ]
+        | None = None,
         start_ts: int | None = None,
         end_ts: int | None = None,
-        include_bodies: str | None = None,
+        include_bodies: Literal["true", "false"] | None = None,
         per_page: int | None = None,
         cursor: str | int | None = None,
         limit: int | None = None,
@@ -4194,9 +7194,33 @@ class DataConnectorsResource(BaseResource):
     ) -> Paginator[m.DataConnectorExecutionResult, m.DataConnectorExecutionResultList]:
         """List execution results for a data connector.
 
+        Retrieve paginated execution logs for a specific data connector. Results from the last
+        hour are returned by default. Use start_ts and end_ts to customize the time range.
+
         ``GET /data_connectors/{data_connector_id}/execution_results``
 
         Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            data_connector_id: The unique identifier for the data connector.
+            success: Filter by success status. Use true, false, or omit for all.
+            error_type: Filter by error type.
+            start_ts: Unix timestamp for start of time range (default 1 hour ago).
+            end_ts: Unix timestamp for end of time range (default now).
+            include_bodies: Include request/response bodies in the response (default false).
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``DataConnectorExecutionResult`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["data_connectors.list_execution_results"],
@@ -4231,13 +7255,13 @@ class DataConnectorsResource(BaseResource):
         headers: builtins.list[m.UpdateDataConnectorRequest_HeadersItem | dict[str, Any]]
         | UnsetType
         | None = UNSET,
-        http_method: str | UnsetType | None = UNSET,
+        http_method: Literal["get", "post", "put", "delete", "patch"] | UnsetType | None = UNSET,
         mock_response: m.UpdateDataConnectorRequest_MockResponse
         | dict[str, Any]
         | UnsetType
         | None = UNSET,
         name: str | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["draft", "live"] | UnsetType | None = UNSET,
         token_ids: builtins.list[str] | UnsetType | None = UNSET,
         url: str | UnsetType | None = UNSET,
         validate_missing_attributes: bool | UnsetType | None = UNSET,
@@ -4246,9 +7270,43 @@ class DataConnectorsResource(BaseResource):
     ) -> m.DataConnectorDetail:
         """Update a data connector.
 
+        Update an existing data connector. Only provided fields are changed. Set state to live
+        or draft to change the connector's state.
+
         ``PATCH /data_connectors/{id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The unique identifier of the data connector.
+            audiences: The audience types this connector targets.
+            body: The request body template. Supports template variables.
+            bypass_authentication: Whether authentication is bypassed for this connector.
+            customer_authentication: Whether OTP authentication is enabled for this connector.
+            data_inputs: The input parameters accepted by this data connector. Replaces all
+                existing inputs.
+            description: A description of what this data connector does.
+            direct_fin_usage: Whether this connector is used directly by Fin.
+            headers: HTTP headers to include in the request.
+            http_method: The HTTP method used by the data connector.
+            mock_response: A sample JSON response from the external API. Auto-generates
+                response_fields and sets configuration_response_type to mock_response_type.
+            name: The name of the data connector.
+            state: The desired state of the connector.
+            token_ids: IDs of authentication tokens to attach to this data connector. An empty
+                array removes all tokens.
+            url: The URL of the external API endpoint. Supports template variables like
+                {{order_id}}.
+            validate_missing_attributes: Whether to validate missing attributes before
+                execution.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataConnectorDetail`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataConnectorDetail",
@@ -4286,7 +7344,21 @@ class DataExportResource(BaseResource):
     ) -> m.DataExport:
         """Cancel content data export.
 
+        You can cancel your job
+
         ``POST /export/cancel/{job_identifier}``
+
+        Args:
+            job_identifier: job_identifier
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataExport`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataExport",
@@ -4307,9 +7379,26 @@ class DataExportResource(BaseResource):
     ) -> m.DataExport:
         """Create content data export.
 
+        To create your export job, you need to send a POST request to the export endpoint
+        https://api.intercom.io/export/content/data.
+
         ``POST /export/content/data``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            created_at_after: The start date that you request data for. It must be formatted as
+                a unix timestamp.
+            created_at_before: The end date that you request data for. It must be formatted as a
+                unix timestamp.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataExport`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataExport",
@@ -4327,7 +7416,23 @@ class DataExportResource(BaseResource):
     ) -> bytes:
         """Download content data export.
 
+        When a job has a status of complete, and thus a filled download_url, you can download
+        your data by hitting that provided URL, formatted like so:
+        https://api.intercom.io/download/content/data/xyz1234.
+
         ``GET /download/content/data/{job_identifier}``
+
+        Args:
+            job_identifier: job_identifier
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``bytes`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "bytes",
@@ -4343,7 +7448,24 @@ class DataExportResource(BaseResource):
     ) -> m.DataExport:
         """Show content data export.
 
+        You can view the status of your job by sending a GET request to the URL
+        https://api.intercom.io/export/content/data/{job_identifier} - the {job_identifier} is
+        the value returned in the response when you first created the export job. More on it can
+        be seen in the Export Job Model.
+
         ``GET /export/content/data/{job_identifier}``
+
+        Args:
+            job_identifier: job_identifier
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DataExport`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DataExport",
@@ -4359,7 +7481,21 @@ class EmailsResource(BaseResource):
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.EmailSetting:
         """Retrieve an email setting.
 
+        Fetches a specific email setting by its unique identifier
+
         ``GET /emails/{id}``
+
+        Args:
+            id: The unique identifier of the email setting
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``EmailSetting`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.EmailSetting",
@@ -4371,9 +7507,23 @@ class EmailsResource(BaseResource):
     ) -> Paginator[m.EmailSetting, m.EmailList]:
         """List all email settings.
 
+        Lists all sender email address settings for the workspace
+
         ``GET /emails``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``EmailSetting`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["emails.list"], {}, limit=limit, options=options)
 
@@ -4395,9 +7545,32 @@ class EventsResource(BaseResource):
     ) -> None:
         """Submit a data event.
 
+        You will need an Access Token that has write permissions to send Events. Once you have a
+        key you can submit events via POST to the Events resource, which is located at
+        https://api.intercom.io/events, or you can send events using one of the client
+        libraries. When working with the HTTP API directly a client should send the event with a
+        Content-Type of application/json.
+
         ``POST /events``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            created_at: The time the event occurred as a UTC Unix timestamp
+            email: An email address for your user. An email should only be used where your
+                application uses email to uniquely identify users.
+            event_name: The name of the event that occurred. This is presented to your App's
+                admins when filtering and creating segments - a good event name is typically a
+                past tense 'verb-noun' combination, to improve readability, for example
+                updated-plan.
+            id: The unique identifier for the contact (lead or user) which is given by Intercom.
+            metadata: Optional metadata about the event.
+            user_id: Your identifier for the user.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(
             OPERATIONS["events.create"],
@@ -4427,9 +7600,23 @@ class EventsResource(BaseResource):
     ) -> None:
         """Create event summaries.
 
+        Create event summaries for a user. Event summaries are used to track the number of times
+        an event has occurred, the first time it occurred and the last time it occurred.
+
         ``POST /events/summaries``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            event_summaries: A list of event summaries for the user. Each event summary should
+                contain the event name, the time the event occurred, and the number of times the
+                event occurred.
+            user_id: Your identifier for the user.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(
             OPERATIONS["events.create_summaries"],
@@ -4453,9 +7640,31 @@ class EventsResource(BaseResource):
     ) -> Paginator[m.DataEventSummaryItem, m.DataEventSummary]:
         """List all data events.
 
+        > 🚧 > > Please note that you can only 'list' events that are less than 90 days old.
+        Event counts and summaries will still include your events older than 90 days but you
+        cannot 'list' these events individually if they are older than 90 days
+
         ``GET /events``
 
         Streams every item (next_url pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            filter: Sent as the ``filter`` query parameter.
+            type: The value must be user
+            summary: summary flag
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``DataEventSummaryItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["events.list"],
@@ -4486,9 +7695,27 @@ class FinAgentResource(BaseResource):
     ) -> m.ReplyToFinResponse:
         """Reply to Fin.
 
+        Once Fin has returned a response to a user's message, its status will be
+        awaiting_user_reply.
+
         ``POST /fin/reply``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The ID of the conversation.
+            message: A message exchanged within a Fin Agent conversation.
+            user: A user object representing the user in a Fin Agent conversation.
+            attachments: An array of attachments to include with the message. Maximum of 10
+                attachments.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ReplyToFinResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ReplyToFinResponse",
@@ -4524,9 +7751,29 @@ class FinAgentResource(BaseResource):
     ) -> m.StartFinConversationResponse:
         """Start a conversation with Fin.
 
+        Initialize Fin by passing it the user's message along with conversation history and user
+        details.
+
         ``POST /fin/start``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: The ID of the conversation that is calling Fin via this API.
+            message: A message exchanged within a Fin Agent conversation.
+            user: A user object representing the user in a Fin Agent conversation.
+            attachments: An array of attachments to include with the message. Maximum of 10
+                attachments.
+            conversation_metadata: Metadata about the conversation, including history and
+                attributes.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``StartFinConversationResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.StartFinConversationResponse",
@@ -4549,16 +7796,36 @@ class FinAgentResource(BaseResource):
         self,
         *,
         conversation_id: str | int,
-        rating: str,
+        rating: Literal["terrible", "bad", "ok", "good", "amazing"],
         remark: str | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.SubmitFinCsatResponse:
         """Submit a CSAT rating.
 
+        Record a customer's satisfaction rating for a conversation, with an optional free-text
+        remark.
+
         ``POST /fin/csat``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            conversation_id: Your external conversation ID - the same ID you started the
+                conversation with, and the one echoed on the csat_requested event.
+            rating: The rating the user selected - one of the key values from the csat_requested
+                event's options.
+            remark: Optional free-text comment the user left alongside the rating. Can be added
+                to an already-rated survey, but only once - the rating locks after a remark is
+                recorded.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``SubmitFinCsatResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.SubmitFinCsatResponse",
@@ -4588,7 +7855,22 @@ class HelpCenterResource(BaseResource):
     ) -> m.HelpCenter:
         """Retrieve a Help Center.
 
+        You can fetch the details of a single Help Center by making a GET request to
+        https://api.intercom.io/help_center/help_center/.
+
         ``GET /help_center/help_centers/{help_center_id}``
+
+        Args:
+            help_center_id: The unique identifier for the collection which is given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``HelpCenter`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.HelpCenter",
@@ -4602,9 +7884,24 @@ class HelpCenterResource(BaseResource):
     ) -> Paginator[m.HelpCenter, m.HelpCenterList]:
         """List all Help Centers.
 
+        You can list all Help Centers by making a GET request to
+        https://api.intercom.io/help_center/help_centers.
+
         ``GET /help_center/help_centers``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``HelpCenter`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["help_center.list"], {}, limit=limit, options=options)
 
@@ -4623,9 +7920,26 @@ class InternalArticlesResource(BaseResource):
     ) -> m.Tag:
         """Add a tag to an internal article.
 
+        Apply an existing tag to an internal article. Returns the tag that was applied.
+
         ``POST /internal_articles/{internal_article_id}/tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            internal_article_id: The unique identifier for the internal article which is given
+                by Intercom.
+            id: The unique identifier of the tag to apply, as given by Intercom.
+            admin_id: Optional id of the teammate to attribute the tagging to. Defaults to the
+                authenticating teammate.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -4657,9 +7971,39 @@ class InternalArticlesResource(BaseResource):
     ) -> m.InternalArticle:
         """Create an internal article.
 
+        You can create a new internal article by making a POST request to
+        https://api.intercom.io/internal_articles.
+
         ``POST /internal_articles``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            author_id: The id of the author of the article.
+            owner_id: The id of the owner of the article.
+            title: The title of the article.
+            ai_chatbot_availability: Whether the internal article should be available for AI
+                Chatbot (Fin). Defaults to false.
+            ai_copilot_availability: Whether the internal article should be available for AI
+                Copilot. Defaults to false.
+            ai_sales_agent_availability: Whether the internal article should be available for AI
+                Sales Agent. Defaults to false.
+            audience_ids: The list of audience IDs to target this internal article to for Fin AI
+                Agent. Pass an empty array or omit the field for no audience targeting.
+            body: The content of the article in HTML. Mutually exclusive with body_markdown.
+            body_markdown: The content of the article in markdown. An alternative to body - you
+                can provide content as markdown instead of HTML.
+            folder_id: The ID of the folder to place this article in, or null to leave it
+                without a folder.
+            locale: The ``locale`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``InternalArticle`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.InternalArticle",
@@ -4689,7 +8033,23 @@ class InternalArticlesResource(BaseResource):
     ) -> m.DeletedInternalArticleObject:
         """Delete an internal article.
 
+        You can delete a single internal article by making a DELETE request to
+        https://api.intercom.io/internal_articles/.
+
         ``DELETE /internal_articles/{internal_article_id}``
+
+        Args:
+            internal_article_id: The unique identifier for the internal article which is given
+                by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeletedInternalArticleObject`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeletedInternalArticleObject",
@@ -4705,7 +8065,24 @@ class InternalArticlesResource(BaseResource):
     ) -> m.Tag:
         """Remove a tag from an internal article.
 
+        Remove a tag from an internal article. Returns the tag that was removed, with null
+        applied_at and applied_by.
+
         ``DELETE /internal_articles/{internal_article_id}/tags/{id}``
+
+        Args:
+            internal_article_id: The unique identifier for the internal article which is given
+                by Intercom.
+            id: The unique identifier of the tag to remove, as given by Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -4721,7 +8098,23 @@ class InternalArticlesResource(BaseResource):
     ) -> m.InternalArticle:
         """Retrieve an internal article.
 
+        You can fetch the details of a single internal article by making a GET request to
+        https://api.intercom.io/internal_articles/.
+
         ``GET /internal_articles/{internal_article_id}``
+
+        Args:
+            internal_article_id: The unique identifier for the article which is given by
+                Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``InternalArticle`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.InternalArticle",
@@ -4743,9 +8136,27 @@ class InternalArticlesResource(BaseResource):
     ) -> Paginator[m.InternalArticleListItem, m.InternalArticleList]:
         """List all articles.
 
+        You can fetch a list of all internal articles by making a GET request to
+        https://api.intercom.io/internal_articles.
+
         ``GET /internal_articles``
 
         Streams every item (page pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``InternalArticleListItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["internal_articles.list"],
@@ -4762,7 +8173,22 @@ class InternalArticlesResource(BaseResource):
     ) -> m.InternalArticleSearchResponse:
         """Search for internal articles.
 
+        You can search for internal articles by making a GET request to
+        https://api.intercom.io/internal_articles/search.
+
         ``GET /internal_articles/search``
+
+        Args:
+            folder_id: The ID of the folder to search in.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``InternalArticleSearchResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.InternalArticleSearchResponse",
@@ -4793,9 +8219,41 @@ class InternalArticlesResource(BaseResource):
     ) -> m.InternalArticle:
         """Update an internal article.
 
+        You can update the details of a single internal article by making a PUT request to
+        https://api.intercom.io/internal_articles/.
+
         ``PUT /internal_articles/{internal_article_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            internal_article_id: The unique identifier for the internal article which is given
+                by Intercom.
+            ai_chatbot_availability: Whether the internal article should be available for AI
+                Chatbot (Fin).
+            ai_copilot_availability: Whether the internal article should be available for AI
+                Copilot.
+            ai_sales_agent_availability: Whether the internal article should be available for AI
+                Sales Agent.
+            audience_ids: The list of audience IDs to target this internal article to for Fin AI
+                Agent. Omitting the field leaves existing audience memberships unchanged (PATCH
+                semantics).
+            author_id: The id of the author of the article.
+            body: The content of the article in HTML. Mutually exclusive with body_markdown.
+            body_markdown: The content of the article in markdown. An alternative to body - you
+                can provide content as markdown instead of HTML.
+            folder_id: The ID of the folder to place this article in, or null to remove it from
+                its folder.
+            owner_id: The id of the author of the article.
+            title: The title of the article.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``InternalArticle`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.InternalArticle",
@@ -4826,7 +8284,20 @@ class IpAllowlistResource(BaseResource):
     async def get(self, *, options: RequestOptions | None = None) -> m.IpAllowlist:
         """Get IP allowlist settings.
 
+        Retrieve the current IP allowlist configuration for the workspace.
+
         ``GET /ip_allowlist``
+
+        Args:
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``IpAllowlist`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.IpAllowlist", await self._call(OPERATIONS["ip_allowlist.get"], {}, options=options)
@@ -4843,9 +8314,26 @@ class IpAllowlistResource(BaseResource):
     ) -> m.IpAllowlist:
         """Update IP allowlist settings.
 
+        Update the IP allowlist configuration for the workspace.
+
         ``PUT /ip_allowlist``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            enabled: Whether the IP allowlist is enabled for the workspace.
+            ip_allowlist: List of allowed IP addresses and/or IP ranges in CIDR notation.
+                Examples: - Single IP: 192.168.0.1 - IP range: 192.168.0.1/24 (allows
+                192.168.0.0 - 192.168.0.255)
+            type: String representing the object's type. Always has the value ip_allowlist.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``IpAllowlist`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.IpAllowlist",
@@ -4865,7 +8353,21 @@ class JobsResource(BaseResource):
     async def get_status(self, job_id: str, *, options: RequestOptions | None = None) -> m.Jobs:
         """Retrieve job status.
 
+        Retrieve the status of job execution.
+
         ``GET /jobs/status/{job_id}``
+
+        Args:
+            job_id: The unique identifier for the job which is given by Intercom
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Jobs`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Jobs",
@@ -4879,7 +8381,22 @@ class MacrosResource(BaseResource):
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.Macro:
         """Retrieve a macro.
 
+        You can fetch a single macro (saved reply) by its ID. The macro will only be returned if
+        it is visible to the authenticated user based on its visibility settings.
+
         ``GET /macros/{id}``
+
+        Args:
+            id: The unique identifier of the macro
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Macro`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Macro", await self._call(OPERATIONS["macros.get"], {"id": id}, options=options)
@@ -4897,9 +8414,28 @@ class MacrosResource(BaseResource):
     ) -> Paginator[m.Macro, m.MacroList]:
         """List all macros.
 
+        You can fetch a list of all macros (saved replies) in your workspace for use in
+        automating responses.
+
         ``GET /macros``
 
         Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            updated_since: Unix timestamp to filter macros updated after this time
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Macro`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["macros.list"],
@@ -4935,7 +8471,7 @@ class MessagesResource(BaseResource):
         created_at: int | UnsetType | None = UNSET,
         from_: m.CreateMessageRequest_From | dict[str, Any] | UnsetType | None = UNSET,
         locale: str | UnsetType | None = UNSET,
-        message_type: str | UnsetType | None = UNSET,
+        message_type: Literal["in_app", "email", "whatsapp"] | UnsetType | None = UNSET,
         referer: str | UnsetType | None = UNSET,
         subject: str | UnsetType | None = UNSET,
         template: str | UnsetType | None = UNSET,
@@ -4949,9 +8485,38 @@ class MessagesResource(BaseResource):
     ) -> m.Message:
         """Create a message.
 
+        You can create a message that has been initiated by an admin. The conversation can be
+        either an in-app message, an email or whatsapp.
+
         ``POST /messages``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            bcc: The ``bcc`` field of the body, if given.
+            body: The content of the message. HTML and plaintext are supported.
+            cc: The ``cc`` field of the body, if given.
+            components: The ``components`` field of the body, if given.
+            create_conversation_without_contact_reply: Whether a conversation should be opened
+                in the inbox for the message without the contact replying. Defaults to false if
+                not provided.
+            created_at: The time the message was created. If not provided, the current time will
+                be used.
+            from_: The sender of the message. If not provided, the default sender will be used.
+            locale: The ``locale`` field of the body, if given.
+            message_type: The kind of message being created. Values: in_app, email or whatsapp.
+            referer: The ``referer`` field of the body, if given.
+            subject: The title of the email.
+            template: The style of the outgoing message. Possible values plain or personal.
+            to: The ``to`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Message`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Message",
@@ -4983,7 +8548,21 @@ class MessagesResource(BaseResource):
     ) -> m.WhatsappMessageStatus:
         """Retrieve WhatsApp message delivery status.
 
+        Retrieves the delivery status of a specific WhatsApp message by its message ID.
+
         ``GET /messages/whatsapp/status``
+
+        Args:
+            message_id: The WhatsApp message ID to check status for
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``WhatsappMessageStatus`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.WhatsappMessageStatus",
@@ -5007,9 +8586,28 @@ class MessagesResource(BaseResource):
     ) -> Paginator[m.WhatsappMessageStatusListEventsItem, m.WhatsappMessageStatusList]:
         """Get statuses of all messages sent based on the specified ruleset_id.
 
+        Retrieves statuses of messages sent from the Outbound module. Currently, this API only
+        supports WhatsApp messages.
+
         ``GET /messages/status``
 
         Streams every item (cursor pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
+
+        Args:
+            ruleset_id: The unique identifier for the set of messages to check status for
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``WhatsappMessageStatusListEventsItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["messages.list_statuses"],
@@ -5041,7 +8639,21 @@ class NotesResource(BaseResource):
     async def get(self, note_id: str | int, *, options: RequestOptions | None = None) -> m.Note:
         """Retrieve a note.
 
+        You can fetch the details of a single note.
+
         ``GET /notes/{note_id}``
+
+        Args:
+            note_id: The unique identifier of a given note
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Note`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Note",
@@ -5069,9 +8681,25 @@ class OfficeHoursResource(BaseResource):
     ) -> m.OfficeHoursSchedule:
         """Create an office hours schedule.
 
+        You can create a new office hours schedule for the workspace.
+
         ``POST /office_hours_schedules``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            name: The name of the office hours schedule.
+            time_intervals: The open intervals for the schedule. start_minute and end_minute
+                must be on a 15-minute boundary.
+            time_zone_name: The IANA time zone the schedule's hours are evaluated in.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``OfficeHoursSchedule`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.OfficeHoursSchedule",
@@ -5093,7 +8721,21 @@ class OfficeHoursResource(BaseResource):
     ) -> m.DeleteOfficeHoursScheduleResponse:
         """Delete an office hours schedule.
 
+        You can delete a single office hours schedule.
+
         ``DELETE /office_hours_schedules/{id}``
+
+        Args:
+            id: The unique identifier for the office hours schedule.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``DeleteOfficeHoursScheduleResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.DeleteOfficeHoursScheduleResponse",
@@ -5103,7 +8745,21 @@ class OfficeHoursResource(BaseResource):
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.OfficeHoursSchedule:
         """Retrieve an office hours schedule.
 
+        You can fetch the details of a single office hours schedule.
+
         ``GET /office_hours_schedules/{id}``
+
+        Args:
+            id: The unique identifier for the office hours schedule.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``OfficeHoursSchedule`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.OfficeHoursSchedule",
@@ -5115,9 +8771,23 @@ class OfficeHoursResource(BaseResource):
     ) -> Paginator[m.OfficeHoursSchedule, m.OfficeHoursScheduleList]:
         """List all office hours schedules.
 
+        You can fetch a list of all office hours schedules for the workspace.
+
         ``GET /office_hours_schedules``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``OfficeHoursSchedule`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["office_hours.list"], {}, limit=limit, options=options)
 
@@ -5135,9 +8805,26 @@ class OfficeHoursResource(BaseResource):
     ) -> m.OfficeHoursSchedule:
         """Update an office hours schedule.
 
+        You can update an existing office hours schedule.
+
         ``PUT /office_hours_schedules/{id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            id: The unique identifier for the office hours schedule.
+            name: The name of the office hours schedule.
+            time_intervals: The open intervals for the schedule. start_minute and end_minute
+                must be on a 15-minute boundary.
+            time_zone_name: The IANA time zone the schedule's hours are evaluated in.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``OfficeHoursSchedule`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.OfficeHoursSchedule",
@@ -5168,7 +8855,23 @@ class ReportingDataExportResource(BaseResource):
     ) -> bytes:
         """Download completed export job data.
 
+        Download the data from a completed reporting data export job.
+
         ``GET /download/reporting_data/{job_identifier}``
+
+        Args:
+            job_identifier: The ``job_identifier`` in the path (percent-encoded).
+            app_id: Sent as the ``app_id`` query parameter.
+            job_identifier_query: Sent as the ``job_identifier`` query parameter.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``bytes`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "bytes",
@@ -5192,9 +8895,27 @@ class ReportingDataExportResource(BaseResource):
     ) -> m.ReportingDataExportEnqueueResponse:
         """Enqueue a new reporting data export job.
 
+        For the conversation dataset, from this version onward this export returns all
+        conversations, including those that never received a user reply. Earlier versions return
+        only conversations that received at least one user reply. Other datasets are unaffected.
+
         ``POST /export/reporting_data/enqueue``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            attribute_ids: The ``attribute_ids`` field of the body.
+            dataset_id: The ``dataset_id`` field of the body.
+            end_time: The ``end_time`` field of the body.
+            start_time: The ``start_time`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ReportingDataExportEnqueueResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ReportingDataExportEnqueueResponse",
@@ -5224,6 +8945,21 @@ class ReportingDataExportResource(BaseResource):
         """Get export job status.
 
         ``GET /export/reporting_data/{job_identifier}``
+
+        Args:
+            job_identifier: The ``job_identifier`` in the path (percent-encoded).
+            app_id: The Intercom defined code of the workspace the company is associated to.
+            client_id: Sent as the ``client_id`` query parameter.
+            job_identifier_query: Unique identifier of the job.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``ReportingDataExportGetStatusResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.ReportingDataExportGetStatusResponse",
@@ -5249,6 +8985,18 @@ class ReportingDataExportResource(BaseResource):
         ``GET /export/reporting_data/get_datasets``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``ReportingDataExportListDatasetsResponseDataItem`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["reporting_data_export.list_datasets"], {}, limit=limit, options=options
@@ -5261,7 +9009,21 @@ class SegmentsResource(BaseResource):
     async def get(self, segment_id: str, *, options: RequestOptions | None = None) -> m.Segment:
         """Retrieve a segment.
 
+        You can fetch the details of a single segment.
+
         ``GET /segments/{segment_id}``
+
+        Args:
+            segment_id: The unique identified of a given segment.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Segment`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Segment",
@@ -5279,9 +9041,24 @@ class SegmentsResource(BaseResource):
     ) -> Paginator[m.Segment, m.SegmentList]:
         """List all segments.
 
+        You can fetch a list of all segments.
+
         ``GET /segments``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            include_count: It includes the count of contacts that belong to each segment.
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Segment`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["segments.list"],
@@ -5300,9 +9077,24 @@ class SubscriptionTypesResource(BaseResource):
     ) -> Paginator[m.SubscriptionType, m.SubscriptionTypeList]:
         """List subscription types.
 
+        You can list all subscription types. A list of subscription type objects will be
+        returned.
+
         ``GET /subscription_types``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``SubscriptionType`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["subscription_types.list"], {}, limit=limit, options=options
@@ -5322,9 +9114,27 @@ class SwitchResource(BaseResource):
     ) -> m.PhoneSwitch:
         """Create a phone Switch.
 
+        You can use the API to deflect phone calls to the Intercom Messenger. Calling this
+        endpoint will send an SMS with a link to the Messenger to the phone number specified.
+
         ``POST /phone_call_redirects``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            phone: Phone number in E.164 format, that will receive the SMS to continue the
+                conversation in the Messenger.
+            custom_attributes: An object containing the different custom attributes associated
+                to the conversation as key-value pairs. For relationship attributes the value
+                will be a list of custom object instance models.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``PhoneSwitch`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.PhoneSwitch",
@@ -5357,9 +9167,25 @@ class TagsResource(BaseResource):
     ) -> m.TagCreateResponse:
         """Create or update a tag, Tag or untag companies, Tag contacts.
 
+        You can use this endpoint to perform the following operations:
+
         ``POST /tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            companies: The ``companies`` field of the body, if given.
+            id: The id of tag to updates.
+            name: The ``name`` field of the body, if given.
+            users: The ``users`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TagCreateResponse`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TagCreateResponse",
@@ -5375,14 +9201,40 @@ class TagsResource(BaseResource):
     async def delete(self, tag_id: str, *, options: RequestOptions | None = None) -> None:
         """Delete tag.
 
+        You can delete the details of tags that are on the workspace by passing in the id.
+
         ``DELETE /tags/{tag_id}``
+
+        Args:
+            tag_id: The unique identifier of a given tag
+            options: Timeout, version, headers and retries for this call.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         await self._call(OPERATIONS["tags.delete"], {"tag_id": tag_id}, options=options)
 
     async def get(self, tag_id: str, *, options: RequestOptions | None = None) -> m.TagBasic:
         """Find a specific tag.
 
+        You can fetch the details of tags that are on the workspace by their id. This will
+        return a tag object.
+
         ``GET /tags/{tag_id}``
+
+        Args:
+            tag_id: The unique identifier of a given tag
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TagBasic`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TagBasic",
@@ -5394,9 +9246,23 @@ class TagsResource(BaseResource):
     ) -> Paginator[m.Tag, m.TagList]:
         """List all tags.
 
+        You can fetch a list of all tags for a given workspace.
+
         ``GET /tags``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Tag`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["tags.list"], {}, limit=limit, options=options)
 
@@ -5407,7 +9273,22 @@ class TeamsResource(BaseResource):
     async def get(self, team_id: str, *, options: RequestOptions | None = None) -> m.Team:
         """Retrieve a team.
 
+        You can fetch the details of a single team, containing an array of admins that belong to
+        this team.
+
         ``GET /teams/{team_id}``
+
+        Args:
+            team_id: The unique identifier of a given team.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Team`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Team",
@@ -5423,7 +9304,25 @@ class TeamsResource(BaseResource):
     ) -> m.TeamMetricList:
         """Retrieve team metrics.
 
+        Returns real-time activity metrics for admins in the specified team. For each admin, the
+        response includes counts of open, idle, and snoozed conversations.
+
         ``GET /teams/{team_id}/metrics``
+
+        Args:
+            team_id: The unique identifier of the team to retrieve metrics for. Use GET /teams
+                to list available team IDs.
+            idle_threshold: The number of seconds after which an open conversation is considered
+                idle. Clamped to the range 1-86400.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TeamMetricList`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TeamMetricList",
@@ -5440,9 +9339,23 @@ class TeamsResource(BaseResource):
     ) -> Paginator[m.Team, m.TeamList]:
         """List all teams.
 
+        This will return a list of team objects for the App.
+
         ``GET /teams``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Team`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["teams.list"], {}, limit=limit, options=options)
 
@@ -5455,9 +9368,23 @@ class TicketStatesResource(BaseResource):
     ) -> Paginator[m.TicketStateDetailed, m.TicketStateList]:
         """List all ticket states.
 
+        You can get a list of all ticket states for a workspace.
+
         ``GET /ticket_states``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``TicketStateDetailed`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["ticket_states.list"], {}, limit=limit, options=options)
 
@@ -5469,7 +9396,7 @@ class TicketTypeAttributesResource(BaseResource):
         self,
         ticket_type_id: str,
         *,
-        data_type: str,
+        data_type: Literal["string", "list", "integer", "decimal", "boolean", "datetime", "files"],
         description: str,
         name: str,
         allow_multiple_values: bool | UnsetType | None = UNSET,
@@ -5484,9 +9411,40 @@ class TicketTypeAttributesResource(BaseResource):
     ) -> m.TicketTypeAttribute:
         """Create a new attribute for a ticket type.
 
+        You can create a new attribute for a ticket type.
+
         ``POST /ticket_types/{ticket_type_id}/attributes``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_type_id: The unique identifier for the ticket type which is given by
+                Intercom.
+            data_type: The data type of the attribute
+            description: The description of the attribute presented to the teammate or contact
+            name: The name of the ticket type attribute
+            allow_multiple_values: Whether the attribute allows multiple files to be attached to
+                it (only applicable to file attributes)
+            list_items: A comma delimited list of items for the attribute value (only applicable
+                to list attributes)
+            multiline: Whether the attribute allows multiple lines of text (only applicable to
+                string attributes)
+            required_to_create: Whether the attribute is required to be filled in when teammates
+                are creating the ticket in Inbox.
+            required_to_create_for_contacts: Whether the attribute is required to be filled in
+                when contacts are creating the ticket in Messenger.
+            visible_on_create: Whether the attribute is visible to teammates when creating a
+                ticket in Inbox.
+            visible_to_contacts: Whether the attribute is visible to contacts when creating a
+                ticket in Messenger.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketTypeAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketTypeAttribute",
@@ -5530,9 +9488,43 @@ class TicketTypeAttributesResource(BaseResource):
     ) -> m.TicketTypeAttribute:
         """Update an existing attribute for a ticket type.
 
+        You can update an existing attribute for a ticket type.
+
         ``PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_type_id: The unique identifier for the ticket type which is given by
+                Intercom.
+            attribute_id: The unique identifier for the ticket type attribute which is given by
+                Intercom.
+            allow_multiple_values: Whether the attribute allows multiple files to be attached to
+                it (only applicable to file attributes)
+            archived: Whether the attribute should be archived and not shown during creation of
+                the ticket (it will still be present on previously created tickets)
+            description: The description of the attribute presented to the teammate or contact
+            list_items: A comma delimited list of items for the attribute value (only applicable
+                to list attributes)
+            multiline: Whether the attribute allows multiple lines of text (only applicable to
+                string attributes)
+            name: The name of the ticket type attribute
+            required_to_create: Whether the attribute is required to be filled in when teammates
+                are creating the ticket in Inbox.
+            required_to_create_for_contacts: Whether the attribute is required to be filled in
+                when contacts are creating the ticket in Messenger.
+            visible_on_create: Whether the attribute is visible to teammates when creating a
+                ticket in Inbox.
+            visible_to_contacts: Whether the attribute is visible to contacts when creating a
+                ticket in Messenger.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketTypeAttribute`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketTypeAttribute",
@@ -5564,7 +9556,7 @@ class TicketTypesResource(BaseResource):
         self,
         *,
         name: str,
-        category: str | UnsetType | None = UNSET,
+        category: Literal["Customer", "Back-office", "Tracker"] | UnsetType | None = UNSET,
         description: str | UnsetType | None = UNSET,
         icon: str | UnsetType | None = UNSET,
         is_internal: bool | UnsetType | None = UNSET,
@@ -5573,9 +9565,30 @@ class TicketTypesResource(BaseResource):
     ) -> m.TicketType:
         """Create a ticket type.
 
+        You can create a new ticket type. > 📘 Creating ticket types. > > Every ticket type will
+        be created with two default attributes: _default_title_ and _default_description_. > For
+        the icon propery, use an emoji from Twemoji Cheatsheet
+
         ``POST /ticket_types``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            name: The name of the ticket type.
+            category: Category of the Ticket Type.
+            description: The description of the ticket type.
+            icon: The icon of the ticket type.
+            is_internal: Whether the tickets associated with this ticket type are intended for
+                internal use only or will be shared with customers. This is currently a limited
+                attribute.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketType`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketType",
@@ -5599,7 +9612,22 @@ class TicketTypesResource(BaseResource):
     ) -> m.TicketType:
         """Retrieve a ticket type.
 
+        You can fetch the details of a single ticket type.
+
         ``GET /ticket_types/{ticket_type_id}``
+
+        Args:
+            ticket_type_id: The unique identifier for the ticket type which is given by
+                Intercom.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketType`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketType",
@@ -5613,9 +9641,23 @@ class TicketTypesResource(BaseResource):
     ) -> Paginator[m.TicketType, m.TicketTypeList]:
         """List all ticket types.
 
+        You can get a list of all ticket types for a workspace.
+
         ``GET /ticket_types``
 
         Iterate the items with ``async for``, or ``await`` the whole list.
+
+        Args:
+            limit: Stop after this many items.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``TicketType`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(OPERATIONS["ticket_types.list"], {}, limit=limit, options=options)
 
@@ -5624,7 +9666,7 @@ class TicketTypesResource(BaseResource):
         ticket_type_id: str,
         *,
         archived: bool | UnsetType | None = UNSET,
-        category: str | UnsetType | None = UNSET,
+        category: Literal["Customer", "Back-office", "Tracker"] | UnsetType | None = UNSET,
         description: str | UnsetType | None = UNSET,
         icon: str | UnsetType | None = UNSET,
         is_internal: bool | UnsetType | None = UNSET,
@@ -5634,9 +9676,31 @@ class TicketTypesResource(BaseResource):
     ) -> m.TicketType:
         """Update a ticket type.
 
+        You can update a ticket type.
+
         ``PUT /ticket_types/{ticket_type_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_type_id: The unique identifier for the ticket type which is given by
+                Intercom.
+            archived: The archived status of the ticket type.
+            category: Category of the Ticket Type.
+            description: The description of the ticket type.
+            icon: The icon of the ticket type.
+            is_internal: Whether the tickets associated with this ticket type are intended for
+                internal use only or will be shared with customers. This is currently a limited
+                attribute.
+            name: The name of the ticket type.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketType`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketType",
@@ -5671,9 +9735,25 @@ class TicketsResource(BaseResource):
     ) -> m.Tag:
         """Add tag to a ticket.
 
+        You can tag a specific ticket. This will return a tag object for the tag that was added
+        to the ticket.
+
         ``POST /tickets/{ticket_id}/tags``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_id: ticket_id
+            admin_id: The ``admin_id`` field of the body.
+            id: The ``id`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -5698,9 +9778,30 @@ class TicketsResource(BaseResource):
     ) -> m.Ticket:
         """Change ticket type.
 
+        You can change the type of a ticket. The new ticket type must be in the same category as
+        the current type. Attributes matching by name and type are automatically transferred
+        from the old type; values provided in ticket_attributes override transferred values.
+
         ``POST /tickets/{ticket_id}/change_type``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_id: The unique identifier for the ticket which is given by Intercom.
+            ticket_state_id: The ID of the ticket state for the new ticket type.
+            ticket_type_id: The ID of the new ticket type. Must be in the same category as the
+                current type.
+            ticket_attributes: The attributes to set on the ticket for the new type. Attributes
+                matching by name and type are transferred automatically from the old type;
+                values provided here override the transferred values.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Ticket`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Ticket",
@@ -5737,9 +9838,37 @@ class TicketsResource(BaseResource):
     ) -> m.Ticket:
         """Create a ticket.
 
+        You can create a new ticket.
+
         ``POST /tickets``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            assignment: The ``assignment`` field of the body, if given.
+            company_id: The ID of the company that the ticket is associated with. The unique
+                identifier for the company which is given by Intercom
+            contacts: The list of contacts (users or leads) affected by this ticket. Currently
+                only one is allowed
+            conversation_to_link_id: The ID of the conversation you want to link to the ticket.
+                Here are the valid ways of linking two tickets: - conversation | back-office
+                ticket - customer tickets | non-shared back-office ticket - conversation |
+                tracker ticket - customer ticket | tracker ticket
+            created_at: The time the ticket was created. If not provided, the current time will
+                be used.
+            skip_notifications: Option to disable notifications when a Ticket is created.
+            ticket_attributes: The attributes set on the ticket. When setting the default title
+                and description attributes, the attribute keys that should be used are
+                _default_title_ and _default_description_.
+            ticket_type_id: The ``ticket_type_id`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Ticket`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Ticket",
@@ -5766,7 +9895,23 @@ class TicketsResource(BaseResource):
     ) -> m.TicketDeleted:
         """Delete a ticket.
 
+        Deleting a ticket is permanent and cannot be reversed.
+
         ``DELETE /tickets/{ticket_id}``
+
+        Args:
+            ticket_id: The unique identifier for the ticket which is given by Intercom. This is
+                the internal id field from the API response, not the ticket_id displayed in the
+                Intercom Inbox (e.g., #12345).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketDeleted`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketDeleted",
@@ -5786,9 +9931,25 @@ class TicketsResource(BaseResource):
     ) -> m.Tag:
         """Remove tag from a ticket.
 
+        You can remove tag from a specific ticket. This will return a tag object for the tag
+        that was removed from the ticket.
+
         ``DELETE /tickets/{ticket_id}/tags/{tag_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_id: ticket_id
+            tag_id: The unique identifier for the tag which is given by Intercom
+            admin_id: The ``admin_id`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Tag`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Tag",
@@ -5824,9 +9985,40 @@ class TicketsResource(BaseResource):
     ) -> m.Jobs:
         """Enqueue create ticket.
 
+        Enqueues ticket creation for asynchronous processing, returning if the job was enqueued
+        successfully to be processed. We attempt to perform a best-effort validation on inputs
+        before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the
+        job.
+
         ``POST /tickets/enqueue``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            assignment: The ``assignment`` field of the body, if given.
+            company_id: The ID of the company that the ticket is associated with. The unique
+                identifier for the company which is given by Intercom
+            contacts: The list of contacts (users or leads) affected by this ticket. Currently
+                only one is allowed
+            conversation_to_link_id: The ID of the conversation you want to link to the ticket.
+                Here are the valid ways of linking two tickets: - conversation | back-office
+                ticket - customer tickets | non-shared back-office ticket - conversation |
+                tracker ticket - customer ticket | tracker ticket
+            created_at: The time the ticket was created. If not provided, the current time will
+                be used.
+            skip_notifications: Option to disable notifications when a Ticket is created.
+            ticket_attributes: The attributes set on the ticket. When setting the default title
+                and description attributes, the attribute keys that should be used are
+                _default_title_ and _default_description_.
+            ticket_type_id: The ``ticket_type_id`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Jobs`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Jobs",
@@ -5851,7 +10043,23 @@ class TicketsResource(BaseResource):
     async def get(self, ticket_id: str, *, options: RequestOptions | None = None) -> m.Ticket:
         """Retrieve a ticket.
 
+        You can fetch the details of a single ticket.
+
         ``GET /tickets/{ticket_id}``
+
+        Args:
+            ticket_id: The unique identifier for the ticket which is given by Intercom. This is
+                the internal id field from the API response, not the ticket_id displayed in the
+                Intercom Inbox (e.g., #12345).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Ticket`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Ticket",
@@ -5868,9 +10076,25 @@ class TicketsResource(BaseResource):
     ) -> m.Conversation:
         """Link a conversation to a ticket.
 
+        Link a conversation to an existing tracker ticket. The conversation can be a regular
+        conversation or one that has been converted into a customer ticket.
+
         ``POST /tickets/{ticket_id}/linked_conversations``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_id: The unique identifier for the tracker ticket which is given by Intercom.
+            conversation_id: The unique identifier (given by Intercom) for the conversation or
+                customer ticket to link to the tracker ticket.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -5897,21 +10121,50 @@ class TicketsResource(BaseResource):
         cross_post: bool | UnsetType | None = UNSET,
         email: str | UnsetType | None = UNSET,
         intercom_user_id: str | int | UnsetType | None = UNSET,
-        message_type: str | UnsetType | None = UNSET,
+        message_type: Literal["comment", "note", "quick_reply"] | UnsetType | None = UNSET,
         reply_options: builtins.list[m.ReplyTicketRequestReplyOptionsItem | dict[str, Any]]
         | UnsetType
         | None = UNSET,
         skip_notifications: bool | UnsetType | None = UNSET,
-        type: str | UnsetType | None = UNSET,
+        type: Literal["user", "admin"] | UnsetType | None = UNSET,
         user_id: str | int | UnsetType | None = UNSET,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> m.TicketReply:
         """Reply to a ticket.
 
+        You can reply to a ticket with a message from an admin or on behalf of a contact, or
+        with a note for admins.
+
         ``POST /tickets/{ticket_id}/reply``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_id: The ``ticket_id`` in the path (percent-encoded).
+            admin_id: The ``admin_id`` field of the body, if given.
+            attachment_files: A list of files that will be added as attachments. You can include
+                up to 10 files.
+            attachment_urls: The ``attachment_urls`` field of the body, if given.
+            body: The ``body`` field of the body, if given.
+            created_at: The ``created_at`` field of the body, if given.
+            cross_post: If set to true, the note will be cross-posted to all linked
+                conversations. Only applicable to note message types on back-office tickets.
+            email: The email you have defined for the user.
+            intercom_user_id: The identifier for the contact as given by Intercom.
+            message_type: The ``message_type`` field of the body, if given.
+            reply_options: The ``reply_options`` field of the body, if given.
+            skip_notifications: Option to disable notifications when replying to a Ticket.
+            type: The ``type`` field of the body, if given.
+            user_id: The external_id you have defined for the contact.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``TicketReply`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.TicketReply",
@@ -5951,11 +10204,29 @@ class TicketsResource(BaseResource):
     ) -> Paginator[m.Ticket, m.TicketList]:
         """Search tickets.
 
+        You can search for multiple tickets by the value of their attributes in order to fetch
+        exactly which ones you want.
+
         ``POST /tickets/search``
 
         Streams every item (search pagination): ``async for`` the items, ``.pages()`` page by page, or ``await`` the first page. ``cursor`` resumes from a paginator's ``.cursor``.
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            query: The ``query`` field of the body.
+            extra_body: Fields the spec does not list, sent as given.
+            per_page: Items per page (Intercom allows at most 150).
+            cursor: Resume after this cursor (a paginator's ``.cursor``).
+            limit: Stop after this many items.
+            prefetch: Pages fetched ahead where that is safe (0: none).
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            A ``Paginator`` of ``Ticket`` (no request is sent until it is read).
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return self._paginate(
             OPERATIONS["tickets.search"],
@@ -5974,7 +10245,25 @@ class TicketsResource(BaseResource):
     ) -> m.Conversation:
         """Unlink a conversation from a ticket.
 
+        Unlink a conversation (or converted customer ticket) from a tracker ticket it is
+        currently linked to. The ticket in the path must be a tracker ticket. This returns the
+        conversation that was unlinked.
+
         ``DELETE /tickets/{ticket_id}/linked_conversations/{id}``
+
+        Args:
+            ticket_id: The unique identifier for the tracker ticket which is given by Intercom.
+            id: The unique identifier (given by Intercom) for the linked conversation or
+                customer ticket to unlink.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Conversation`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Conversation",
@@ -5997,7 +10286,7 @@ class TicketsResource(BaseResource):
         open: bool | UnsetType | None = UNSET,
         skip_notifications: bool | UnsetType | None = UNSET,
         snoozed_until: int | UnsetType | None = UNSET,
-        state: str | UnsetType | None = UNSET,
+        state: Literal["in_progress", "waiting_on_customer", "resolved"] | UnsetType | None = UNSET,
         ticket_attributes: m.UpdateTicketRequest_TicketAttributes
         | dict[str, Any]
         | UnsetType
@@ -6008,9 +10297,37 @@ class TicketsResource(BaseResource):
     ) -> m.Ticket:
         """Update a ticket.
 
+        You can update a ticket.
+
         ``PUT /tickets/{ticket_id}``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            ticket_id: The unique identifier for the ticket which is given by Intercom. This is
+                the internal id field from the API response, not the ticket_id displayed in the
+                Intercom Inbox (e.g., #12345).
+            admin_id: The ID of the admin performing ticket update. Needed for workflows
+                execution and attributing actions to specific admins.
+            assignee_id: The ``assignee_id`` field of the body, if given.
+            assignment: The ``assignment`` field of the body, if given.
+            company_id: The ID of the company that the ticket is associated with. The unique
+                identifier for the company which is given by Intercom.
+            is_shared: Specify whether the ticket is visible to users.
+            open: Specify if a ticket is open. Set to false to close a ticket.
+            skip_notifications: Option to disable notifications when a Ticket is updated.
+            snoozed_until: The time you want the ticket to reopen.
+            state: The state of the ticket.
+            ticket_attributes: The attributes set on the ticket.
+            ticket_state_id: The ``ticket_state_id`` field of the body, if given.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Ticket`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Ticket",
@@ -6050,9 +10367,24 @@ class VisitorsResource(BaseResource):
     ) -> m.Contact:
         """Convert a visitor.
 
+        You can merge a Visitor to a Contact of role type lead or user.
+
         ``POST /visitors/convert``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            type: Represents the role of the Contact model. Accepts lead or user.
+            user: The unique identifiers retained after converting or merging.
+            visitor: The unique identifiers to convert a single Visitor.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Contact`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Contact",
@@ -6070,7 +10402,21 @@ class VisitorsResource(BaseResource):
     ) -> m.Visitor:
         """Retrieve a visitor with User ID.
 
+        You can fetch the details of a single visitor.
+
         ``GET /visitors``
+
+        Args:
+            user_id: The user_id of the Visitor you want to retrieve.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Visitor`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Visitor",
@@ -6091,9 +10437,25 @@ class VisitorsResource(BaseResource):
     ) -> m.Visitor:
         """Update a visitor.
 
+        Sending a PUT request to /visitors will result in an update of an existing Visitor.
+
         ``PUT /visitors``
 
-        ``extra_body`` adds fields the spec does not list; they are sent as given.
+        Args:
+            custom_attributes: The custom attributes which are set for the visitor.
+            id: A unique identified for the visitor which is given by Intercom.
+            name: The visitor's name.
+            user_id: A unique identified for the visitor which is given by you.
+            extra_body: Fields the spec does not list, sent as given.
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``Visitor`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.Visitor",
@@ -6118,7 +10480,22 @@ class WorkflowsResource(BaseResource):
     async def export(self, id: str, *, options: RequestOptions | None = None) -> m.WorkflowExport:
         """Export a workflow.
 
+        Export a workflow configuration by its ID. This endpoint returns the complete workflow
+        definition including its steps, targeting rules, and attributes.
+
         ``GET /export/workflows/{id}``
+
+        Args:
+            id: The unique identifier for the workflow
+            options: Timeout, version, headers and retries for this call.
+
+        Returns:
+            The ``WorkflowExport`` Intercom answers.
+
+        Raises:
+            IntercomError: ``APIStatusError`` subclasses for an error answer (``NotFoundError``,
+                ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
+                answer arrived.
         """
         return cast(
             "m.WorkflowExport",

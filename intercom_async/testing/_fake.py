@@ -141,7 +141,7 @@ class FakeIntercom:
         export_duration: float = 0.0,
         seed: int = 1,
     ) -> None:
-        self.token = token
+        self.token: str = token
         self.rate_limit = rate_limit
         self.scroll_expiry = scroll_expiry
         self.scroll_page_size = scroll_page_size
@@ -153,17 +153,17 @@ class FakeIntercom:
         if export_duration < 0:
             raise ValueError("export_duration must be 0 or more seconds")
         self.export_duration = export_duration
-        self.store = Workspace()
+        self.store: Workspace = Workspace()
         self.requests: list[RecordedRequest] = []
         self.record_requests = True
-        self.stats = FakeStats()
+        self.stats: FakeStats = FakeStats()
         self.faults: list[Fault] = []
         self._rng = random.Random(seed)
         self._windows: dict[int, int] = {}
         self._runner: web.AppRunner | None = None
         self._app: web.Application | None = None
         self._base_url: str | None = None
-        self.webhooks = WebhookSender(self._rng)
+        self.webhooks: WebhookSender = WebhookSender(self._rng)
         # One scroll per app: the scroll in progress and when its param was last used.
         self.scroll_state: dict[str, Any] = {}
 

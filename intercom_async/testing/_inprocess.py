@@ -33,7 +33,7 @@ class InProcessTransport:
 
     def __init__(self, fake: InProcessServer) -> None:
         self._fake = fake
-        self.closed = False
+        self.closed: bool = False
 
     async def send(
         self,
