@@ -13,7 +13,8 @@ class Operation:
     """One Intercom API operation, as the generator read it from the OpenAPI description.
 
     ``pagination`` is the list style (an entry of ``_paging.STYLES``) or None for non-lists;
-    ``items_key`` names the array of items in a list response.
+    ``items_key`` names the array of items in a list response. The generated table writes only
+    what differs from these defaults.
     """
 
     name: str
@@ -22,20 +23,22 @@ class Operation:
     operation_id: str
     api_version: str
     summary: str
-    response_type: Any
-    request_type: Any
-    pagination: PaginationStyle | None
-    items_key: str | None
-    idempotent: bool
-    deprecated: bool
-    removed_in: str | None
-    path_params: tuple[str, ...]
-    query_params: tuple[str, ...]
-    body_params: tuple[str, ...]
+    response_type: Any = None
+    """The model the answer decodes into (None: no JSON body)."""
+    request_type: Any = None
+    pagination: PaginationStyle | None = None
+    items_key: str | None = None
+    idempotent: bool = False
+    """Safe to retry after the request may have reached Intercom."""
+    deprecated: bool = False
+    removed_in: str | None = None
+    path_params: tuple[str, ...] = ()
+    query_params: tuple[str, ...] = ()
+    body_params: tuple[str, ...] = ()
     """Wire names of the body fields, in the order of the method's keyword arguments."""
-    response_kind: str
+    response_kind: str = "json"
     """``json``, ``empty`` or ``binary``."""
-    max_items: int | None
+    max_items: int | None = None
     """How many items the list reaches at most (Intercom serves nothing past it), if capped."""
-    beyond_max_items: str | None
+    beyond_max_items: str | None = None
     """The operation that reaches past ``max_items``."""

@@ -39,31 +39,42 @@ def render_operations(ops: list[Op]) -> str:
     out.append("from ._operation import Operation\nfrom .models import _generated as m\n\n")
     out.append("OPERATIONS: dict[str, Operation] = {\n")
     for op in ops:
-        out.append(f"    {op.name!r}: Operation(\n")
-        out.append(
-            f"        name={op.name!r},\n        method={op.method!r},\n        path={op.path!r},\n"
-        )
-        out.append(
-            f"        operation_id={op.operation_id!r},\n        api_version={op.version!r},\n"
-        )
-        out.append(f"        summary={op.summary!r},\n")
-        out.append(f"        response_type={model_expr(op.response_type)},\n")
-        out.append(f"        request_type={model_expr(op.request_type)},\n")
-        out.append(f"        pagination={op.pagination!r},\n        items_key={op.items_key!r},\n")
-        out.append(
-            f"        idempotent={op.idempotent!r},\n        deprecated={op.deprecated!r},\n"
-        )
-        removed = overrides.DROPPED_IN.get(op.version) if op.deprecated else None
-        out.append(f"        removed_in={removed!r},\n")
-        out.append(f"        path_params={tuple(p.name for p in op.path_params)!r},\n")
-        out.append(f"        query_params={tuple(p.name for p in op.query_params)!r},\n")
         ordered = [p for p in op.body_fields if p.required] + [
             p for p in op.body_fields if not p.required
         ]
-        out.append(f"        body_params={tuple(p.name for p in ordered)!r},\n")
-        out.append(f"        response_kind={op.response_kind!r},\n")
         cap, beyond = overrides.MAX_ITEMS.get((op.method.lower(), op.path), (None, None))
-        out.append(f"        max_items={cap!r},\n        beyond_max_items={beyond!r},\n    ),\n")
+        values: list[tuple[str, str, str]] = [
+            # (field, value as written, the dataclass default as written)
+            ("name", repr(op.name), ""),
+            ("method", repr(op.method), ""),
+            ("path", repr(op.path), ""),
+            ("operation_id", repr(op.operation_id), ""),
+            ("api_version", repr(op.version), ""),
+            ("summary", repr(op.summary), ""),
+            ("response_type", model_expr(op.response_type), "None"),
+            ("request_type", model_expr(op.request_type), "None"),
+            ("pagination", repr(op.pagination), "None"),
+            ("items_key", repr(op.items_key), "None"),
+            ("idempotent", repr(op.idempotent), "False"),
+            ("deprecated", repr(op.deprecated), "False"),
+            (
+                "removed_in",
+                repr(overrides.DROPPED_IN.get(op.version) if op.deprecated else None),
+                "None",
+            ),
+            ("path_params", repr(tuple(p.name for p in op.path_params)), "()"),
+            ("query_params", repr(tuple(p.name for p in op.query_params)), "()"),
+            ("body_params", repr(tuple(p.name for p in ordered)), "()"),
+            ("response_kind", repr(op.response_kind), "'json'"),
+            ("max_items", repr(cap), "None"),
+            ("beyond_max_items", repr(beyond), "None"),
+        ]
+        out.append(f"    {op.name!r}: Operation(\n")
+        for field, written, default in values:
+            # Only what differs from Operation's defaults.
+            if written != default:
+                out.append(f"        {field}={written},\n")
+        out.append("    ),\n")
     out.append('}\n\n__all__ = ["OPERATIONS", "Any", "Operation"]\n')
     return "".join(out)
 
