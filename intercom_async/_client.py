@@ -361,7 +361,7 @@ class Intercom(ResourcesMixin):
 
     async def _execute_operation(
         self,
-        op: Operation,
+        op: Operation[Any],
         path_params: Mapping[str, object],
         *,
         params: Mapping[str, Any] | None,
@@ -658,7 +658,7 @@ class _ClientSender:
 
     async def call(
         self,
-        op: Operation,
+        op: Operation[Any],
         path_params: Mapping[str, object],
         *,
         params: Mapping[str, Any] | None = None,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ._paging import PaginationStyle
 
+ResponseT = TypeVar("ResponseT")
+
 
 @dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(Generic[ResponseT]):
     """One Intercom API operation, as the generator read it from the OpenAPI description.
 
     ``pagination`` is the list style (an entry of ``_paging.STYLES``) or None for non-lists;
     ``items_key`` names the array of items in a list response. The generated table writes only
-    what differs from these defaults.
+    what differs from these defaults. ``ResponseT`` is what a call of it returns (the model,
+    ``bytes`` for a download, None for an empty answer), so a typed handle carries its type.
     """
 
     name: str

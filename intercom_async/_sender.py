@@ -23,7 +23,7 @@ class Sender(Protocol):
 
     async def call(
         self,
-        op: Operation,
+        op: Operation[Any],
         path_params: Mapping[str, object],
         *,
         params: Mapping[str, Any] | None = None,

@@ -141,7 +141,7 @@ class Paginator(Generic[ItemT, PageT]):
     def __init__(
         self,
         sender: Sender,
-        op: Operation,
+        op: Operation[Any],
         path_params: Mapping[str, object],
         *,
         query: Mapping[str, Any] | None = None,

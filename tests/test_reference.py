@@ -90,3 +90,9 @@ def test_every_constructor_parameter_is_documented(cls: type) -> None:
     documented = set(re.findall(r"^    (\w+):", doc.split("Args:", 1)[1], re.M))
     wanted = set(inspect.signature(cls).parameters)
     assert wanted <= documented, f"{cls.__name__}: undocumented {sorted(wanted - documented)}"
+
+
+def test_the_generated_resources_need_no_cast() -> None:
+    source = (PAGE.parents[2] / "intercom_async" / "resources" / "_generated.py").read_text()
+    assert "cast(" not in source
+    assert "OPERATIONS[" not in source  # typed handles, not string-keyed lookups

@@ -37,7 +37,6 @@ def render_operations(ops: list[Op]) -> str:
     out = [HEADER, '"""Every Intercom operation the client knows, keyed by its method name."""\n\n']
     out.append("from __future__ import annotations\n\nfrom typing import Any\n\n")
     out.append("from ._operation import Operation\nfrom .models import _generated as m\n\n")
-    out.append("OPERATIONS: dict[str, Operation] = {\n")
     for op in ops:
         ordered = [p for p in op.body_fields if p.required] + [
             p for p in op.body_fields if not p.required
@@ -69,14 +68,24 @@ def render_operations(ops: list[Op]) -> str:
             ("max_items", repr(cap), "None"),
             ("beyond_max_items", repr(beyond), "None"),
         ]
-        out.append(f"    {op.name!r}: Operation(\n")
+        returns = return_annotation(op)
+        out.append(f"{handle_name(op)}: Operation[{returns}] = Operation(\n")
         for field, written, default in values:
             # Only what differs from Operation's defaults.
             if written != default:
-                out.append(f"        {field}={written},\n")
-        out.append("    ),\n")
-    out.append('}\n\n__all__ = ["OPERATIONS", "Any", "Operation"]\n')
+                out.append(f"    {field}={written},\n")
+        out.append(")\n")
+    out.append("\nOPERATIONS: dict[str, Operation[Any]] = {\n")
+    for op in ops:
+        out.append(f"    {op.name!r}: {handle_name(op)},\n")
+    names = ", ".join(repr(n) for n in sorted(["OPERATIONS", *(handle_name(op) for op in ops)]))
+    out.append(f'}}\n\n__all__ = [{names}, "Any", "Operation"]\n')
     return "".join(out)
+
+
+def handle_name(op: Op) -> str:
+    """The typed handle of an operation in ``intercom_async.operations``: ``CONTACTS_GET``."""
+    return op.name.replace(".", "_").upper()
 
 
 def return_annotation(op: Op) -> str:
@@ -204,7 +213,7 @@ def render_method(op: Op) -> str:
         " answer arrived."
     )
     doc += "\n\n        Raises:\n" + _wrap(raises, "            ", first="            ")
-    call = [f"OPERATIONS[{op.name!r}]"]
+    call = [f"ops.{handle_name(op)}"]
     call.append("{" + ", ".join(path_map) + "}")
     if query_map:
         call.append("query={" + ", ".join(query_map) + "}")
@@ -231,7 +240,7 @@ def render_method(op: Op) -> str:
     if returns == "None":
         lines.append(f"        {invocation}\n")
     else:
-        lines.append(f"        return cast({returns!r}, {invocation})\n")
+        lines.append(f"        return {invocation}\n")
     return "".join(lines)
 
 
@@ -263,14 +272,16 @@ def render_resources(ops: list[Op]) -> str:
             children.setdefault(dotted.rsplit(".", 1)[0], []).append(dotted)
     out = [
         HEADER,
-        '"""One resource class per Intercom API tag: thin methods over OPERATIONS."""\n\n',
+        '"""One resource class per Intercom API tag: thin methods over typed operation handles."""'
+        "\n\n",
     ]
     out.append("from __future__ import annotations\n\nimport builtins\n")
     out.append("from collections.abc import Mapping\n")
-    out.append("from typing import TYPE_CHECKING, Any, Literal, cast\n\n")
+    out.append("from typing import TYPE_CHECKING, Any, Literal\n\n")
     out.append("from msgspec import UNSET, UnsetType\n\n")
+    out.append("from .. import operations as ops\n")
     out.append("from .._options import RequestOptions\nfrom ..models import _generated as m\n")
-    out.append("from ..operations import OPERATIONS\nfrom ..pagination import Paginator\n")
+    out.append("from ..pagination import Paginator\n")
     out.append("from ..search import Query, Sort\nfrom ._base import BaseResource\n\n")
     out.append("if TYPE_CHECKING:\n    from .._sender import Sender\n\n")
     for dotted in sorted(groups, key=lambda d: (-d.count("."), d)):

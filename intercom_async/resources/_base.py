@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
 
-from .._operation import Operation
+from .._operation import Operation, ResponseT
 from .._options import RequestOptions
 from ..pagination import Paginator
 from ..search import as_json, sort_json
@@ -37,14 +37,14 @@ class BaseResource:
 
     async def _call(
         self,
-        op: Operation,
+        op: Operation[ResponseT],
         path: Mapping[str, object],
         *,
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
-    ) -> Any:
+    ) -> ResponseT:
         if op.deprecated:
             warnings.warn(
                 f"{op.method} {op.path} was removed from the Intercom API in version "
@@ -53,13 +53,14 @@ class BaseResource:
                 DeprecationWarning,
                 stacklevel=3,
             )
-        return await self._sender.call(
+        answer: ResponseT = await self._sender.call(
             op, path, params=query, json=_payload(body, extra_body), options=options
         )
+        return answer
 
     def _paginate(
         self,
-        op: Operation,
+        op: Operation[Any],
         path: Mapping[str, object],
         *,
         query: Mapping[str, Any] | None = None,

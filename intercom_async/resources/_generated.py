@@ -24,19 +24,19 @@
 #     sha256:7d6e5858977dfe1e073f2f4fa911523c3b3a3b9881b905358b7ed85bc724b983
 #   fern-openapi-overrides.yml
 #     sha256:79413f0d7f4fee511bde343929e375229c1466ae9b034de94ea35bc375db847e
-"""One resource class per Intercom API tag: thin methods over OPERATIONS."""
+"""One resource class per Intercom API tag: thin methods over typed operation handles."""
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgspec import UNSET, UnsetType
 
+from .. import operations as ops
 from .._options import RequestOptions
 from ..models import _generated as m
-from ..operations import OPERATIONS
 from ..pagination import Paginator
 from ..search import Query, Sort
 from ._base import BaseResource
@@ -102,25 +102,22 @@ class AiContentExternalPagesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ExternalPage",
-            await self._call(
-                OPERATIONS["ai_content.external_pages.create"],
-                {},
-                body={
-                    "external_id": external_id,
-                    "html": html,
-                    "locale": locale,
-                    "source_id": source_id,
-                    "title": title,
-                    "ai_agent_availability": ai_agent_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "url": url,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.AI_CONTENT_EXTERNAL_PAGES_CREATE,
+            {},
+            body={
+                "external_id": external_id,
+                "html": html,
+                "locale": locale,
+                "source_id": source_id,
+                "title": title,
+                "ai_agent_availability": ai_agent_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "url": url,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -145,13 +142,8 @@ class AiContentExternalPagesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ExternalPage",
-            await self._call(
-                OPERATIONS["ai_content.external_pages.delete"],
-                {"page_id": page_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.AI_CONTENT_EXTERNAL_PAGES_DELETE, {"page_id": page_id}, options=options
         )
 
     async def get(self, page_id: str, *, options: RequestOptions | None = None) -> m.ExternalPage:
@@ -173,11 +165,8 @@ class AiContentExternalPagesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ExternalPage",
-            await self._call(
-                OPERATIONS["ai_content.external_pages.get"], {"page_id": page_id}, options=options
-            ),
+        return await self._call(
+            ops.AI_CONTENT_EXTERNAL_PAGES_GET, {"page_id": page_id}, options=options
         )
 
     def list(
@@ -213,7 +202,7 @@ class AiContentExternalPagesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["ai_content.external_pages.list"],
+            ops.AI_CONTENT_EXTERNAL_PAGES_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -277,26 +266,23 @@ class AiContentExternalPagesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ExternalPage",
-            await self._call(
-                OPERATIONS["ai_content.external_pages.update"],
-                {"page_id": page_id},
-                body={
-                    "html": html,
-                    "locale": locale,
-                    "source_id": source_id,
-                    "title": title,
-                    "url": url,
-                    "ai_agent_availability": ai_agent_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "external_id": external_id,
-                    "fin_availability": fin_availability,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.AI_CONTENT_EXTERNAL_PAGES_UPDATE,
+            {"page_id": page_id},
+            body={
+                "html": html,
+                "locale": locale,
+                "source_id": source_id,
+                "title": title,
+                "url": url,
+                "ai_agent_availability": ai_agent_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "external_id": external_id,
+                "fin_availability": fin_availability,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -337,20 +323,17 @@ class AiContentImportSourcesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentImportSource",
-            await self._call(
-                OPERATIONS["ai_content.import_sources.create"],
-                {},
-                body={
-                    "sync_behavior": sync_behavior,
-                    "url": url,
-                    "audience_ids": audience_ids,
-                    "status": status,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.AI_CONTENT_IMPORT_SOURCES_CREATE,
+            {},
+            body={
+                "sync_behavior": sync_behavior,
+                "url": url,
+                "audience_ids": audience_ids,
+                "status": status,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(self, source_id: str, *, options: RequestOptions | None = None) -> None:
@@ -372,9 +355,7 @@ class AiContentImportSourcesResource(BaseResource):
                 answer arrived.
         """
         await self._call(
-            OPERATIONS["ai_content.import_sources.delete"],
-            {"source_id": source_id},
-            options=options,
+            ops.AI_CONTENT_IMPORT_SOURCES_DELETE, {"source_id": source_id}, options=options
         )
 
     async def get(
@@ -397,13 +378,8 @@ class AiContentImportSourcesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentImportSource",
-            await self._call(
-                OPERATIONS["ai_content.import_sources.get"],
-                {"source_id": source_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.AI_CONTENT_IMPORT_SOURCES_GET, {"source_id": source_id}, options=options
         )
 
     def list(
@@ -439,7 +415,7 @@ class AiContentImportSourcesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["ai_content.import_sources.list"],
+            ops.AI_CONTENT_IMPORT_SOURCES_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -489,21 +465,18 @@ class AiContentImportSourcesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentImportSource",
-            await self._call(
-                OPERATIONS["ai_content.import_sources.update"],
-                {"source_id": source_id},
-                body={
-                    "sync_behavior": sync_behavior,
-                    "url": url,
-                    "apply_audience_to_existing_content": apply_audience_to_existing_content,
-                    "audience_ids": audience_ids,
-                    "status": status,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.AI_CONTENT_IMPORT_SOURCES_UPDATE,
+            {"source_id": source_id},
+            body={
+                "sync_behavior": sync_behavior,
+                "url": url,
+                "apply_audience_to_existing_content": apply_audience_to_existing_content,
+                "audience_ids": audience_ids,
+                "status": status,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -553,21 +526,18 @@ class HelpCenterCollectionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Collection",
-            await self._call(
-                OPERATIONS["help_center.collections.create"],
-                {},
-                body={
-                    "name": name,
-                    "description": description,
-                    "help_center_id": help_center_id,
-                    "parent_id": parent_id,
-                    "translated_content": translated_content,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_COLLECTIONS_CREATE,
+            {},
+            body={
+                "name": name,
+                "description": description,
+                "help_center_id": help_center_id,
+                "parent_id": parent_id,
+                "translated_content": translated_content,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -592,13 +562,8 @@ class HelpCenterCollectionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedCollectionObject",
-            await self._call(
-                OPERATIONS["help_center.collections.delete"],
-                {"collection_id": collection_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_COLLECTIONS_DELETE, {"collection_id": collection_id}, options=options
         )
 
     async def get(
@@ -623,13 +588,8 @@ class HelpCenterCollectionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Collection",
-            await self._call(
-                OPERATIONS["help_center.collections.get"],
-                {"collection_id": collection_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_COLLECTIONS_GET, {"collection_id": collection_id}, options=options
         )
 
     def list(
@@ -666,7 +626,7 @@ class HelpCenterCollectionsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["help_center.collections.list"],
+            ops.HELP_CENTER_COLLECTIONS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -717,20 +677,17 @@ class HelpCenterCollectionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Collection",
-            await self._call(
-                OPERATIONS["help_center.collections.update"],
-                {"collection_id": collection_id},
-                body={
-                    "description": description,
-                    "name": name,
-                    "parent_id": parent_id,
-                    "translated_content": translated_content,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_COLLECTIONS_UPDATE,
+            {"collection_id": collection_id},
+            body={
+                "description": description,
+                "name": name,
+                "parent_id": parent_id,
+                "translated_content": translated_content,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -774,20 +731,17 @@ class HelpCenterRedirectsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.HelpCenterRedirect",
-            await self._call(
-                OPERATIONS["help_center.redirects.create"],
-                {"help_center_id": help_center_id},
-                body={
-                    "from_url": from_url,
-                    "locale": locale,
-                    "target_id": target_id,
-                    "target_type": target_type,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_REDIRECTS_CREATE,
+            {"help_center_id": help_center_id},
+            body={
+                "from_url": from_url,
+                "locale": locale,
+                "target_id": target_id,
+                "target_type": target_type,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -813,13 +767,10 @@ class HelpCenterRedirectsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedHelpCenterRedirectObject",
-            await self._call(
-                OPERATIONS["help_center.redirects.delete"],
-                {"help_center_id": help_center_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_REDIRECTS_DELETE,
+            {"help_center_id": help_center_id, "id": id},
+            options=options,
         )
 
     async def get(
@@ -845,13 +796,10 @@ class HelpCenterRedirectsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.HelpCenterRedirect",
-            await self._call(
-                OPERATIONS["help_center.redirects.get"],
-                {"help_center_id": help_center_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.HELP_CENTER_REDIRECTS_GET,
+            {"help_center_id": help_center_id, "id": id},
+            options=options,
         )
 
     def list(
@@ -890,7 +838,7 @@ class HelpCenterRedirectsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["help_center.redirects.list"],
+            ops.HELP_CENTER_REDIRECTS_LIST,
             {"help_center_id": help_center_id},
             per_page=per_page,
             cursor=cursor,
@@ -923,12 +871,7 @@ class NewsFeedsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Newsfeed",
-            await self._call(
-                OPERATIONS["news.feeds.get"], {"newsfeed_id": newsfeed_id}, options=options
-            ),
-        )
+        return await self._call(ops.NEWS_FEEDS_GET, {"newsfeed_id": newsfeed_id}, options=options)
 
     def list(
         self,
@@ -963,7 +906,7 @@ class NewsFeedsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["news.feeds.list"],
+            ops.NEWS_FEEDS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -1008,7 +951,7 @@ class NewsFeedsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["news.feeds.list_items"],
+            ops.NEWS_FEEDS_LIST_ITEMS,
             {"newsfeed_id": newsfeed_id},
             per_page=per_page,
             cursor=cursor,
@@ -1068,24 +1011,21 @@ class NewsItemsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.NewsItem",
-            await self._call(
-                OPERATIONS["news.items.create"],
-                {},
-                body={
-                    "sender_id": sender_id,
-                    "title": title,
-                    "body": body,
-                    "deliver_silently": deliver_silently,
-                    "labels": labels,
-                    "newsfeed_assignments": newsfeed_assignments,
-                    "reactions": reactions,
-                    "state": state,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.NEWS_ITEMS_CREATE,
+            {},
+            body={
+                "sender_id": sender_id,
+                "title": title,
+                "body": body,
+                "deliver_silently": deliver_silently,
+                "labels": labels,
+                "newsfeed_assignments": newsfeed_assignments,
+                "reactions": reactions,
+                "state": state,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -1109,11 +1049,8 @@ class NewsItemsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedObject",
-            await self._call(
-                OPERATIONS["news.items.delete"], {"news_item_id": news_item_id}, options=options
-            ),
+        return await self._call(
+            ops.NEWS_ITEMS_DELETE, {"news_item_id": news_item_id}, options=options
         )
 
     async def get(
@@ -1137,12 +1074,7 @@ class NewsItemsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.NewsItem",
-            await self._call(
-                OPERATIONS["news.items.get"], {"news_item_id": news_item_id}, options=options
-            ),
-        )
+        return await self._call(ops.NEWS_ITEMS_GET, {"news_item_id": news_item_id}, options=options)
 
     def list(
         self,
@@ -1177,7 +1109,7 @@ class NewsItemsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["news.items.list"],
+            ops.NEWS_ITEMS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -1233,24 +1165,21 @@ class NewsItemsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.NewsItem",
-            await self._call(
-                OPERATIONS["news.items.update"],
-                {"news_item_id": news_item_id},
-                body={
-                    "sender_id": sender_id,
-                    "title": title,
-                    "body": body,
-                    "deliver_silently": deliver_silently,
-                    "labels": labels,
-                    "newsfeed_assignments": newsfeed_assignments,
-                    "reactions": reactions,
-                    "state": state,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.NEWS_ITEMS_UPDATE,
+            {"news_item_id": news_item_id},
+            body={
+                "sender_id": sender_id,
+                "title": title,
+                "body": body,
+                "deliver_silently": deliver_silently,
+                "labels": labels,
+                "newsfeed_assignments": newsfeed_assignments,
+                "reactions": reactions,
+                "state": state,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -1297,21 +1226,18 @@ class OfficeHoursExceptionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.OfficeHoursException",
-            await self._call(
-                OPERATIONS["office_hours.exceptions.create"],
-                {"office_hours_schedule_id": office_hours_schedule_id},
-                body={
-                    "exception_date": exception_date,
-                    "exception_type": exception_type,
-                    "name": name,
-                    "recurring_annually": recurring_annually,
-                    "time_intervals": time_intervals,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.OFFICE_HOURS_EXCEPTIONS_CREATE,
+            {"office_hours_schedule_id": office_hours_schedule_id},
+            body={
+                "exception_date": exception_date,
+                "exception_type": exception_type,
+                "name": name,
+                "recurring_annually": recurring_annually,
+                "time_intervals": time_intervals,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -1336,13 +1262,10 @@ class OfficeHoursExceptionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeleteOfficeHoursExceptionResponse",
-            await self._call(
-                OPERATIONS["office_hours.exceptions.delete"],
-                {"office_hours_schedule_id": office_hours_schedule_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.OFFICE_HOURS_EXCEPTIONS_DELETE,
+            {"office_hours_schedule_id": office_hours_schedule_id, "id": id},
+            options=options,
         )
 
     async def get(
@@ -1367,13 +1290,10 @@ class OfficeHoursExceptionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.OfficeHoursException",
-            await self._call(
-                OPERATIONS["office_hours.exceptions.get"],
-                {"office_hours_schedule_id": office_hours_schedule_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.OFFICE_HOURS_EXCEPTIONS_GET,
+            {"office_hours_schedule_id": office_hours_schedule_id, "id": id},
+            options=options,
         )
 
     def list(
@@ -1405,7 +1325,7 @@ class OfficeHoursExceptionsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["office_hours.exceptions.list"],
+            ops.OFFICE_HOURS_EXCEPTIONS_LIST,
             {"office_hours_schedule_id": office_hours_schedule_id},
             limit=limit,
             options=options,
@@ -1452,21 +1372,18 @@ class OfficeHoursExceptionsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.OfficeHoursException",
-            await self._call(
-                OPERATIONS["office_hours.exceptions.update"],
-                {"office_hours_schedule_id": office_hours_schedule_id, "id": id},
-                body={
-                    "exception_date": exception_date,
-                    "exception_type": exception_type,
-                    "name": name,
-                    "recurring_annually": recurring_annually,
-                    "time_intervals": time_intervals,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.OFFICE_HOURS_EXCEPTIONS_UPDATE,
+            {"office_hours_schedule_id": office_hours_schedule_id, "id": id},
+            body={
+                "exception_date": exception_date,
+                "exception_type": exception_type,
+                "name": name,
+                "recurring_annually": recurring_annually,
+                "time_intervals": time_intervals,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -1492,10 +1409,7 @@ class AdminsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Admin",
-            await self._call(OPERATIONS["admins.get"], {"admin_id": admin_id}, options=options),
-        )
+        return await self._call(ops.ADMINS_GET, {"admin_id": admin_id}, options=options)
 
     def list(
         self,
@@ -1527,7 +1441,7 @@ class AdminsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["admins.list"],
+            ops.ADMINS_LIST,
             {},
             query={"display_avatar": display_avatar},
             limit=limit,
@@ -1559,7 +1473,7 @@ class AdminsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["admins.list_activity_log_event_types"], {}, limit=limit, options=options
+            ops.ADMINS_LIST_ACTIVITY_LOG_EVENT_TYPES, {}, limit=limit, options=options
         )
 
     def list_activity_logs(
@@ -1601,7 +1515,7 @@ class AdminsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["admins.list_activity_logs"],
+            ops.ADMINS_LIST_ACTIVITY_LOGS,
             {},
             query={"created_at_after": created_at_after, "created_at_before": created_at_before},
             per_page=per_page,
@@ -1630,9 +1544,7 @@ class AdminsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.AdminWithApp", await self._call(OPERATIONS["admins.me"], {}, options=options)
-        )
+        return await self._call(ops.ADMINS_ME, {}, options=options)
 
     async def search_activity_logs(
         self,
@@ -1673,21 +1585,18 @@ class AdminsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ActivityLogList",
-            await self._call(
-                OPERATIONS["admins.search_activity_logs"],
-                {},
-                body={
-                    "created_at_after": created_at_after,
-                    "created_at_before": created_at_before,
-                    "event_types": event_types,
-                    "page": page,
-                    "per_page": per_page_,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ADMINS_SEARCH_ACTIVITY_LOGS,
+            {},
+            body={
+                "created_at_after": created_at_after,
+                "created_at_before": created_at_before,
+                "event_types": event_types,
+                "page": page,
+                "per_page": per_page_,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def set_away(
@@ -1723,19 +1632,16 @@ class AdminsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Admin",
-            await self._call(
-                OPERATIONS["admins.set_away"],
-                {"admin_id": admin_id},
-                body={
-                    "away_mode_enabled": away_mode_enabled,
-                    "away_mode_reassign": away_mode_reassign,
-                    "away_status_reason_id": away_status_reason_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ADMINS_SET_AWAY,
+            {"admin_id": admin_id},
+            body={
+                "away_mode_enabled": away_mode_enabled,
+                "away_mode_reassign": away_mode_reassign,
+                "away_status_reason_id": away_status_reason_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -1785,15 +1691,12 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["articles.attach_tag"],
-                {"article_id": article_id},
-                body={"id": id, "admin_id": admin_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_ATTACH_TAG,
+            {"article_id": article_id},
+            body={"id": id, "admin_id": admin_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create(
@@ -1875,33 +1778,30 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Article",
-            await self._call(
-                OPERATIONS["articles.create"],
-                {},
-                body={
-                    "author_id": author_id,
-                    "title": title,
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "body": body,
-                    "body_markdown": body_markdown,
-                    "description": description,
-                    "folder_id": folder_id,
-                    "parent_id": parent_id,
-                    "parent_ids": parent_ids,
-                    "parent_type": parent_type,
-                    "scheduled_publish_at": scheduled_publish_at,
-                    "scheduled_unpublish_at": scheduled_unpublish_at,
-                    "state": state,
-                    "translated_content": translated_content,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_CREATE,
+            {},
+            body={
+                "author_id": author_id,
+                "title": title,
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "body": body,
+                "body_markdown": body_markdown,
+                "description": description,
+                "folder_id": folder_id,
+                "parent_id": parent_id,
+                "parent_ids": parent_ids,
+                "parent_type": parent_type,
+                "scheduled_publish_at": scheduled_publish_at,
+                "scheduled_unpublish_at": scheduled_unpublish_at,
+                "state": state,
+                "translated_content": translated_content,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -1926,12 +1826,7 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedArticleObject",
-            await self._call(
-                OPERATIONS["articles.delete"], {"article_id": article_id}, options=options
-            ),
-        )
+        return await self._call(ops.ARTICLES_DELETE, {"article_id": article_id}, options=options)
 
     async def detach_tag(
         self, article_id: str | int, id: str, *, options: RequestOptions | None = None
@@ -1956,13 +1851,8 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["articles.detach_tag"],
-                {"article_id": article_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_DETACH_TAG, {"article_id": article_id, "id": id}, options=options
         )
 
     async def get(
@@ -1987,12 +1877,7 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Article",
-            await self._call(
-                OPERATIONS["articles.get"], {"article_id": article_id}, options=options
-            ),
-        )
+        return await self._call(ops.ARTICLES_GET, {"article_id": article_id}, options=options)
 
     async def get_draft(self, id: str | int, *, options: RequestOptions | None = None) -> m.Article:
         """Retrieve an article draft.
@@ -2015,10 +1900,7 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Article",
-            await self._call(OPERATIONS["articles.get_draft"], {"id": id}, options=options),
-        )
+        return await self._call(ops.ARTICLES_GET_DRAFT, {"id": id}, options=options)
 
     async def get_version(
         self,
@@ -2051,14 +1933,11 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ArticleVersion",
-            await self._call(
-                OPERATIONS["articles.get_version"],
-                {"article_id": article_id, "id": id},
-                query={"locale": locale},
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_GET_VERSION,
+            {"article_id": article_id, "id": id},
+            query={"locale": locale},
+            options=options,
         )
 
     def list(
@@ -2095,7 +1974,7 @@ class ArticlesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["articles.list"],
+            ops.ARTICLES_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -2145,7 +2024,7 @@ class ArticlesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["articles.list_versions"],
+            ops.ARTICLES_LIST_VERSIONS,
             {"article_id": article_id},
             query={"locale": locale},
             per_page=per_page,
@@ -2185,15 +2064,12 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Article",
-            await self._call(
-                OPERATIONS["articles.publish_draft"],
-                {"id": id},
-                body={"locales": locales},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_PUBLISH_DRAFT,
+            {"id": id},
+            body={"locales": locales},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def search(
@@ -2228,19 +2104,16 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ArticleSearchResponse",
-            await self._call(
-                OPERATIONS["articles.search"],
-                {},
-                query={
-                    "phrase": phrase,
-                    "state": state,
-                    "help_center_id": help_center_id,
-                    "highlight": highlight,
-                },
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_SEARCH,
+            {},
+            query={
+                "phrase": phrase,
+                "state": state,
+                "help_center_id": help_center_id,
+                "highlight": highlight,
+            },
+            options=options,
         )
 
     async def stage_draft(
@@ -2328,33 +2201,30 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Article",
-            await self._call(
-                OPERATIONS["articles.stage_draft"],
-                {"id": id},
-                body={
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "author_id": author_id,
-                    "body": body,
-                    "body_markdown": body_markdown,
-                    "description": description,
-                    "folder_id": folder_id,
-                    "parent_id": parent_id,
-                    "parent_ids": parent_ids,
-                    "parent_type": parent_type,
-                    "scheduled_publish_at": scheduled_publish_at,
-                    "scheduled_unpublish_at": scheduled_unpublish_at,
-                    "state": state,
-                    "title": title,
-                    "translated_content": translated_content,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_STAGE_DRAFT,
+            {"id": id},
+            body={
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "author_id": author_id,
+                "body": body,
+                "body_markdown": body_markdown,
+                "description": description,
+                "folder_id": folder_id,
+                "parent_id": parent_id,
+                "parent_ids": parent_ids,
+                "parent_type": parent_type,
+                "scheduled_publish_at": scheduled_publish_at,
+                "scheduled_unpublish_at": scheduled_unpublish_at,
+                "state": state,
+                "title": title,
+                "translated_content": translated_content,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def update(
@@ -2441,33 +2311,30 @@ class ArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Article",
-            await self._call(
-                OPERATIONS["articles.update"],
-                {"article_id": article_id},
-                body={
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "author_id": author_id,
-                    "body": body,
-                    "body_markdown": body_markdown,
-                    "description": description,
-                    "folder_id": folder_id,
-                    "parent_id": parent_id,
-                    "parent_ids": parent_ids,
-                    "parent_type": parent_type,
-                    "scheduled_publish_at": scheduled_publish_at,
-                    "scheduled_unpublish_at": scheduled_unpublish_at,
-                    "state": state,
-                    "title": title,
-                    "translated_content": translated_content,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.ARTICLES_UPDATE,
+            {"article_id": article_id},
+            body={
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "author_id": author_id,
+                "body": body,
+                "body_markdown": body_markdown,
+                "description": description,
+                "folder_id": folder_id,
+                "parent_id": parent_id,
+                "parent_ids": parent_ids,
+                "parent_type": parent_type,
+                "scheduled_publish_at": scheduled_publish_at,
+                "scheduled_unpublish_at": scheduled_unpublish_at,
+                "state": state,
+                "title": title,
+                "translated_content": translated_content,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -2508,15 +2375,12 @@ class AudiencesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Audience",
-            await self._call(
-                OPERATIONS["audiences.create"],
-                {},
-                body={"name": name, "predicates": predicates, "role_predicates": role_predicates},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.AUDIENCES_CREATE,
+            {},
+            body={"name": name, "predicates": predicates, "role_predicates": role_predicates},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(self, id: str, *, options: RequestOptions | None = None) -> None:
@@ -2536,7 +2400,7 @@ class AudiencesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        await self._call(OPERATIONS["audiences.delete"], {"id": id}, options=options)
+        await self._call(ops.AUDIENCES_DELETE, {"id": id}, options=options)
 
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.Audience:
         """Retrieve an audience.
@@ -2558,9 +2422,7 @@ class AudiencesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Audience", await self._call(OPERATIONS["audiences.get"], {"id": id}, options=options)
-        )
+        return await self._call(ops.AUDIENCES_GET, {"id": id}, options=options)
 
     def list(
         self,
@@ -2595,7 +2457,7 @@ class AudiencesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["audiences.list"],
+            ops.AUDIENCES_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -2640,15 +2502,12 @@ class AudiencesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Audience",
-            await self._call(
-                OPERATIONS["audiences.update"],
-                {"id": id},
-                body={"name": name, "predicates": predicates, "role_predicates": role_predicates},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.AUDIENCES_UPDATE,
+            {"id": id},
+            body={"name": name, "predicates": predicates, "role_predicates": role_predicates},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -2681,9 +2540,7 @@ class AwayStatusReasonsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(
-            OPERATIONS["away_status_reasons.list"], {}, limit=limit, options=options
-        )
+        return self._paginate(ops.AWAY_STATUS_REASONS_LIST, {}, limit=limit, options=options)
 
 
 class BrandsResource(BaseResource):
@@ -2708,9 +2565,7 @@ class BrandsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Brand", await self._call(OPERATIONS["brands.get"], {"id": id}, options=options)
-        )
+        return await self._call(ops.BRANDS_GET, {"id": id}, options=options)
 
     def list(
         self, *, limit: int | None = None, options: RequestOptions | None = None
@@ -2736,7 +2591,7 @@ class BrandsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["brands.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.BRANDS_LIST, {}, limit=limit, options=options)
 
 
 class CallsResource(BaseResource):
@@ -2761,10 +2616,7 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Call",
-            await self._call(OPERATIONS["calls.get"], {"call_id": call_id}, options=options),
-        )
+        return await self._call(ops.CALLS_GET, {"call_id": call_id}, options=options)
 
     async def get_fin_voice(
         self, id: str | int, *, options: RequestOptions | None = None
@@ -2787,10 +2639,7 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.AiCallResponse",
-            await self._call(OPERATIONS["calls.get_fin_voice"], {"id": id}, options=options),
-        )
+        return await self._call(ops.CALLS_GET_FIN_VOICE, {"id": id}, options=options)
 
     async def get_fin_voice_by_external_id(
         self, external_id: str, *, options: RequestOptions | None = None
@@ -2813,13 +2662,8 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.AiCallResponse",
-            await self._call(
-                OPERATIONS["calls.get_fin_voice_by_external_id"],
-                {"external_id": external_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CALLS_GET_FIN_VOICE_BY_EXTERNAL_ID, {"external_id": external_id}, options=options
         )
 
     async def get_fin_voice_by_phone_number(
@@ -2841,9 +2685,7 @@ class CallsResource(BaseResource):
                 answer arrived.
         """
         await self._call(
-            OPERATIONS["calls.get_fin_voice_by_phone_number"],
-            {"phone_number": phone_number},
-            options=options,
+            ops.CALLS_GET_FIN_VOICE_BY_PHONE_NUMBER, {"phone_number": phone_number}, options=options
         )
 
     async def get_recording(self, call_id: str, *, options: RequestOptions | None = None) -> None:
@@ -2862,7 +2704,7 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        await self._call(OPERATIONS["calls.get_recording"], {"call_id": call_id}, options=options)
+        await self._call(ops.CALLS_GET_RECORDING, {"call_id": call_id}, options=options)
 
     async def get_transcript(self, call_id: str, *, options: RequestOptions | None = None) -> bytes:
         """Get call transcript by call id.
@@ -2883,12 +2725,7 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "bytes",
-            await self._call(
-                OPERATIONS["calls.get_transcript"], {"call_id": call_id}, options=options
-            ),
-        )
+        return await self._call(ops.CALLS_GET_TRANSCRIPT, {"call_id": call_id}, options=options)
 
     def list(
         self,
@@ -2923,7 +2760,7 @@ class CallsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["calls.list"],
+            ops.CALLS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -2953,13 +2790,10 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "builtins.list[m.AiCallResponse | None]",
-            await self._call(
-                OPERATIONS["calls.list_fin_voice_by_conversation"],
-                {"conversation_id": conversation_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CALLS_LIST_FIN_VOICE_BY_CONVERSATION,
+            {"conversation_id": conversation_id},
+            options=options,
         )
 
     async def register_fin_voice(
@@ -2996,20 +2830,12 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.AiCallResponse",
-            await self._call(
-                OPERATIONS["calls.register_fin_voice"],
-                {},
-                body={
-                    "call_id": call_id,
-                    "phone_number": phone_number,
-                    "data": data,
-                    "source": source,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CALLS_REGISTER_FIN_VOICE,
+            {},
+            body={"call_id": call_id, "phone_number": phone_number, "data": data, "source": source},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def search(
@@ -3040,15 +2866,12 @@ class CallsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ListCallsWithTranscriptsResponse",
-            await self._call(
-                OPERATIONS["calls.search"],
-                {},
-                body={"conversation_ids": conversation_ids},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CALLS_SEARCH,
+            {},
+            body={"conversation_ids": conversation_ids},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -3086,15 +2909,12 @@ class CompaniesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Note",
-            await self._call(
-                OPERATIONS["companies.create_note"],
-                {"company_id": company_id},
-                body={"body": body, "admin_id": admin_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.COMPANIES_CREATE_NOTE,
+            {"company_id": company_id},
+            body={"body": body, "admin_id": admin_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create_or_update(
@@ -3144,26 +2964,23 @@ class CompaniesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Company",
-            await self._call(
-                OPERATIONS["companies.create_or_update"],
-                {},
-                body={
-                    "company_id": company_id,
-                    "custom_attributes": custom_attributes,
-                    "industry": industry,
-                    "monthly_spend": monthly_spend,
-                    "name": name,
-                    "plan": plan,
-                    "remote_created_at": remote_created_at,
-                    "size": size,
-                    "update_last_request_at": update_last_request_at,
-                    "website": website,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.COMPANIES_CREATE_OR_UPDATE,
+            {},
+            body={
+                "company_id": company_id,
+                "custom_attributes": custom_attributes,
+                "industry": industry,
+                "monthly_spend": monthly_spend,
+                "name": name,
+                "plan": plan,
+                "remote_created_at": remote_created_at,
+                "size": size,
+                "update_last_request_at": update_last_request_at,
+                "website": website,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -3187,12 +3004,7 @@ class CompaniesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedCompanyObject",
-            await self._call(
-                OPERATIONS["companies.delete"], {"company_id": company_id}, options=options
-            ),
-        )
+        return await self._call(ops.COMPANIES_DELETE, {"company_id": company_id}, options=options)
 
     async def get(self, company_id: str, *, options: RequestOptions | None = None) -> m.Company:
         """Retrieve a company by ID.
@@ -3213,12 +3025,7 @@ class CompaniesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Company",
-            await self._call(
-                OPERATIONS["companies.get"], {"company_id": company_id}, options=options
-            ),
-        )
+        return await self._call(ops.COMPANIES_GET, {"company_id": company_id}, options=options)
 
     def list(
         self,
@@ -3258,7 +3065,7 @@ class CompaniesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["companies.list"],
+            ops.COMPANIES_LIST,
             {},
             query={"order": order},
             per_page=per_page,
@@ -3303,7 +3110,7 @@ class CompaniesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["companies.list_contacts"],
+            ops.COMPANIES_LIST_CONTACTS,
             {"company_id": company_id},
             per_page=per_page,
             cursor=cursor,
@@ -3347,7 +3154,7 @@ class CompaniesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["companies.list_notes"],
+            ops.COMPANIES_LIST_NOTES,
             {"company_id": company_id},
             per_page=per_page,
             cursor=cursor,
@@ -3381,10 +3188,7 @@ class CompaniesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["companies.list_segments"],
-            {"company_id": company_id},
-            limit=limit,
-            options=options,
+            ops.COMPANIES_LIST_SEGMENTS, {"company_id": company_id}, limit=limit, options=options
         )
 
     def retrieve(
@@ -3430,7 +3234,7 @@ class CompaniesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["companies.retrieve"],
+            ops.COMPANIES_RETRIEVE,
             {},
             query={
                 "name": name,
@@ -3480,7 +3284,7 @@ class CompaniesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["companies.scroll"],
+            ops.COMPANIES_SCROLL,
             {},
             cursor=cursor,
             prefetch=prefetch,
@@ -3532,23 +3336,20 @@ class CompaniesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Company",
-            await self._call(
-                OPERATIONS["companies.update"],
-                {"company_id": company_id},
-                body={
-                    "custom_attributes": custom_attributes,
-                    "industry": industry,
-                    "monthly_spend": monthly_spend,
-                    "name": name,
-                    "plan": plan,
-                    "size": size,
-                    "website": website,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.COMPANIES_UPDATE,
+            {"company_id": company_id},
+            body={
+                "custom_attributes": custom_attributes,
+                "industry": industry,
+                "monthly_spend": monthly_spend,
+                "name": name,
+                "plan": plan,
+                "size": size,
+                "website": website,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -3576,12 +3377,7 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContactArchived",
-            await self._call(
-                OPERATIONS["contacts.archive"], {"contact_id": contact_id}, options=options
-            ),
-        )
+        return await self._call(ops.CONTACTS_ARCHIVE, {"contact_id": contact_id}, options=options)
 
     async def attach_company(
         self,
@@ -3611,15 +3407,12 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Company",
-            await self._call(
-                OPERATIONS["contacts.attach_company"],
-                {"contact_id": contact_id},
-                body={"id": id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_ATTACH_COMPANY,
+            {"contact_id": contact_id},
+            body={"id": id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def attach_subscription(
@@ -3653,15 +3446,12 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.SubscriptionType",
-            await self._call(
-                OPERATIONS["contacts.attach_subscription"],
-                {"contact_id": contact_id},
-                body={"consent_type": consent_type, "id": id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_ATTACH_SUBSCRIPTION,
+            {"contact_id": contact_id},
+            body={"consent_type": consent_type, "id": id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def attach_tag(
@@ -3693,15 +3483,12 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["contacts.attach_tag"],
-                {"contact_id": contact_id},
-                body={"id": id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_ATTACH_TAG,
+            {"contact_id": contact_id},
+            body={"id": id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def block(
@@ -3726,12 +3513,7 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContactBlocked",
-            await self._call(
-                OPERATIONS["contacts.block"], {"contact_id": contact_id}, options=options
-            ),
-        )
+        return await self._call(ops.CONTACTS_BLOCK, {"contact_id": contact_id}, options=options)
 
     async def create(
         self,
@@ -3789,29 +3571,26 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Contact",
-            await self._call(
-                OPERATIONS["contacts.create"],
-                {},
-                body={
-                    "avatar": avatar,
-                    "custom_attributes": custom_attributes,
-                    "email": email,
-                    "email_verified": email_verified,
-                    "external_id": external_id,
-                    "language_override": language_override,
-                    "last_seen_at": last_seen_at,
-                    "name": name,
-                    "owner_id": owner_id,
-                    "phone": phone,
-                    "role": role,
-                    "signed_up_at": signed_up_at,
-                    "unsubscribed_from_emails": unsubscribed_from_emails,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_CREATE,
+            {},
+            body={
+                "avatar": avatar,
+                "custom_attributes": custom_attributes,
+                "email": email,
+                "email_verified": email_verified,
+                "external_id": external_id,
+                "language_override": language_override,
+                "last_seen_at": last_seen_at,
+                "name": name,
+                "owner_id": owner_id,
+                "phone": phone,
+                "role": role,
+                "signed_up_at": signed_up_at,
+                "unsubscribed_from_emails": unsubscribed_from_emails,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create_note(
@@ -3846,15 +3625,12 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Note",
-            await self._call(
-                OPERATIONS["contacts.create_note"],
-                {"contact_id": contact_id},
-                body={"body": body, "admin_id": admin_id, "contact_id": contact_id_},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_CREATE_NOTE,
+            {"contact_id": contact_id},
+            body={"body": body, "admin_id": admin_id, "contact_id": contact_id_},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -3878,12 +3654,7 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContactDeleted",
-            await self._call(
-                OPERATIONS["contacts.delete"], {"contact_id": contact_id}, options=options
-            ),
-        )
+        return await self._call(ops.CONTACTS_DELETE, {"contact_id": contact_id}, options=options)
 
     async def detach_company(
         self, contact_id: str, company_id: str, *, options: RequestOptions | None = None
@@ -3907,13 +3678,10 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Company",
-            await self._call(
-                OPERATIONS["contacts.detach_company"],
-                {"contact_id": contact_id, "company_id": company_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_DETACH_COMPANY,
+            {"contact_id": contact_id, "company_id": company_id},
+            options=options,
         )
 
     async def detach_subscription(
@@ -3940,13 +3708,10 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.SubscriptionType",
-            await self._call(
-                OPERATIONS["contacts.detach_subscription"],
-                {"contact_id": contact_id, "subscription_id": subscription_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_DETACH_SUBSCRIPTION,
+            {"contact_id": contact_id, "subscription_id": subscription_id},
+            options=options,
         )
 
     async def detach_tag(
@@ -3972,13 +3737,8 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["contacts.detach_tag"],
-                {"contact_id": contact_id, "tag_id": tag_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_DETACH_TAG, {"contact_id": contact_id, "tag_id": tag_id}, options=options
         )
 
     async def dismiss_banner(
@@ -4006,13 +3766,8 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.BannerDismiss",
-            await self._call(
-                OPERATIONS["contacts.dismiss_banner"],
-                {"id": id, "view_id": view_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_DISMISS_BANNER, {"id": id, "view_id": view_id}, options=options
         )
 
     async def get(
@@ -4042,14 +3797,11 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Contact",
-            await self._call(
-                OPERATIONS["contacts.get"],
-                {"contact_id": contact_id},
-                query={"include_merge_history": include_merge_history},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_GET,
+            {"contact_id": contact_id},
+            query={"include_merge_history": include_merge_history},
+            options=options,
         )
 
     async def get_by_external_id(
@@ -4080,14 +3832,11 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Contact",
-            await self._call(
-                OPERATIONS["contacts.get_by_external_id"],
-                {"external_id": external_id},
-                query={"include_merge_history": include_merge_history},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_GET_BY_EXTERNAL_ID,
+            {"external_id": external_id},
+            query={"include_merge_history": include_merge_history},
+            options=options,
         )
 
     def list(
@@ -4130,7 +3879,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.list"],
+            ops.CONTACTS_LIST,
             {},
             query={"include_merge_history": include_merge_history},
             per_page=per_page,
@@ -4165,9 +3914,7 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(
-            OPERATIONS["contacts.list_banners"], {"id": id}, limit=limit, options=options
-        )
+        return self._paginate(ops.CONTACTS_LIST_BANNERS, {"id": id}, limit=limit, options=options)
 
     async def list_companies(
         self,
@@ -4197,14 +3944,11 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContactAttachedCompanies",
-            await self._call(
-                OPERATIONS["contacts.list_companies"],
-                {"contact_id": contact_id},
-                query={"page": page, "per_page": per_page_query},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_LIST_COMPANIES,
+            {"contact_id": contact_id},
+            query={"page": page, "per_page": per_page_query},
+            options=options,
         )
 
     def list_merge_history(
@@ -4244,7 +3988,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.list_merge_history"],
+            ops.CONTACTS_LIST_MERGE_HISTORY,
             {"id": id},
             query={"order": order},
             per_page=per_page,
@@ -4289,7 +4033,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.list_notes"],
+            ops.CONTACTS_LIST_NOTES,
             {"contact_id": contact_id},
             per_page=per_page,
             cursor=cursor,
@@ -4323,10 +4067,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.list_segments"],
-            {"contact_id": contact_id},
-            limit=limit,
-            options=options,
+            ops.CONTACTS_LIST_SEGMENTS, {"contact_id": contact_id}, limit=limit, options=options
         )
 
     def list_subscriptions(
@@ -4357,7 +4098,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.list_subscriptions"],
+            ops.CONTACTS_LIST_SUBSCRIPTIONS,
             {"contact_id": contact_id},
             limit=limit,
             options=options,
@@ -4388,10 +4129,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.list_tags"],
-            {"contact_id": contact_id},
-            limit=limit,
-            options=options,
+            ops.CONTACTS_LIST_TAGS, {"contact_id": contact_id}, limit=limit, options=options
         )
 
     async def merge(
@@ -4428,20 +4166,17 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Contact",
-            await self._call(
-                OPERATIONS["contacts.merge"],
-                {},
-                query={"include_merge_history": include_merge_history},
-                body={
-                    "from": from_,
-                    "into": into,
-                    "skip_duplicate_validation": skip_duplicate_validation,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_MERGE,
+            {},
+            query={"include_merge_history": include_merge_history},
+            body={
+                "from": from_,
+                "into": into,
+                "skip_duplicate_validation": skip_duplicate_validation,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     def search(
@@ -4487,7 +4222,7 @@ class ContactsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["contacts.search"],
+            ops.CONTACTS_SEARCH,
             {},
             query={"include_merge_history": include_merge_history},
             body={"query": query, "sort": sort},
@@ -4520,12 +4255,7 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContactUnarchived",
-            await self._call(
-                OPERATIONS["contacts.unarchive"], {"contact_id": contact_id}, options=options
-            ),
-        )
+        return await self._call(ops.CONTACTS_UNARCHIVE, {"contact_id": contact_id}, options=options)
 
     async def update(
         self,
@@ -4588,30 +4318,27 @@ class ContactsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Contact",
-            await self._call(
-                OPERATIONS["contacts.update"],
-                {"contact_id": contact_id},
-                query={"include_merge_history": include_merge_history},
-                body={
-                    "avatar": avatar,
-                    "custom_attributes": custom_attributes,
-                    "email": email,
-                    "email_verified": email_verified,
-                    "external_id": external_id,
-                    "language_override": language_override,
-                    "last_seen_at": last_seen_at,
-                    "name": name,
-                    "owner_id": owner_id,
-                    "phone": phone,
-                    "role": role,
-                    "signed_up_at": signed_up_at,
-                    "unsubscribed_from_emails": unsubscribed_from_emails,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTACTS_UPDATE,
+            {"contact_id": contact_id},
+            query={"include_merge_history": include_merge_history},
+            body={
+                "avatar": avatar,
+                "custom_attributes": custom_attributes,
+                "email": email,
+                "email_verified": email_verified,
+                "external_id": external_id,
+                "language_override": language_override,
+                "last_seen_at": last_seen_at,
+                "name": name,
+                "owner_id": owner_id,
+                "phone": phone,
+                "role": role,
+                "signed_up_at": signed_up_at,
+                "unsubscribed_from_emails": unsubscribed_from_emails,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -4661,21 +4388,18 @@ class ContentResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentBulkActionResponse",
-            await self._call(
-                OPERATIONS["content.bulk_actions"],
-                {},
-                body={
-                    "action": action,
-                    "content_ids": content_ids,
-                    "audience": audience,
-                    "availability": availability,
-                    "tags": tags,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTENT_BULK_ACTIONS,
+            {},
+            body={
+                "action": action,
+                "content_ids": content_ids,
+                "audience": audience,
+                "availability": availability,
+                "tags": tags,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     def search(
@@ -4760,7 +4484,7 @@ class ContentResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["content.search"],
+            ops.CONTENT_SEARCH,
             {},
             query={
                 "query": query,
@@ -4824,15 +4548,12 @@ class ContentSnippetsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["content_snippets.attach_tag"],
-                {"content_snippet_id": content_snippet_id},
-                body={"id": id, "admin_id": admin_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTENT_SNIPPETS_ATTACH_TAG,
+            {"content_snippet_id": content_snippet_id},
+            body={"id": id, "admin_id": admin_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create(
@@ -4883,24 +4604,21 @@ class ContentSnippetsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentSnippet",
-            await self._call(
-                OPERATIONS["content_snippets.create"],
-                {},
-                body={
-                    "title": title,
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "body_markdown": body_markdown,
-                    "json_blocks": json_blocks,
-                    "locale": locale,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTENT_SNIPPETS_CREATE,
+            {},
+            body={
+                "title": title,
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "body_markdown": body_markdown,
+                "json_blocks": json_blocks,
+                "locale": locale,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(self, id: str, *, options: RequestOptions | None = None) -> None:
@@ -4919,7 +4637,7 @@ class ContentSnippetsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        await self._call(OPERATIONS["content_snippets.delete"], {"id": id}, options=options)
+        await self._call(ops.CONTENT_SNIPPETS_DELETE, {"id": id}, options=options)
 
     async def detach_tag(
         self, content_snippet_id: str, id: str, *, options: RequestOptions | None = None
@@ -4944,13 +4662,10 @@ class ContentSnippetsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["content_snippets.detach_tag"],
-                {"content_snippet_id": content_snippet_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTENT_SNIPPETS_DETACH_TAG,
+            {"content_snippet_id": content_snippet_id, "id": id},
+            options=options,
         )
 
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.ContentSnippet:
@@ -4972,10 +4687,7 @@ class ContentSnippetsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentSnippet",
-            await self._call(OPERATIONS["content_snippets.get"], {"id": id}, options=options),
-        )
+        return await self._call(ops.CONTENT_SNIPPETS_GET, {"id": id}, options=options)
 
     def list(
         self,
@@ -5010,7 +4722,7 @@ class ContentSnippetsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["content_snippets.list"],
+            ops.CONTENT_SNIPPETS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -5070,24 +4782,21 @@ class ContentSnippetsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ContentSnippet",
-            await self._call(
-                OPERATIONS["content_snippets.update"],
-                {"id": id},
-                body={
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "body_markdown": body_markdown,
-                    "json_blocks": json_blocks,
-                    "locale": locale,
-                    "title": title,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONTENT_SNIPPETS_UPDATE,
+            {"id": id},
+            body={
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "body_markdown": body_markdown,
+                "json_blocks": json_blocks,
+                "locale": locale,
+                "title": title,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -5145,24 +4854,21 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.create"],
-                {},
-                body={
-                    "data_type": data_type,
-                    "description": description,
-                    "multiline": multiline,
-                    "name": name,
-                    "options": options_,
-                    "reference": reference,
-                    "required": required,
-                    "visible_to_team_ids": visible_to_team_ids,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATION_ATTRIBUTES_CREATE,
+            {},
+            body={
+                "data_type": data_type,
+                "description": description,
+                "multiline": multiline,
+                "name": name,
+                "options": options_,
+                "reference": reference,
+                "required": required,
+                "visible_to_team_ids": visible_to_team_ids,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create_option(
@@ -5194,15 +4900,12 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.create_option"],
-                {"id": id},
-                body={"label": label},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATION_ATTRIBUTES_CREATE_OPTION,
+            {"id": id},
+            body={"label": label},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -5227,12 +4930,7 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.delete"], {"id": id}, options=options
-            ),
-        )
+        return await self._call(ops.CONVERSATION_ATTRIBUTES_DELETE, {"id": id}, options=options)
 
     async def delete_option(
         self, id: str | int, option_id: str, *, options: RequestOptions | None = None
@@ -5259,13 +4957,10 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.delete_option"],
-                {"id": id, "option_id": option_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATION_ATTRIBUTES_DELETE_OPTION,
+            {"id": id, "option_id": option_id},
+            options=options,
         )
 
     async def get(
@@ -5289,12 +4984,7 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.get"], {"id": id}, options=options
-            ),
-        )
+        return await self._call(ops.CONVERSATION_ATTRIBUTES_GET, {"id": id}, options=options)
 
     def list(
         self,
@@ -5325,7 +5015,7 @@ class ConversationAttributesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["conversation_attributes.list"],
+            ops.CONVERSATION_ATTRIBUTES_LIST,
             {},
             query={"include_archived": include_archived},
             limit=limit,
@@ -5375,22 +5065,19 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.update"],
-                {"id": id},
-                body={
-                    "description": description,
-                    "multiline": multiline,
-                    "name": name,
-                    "reference": reference,
-                    "required": required,
-                    "visible_to_team_ids": visible_to_team_ids,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATION_ATTRIBUTES_UPDATE,
+            {"id": id},
+            body={
+                "description": description,
+                "multiline": multiline,
+                "name": name,
+                "reference": reference,
+                "required": required,
+                "visible_to_team_ids": visible_to_team_ids,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def update_option(
@@ -5425,15 +5112,12 @@ class ConversationAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationAttribute",
-            await self._call(
-                OPERATIONS["conversation_attributes.update_option"],
-                {"id": id, "option_id": option_id},
-                body={"label": label},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATION_ATTRIBUTES_UPDATE_OPTION,
+            {"id": id, "option_id": option_id},
+            body={"label": label},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -5474,15 +5158,12 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.attach_contact"],
-                {"conversation_id": conversation_id},
-                body={"admin_id": admin_id, "customer": customer},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_ATTACH_CONTACT,
+            {"conversation_id": conversation_id},
+            body={"admin_id": admin_id, "customer": customer},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def attach_tag(
@@ -5516,15 +5197,12 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["conversations.attach_tag"],
-                {"conversation_id": conversation_id},
-                body={"admin_id": admin_id, "id": id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_ATTACH_TAG,
+            {"conversation_id": conversation_id},
+            body={"admin_id": admin_id, "id": id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def convert_to_ticket(
@@ -5561,19 +5239,16 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Ticket",
-            await self._call(
-                OPERATIONS["conversations.convert_to_ticket"],
-                {"conversation_id": conversation_id},
-                body={
-                    "ticket_type_id": ticket_type_id,
-                    "attributes": attributes,
-                    "ticket_state_id": ticket_state_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_CONVERT_TO_TICKET,
+            {"conversation_id": conversation_id},
+            body={
+                "ticket_type_id": ticket_type_id,
+                "attributes": attributes,
+                "ticket_state_id": ticket_state_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create(
@@ -5615,22 +5290,19 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Message",
-            await self._call(
-                OPERATIONS["conversations.create"],
-                {},
-                body={
-                    "body": body,
-                    "from": from_,
-                    "attachment_urls": attachment_urls,
-                    "brand_id": brand_id,
-                    "created_at": created_at,
-                    "subject": subject,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_CREATE,
+            {},
+            body={
+                "body": body,
+                "from": from_,
+                "attachment_urls": attachment_urls,
+                "brand_id": brand_id,
+                "created_at": created_at,
+                "subject": subject,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -5661,14 +5333,11 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ConversationDeleted",
-            await self._call(
-                OPERATIONS["conversations.delete"],
-                {"conversation_id": conversation_id},
-                query={"retain_metrics": retain_metrics},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_DELETE,
+            {"conversation_id": conversation_id},
+            query={"retain_metrics": retain_metrics},
+            options=options,
         )
 
     async def detach_contact(
@@ -5707,15 +5376,12 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.detach_contact"],
-                {"conversation_id": conversation_id, "contact_id": contact_id},
-                body={"admin_id": admin_id, "customer": customer},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_DETACH_CONTACT,
+            {"conversation_id": conversation_id, "contact_id": contact_id},
+            body={"admin_id": admin_id, "customer": customer},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def detach_tag(
@@ -5749,15 +5415,12 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["conversations.detach_tag"],
-                {"conversation_id": conversation_id, "tag_id": tag_id},
-                body={"admin_id": admin_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_DETACH_TAG,
+            {"conversation_id": conversation_id, "tag_id": tag_id},
+            body={"admin_id": admin_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def get(
@@ -5790,14 +5453,11 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.get"],
-                {"conversation_id": conversation_id},
-                query={"display_as": display_as, "include_translations": include_translations},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_GET,
+            {"conversation_id": conversation_id},
+            query={"display_as": display_as, "include_translations": include_translations},
+            options=options,
         )
 
     def list(
@@ -5833,7 +5493,7 @@ class ConversationsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["conversations.list"],
+            ops.CONVERSATIONS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -5875,7 +5535,7 @@ class ConversationsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["conversations.list_deleted"],
+            ops.CONVERSATIONS_LIST_DELETED,
             {},
             query={"order": order},
             per_page=per_page,
@@ -5911,10 +5571,7 @@ class ConversationsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["conversations.list_handling_events"],
-            {"id": id},
-            limit=limit,
-            options=options,
+            ops.CONVERSATIONS_LIST_HANDLING_EVENTS, {"id": id}, limit=limit, options=options
         )
 
     def list_side_conversations(
@@ -5953,7 +5610,7 @@ class ConversationsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["conversations.list_side_conversations"],
+            ops.CONVERSATIONS_LIST_SIDE_CONVERSATIONS,
             {"id": id},
             per_page=per_page,
             cursor=cursor,
@@ -6002,22 +5659,19 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.manage"],
-                {"conversation_id": conversation_id},
-                body={
-                    "admin_id": admin_id,
-                    "assignee_id": assignee_id,
-                    "body": body,
-                    "message_type": message_type,
-                    "snoozed_until": snoozed_until,
-                    "type": type,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_MANAGE,
+            {"conversation_id": conversation_id},
+            body={
+                "admin_id": admin_id,
+                "assignee_id": assignee_id,
+                "body": body,
+                "message_type": message_type,
+                "snoozed_until": snoozed_until,
+                "type": type,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def merge(
@@ -6051,15 +5705,12 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.merge"],
-                {"id": id},
-                body={"merge_into_conversation_id": merge_into_conversation_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_MERGE,
+            {"id": id},
+            body={"merge_into_conversation_id": merge_into_conversation_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def redact(
@@ -6095,20 +5746,17 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.redact"],
-                {},
-                body={
-                    "conversation_id": conversation_id,
-                    "conversation_part_id": conversation_part_id,
-                    "source_id": source_id,
-                    "type": type,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_REDACT,
+            {},
+            body={
+                "conversation_id": conversation_id,
+                "conversation_part_id": conversation_part_id,
+                "source_id": source_id,
+                "type": type,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def reply(
@@ -6168,29 +5816,26 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.reply"],
-                {"conversation_id": conversation_id},
-                body={
-                    "admin_id": admin_id,
-                    "attachment_files": attachment_files,
-                    "attachment_urls": attachment_urls,
-                    "body": body,
-                    "created_at": created_at,
-                    "email": email,
-                    "intercom_user_id": intercom_user_id,
-                    "message_type": message_type,
-                    "reply_options": reply_options,
-                    "skip_notifications": skip_notifications,
-                    "skip_unsnooze": skip_unsnooze,
-                    "type": type,
-                    "user_id": user_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_REPLY,
+            {"conversation_id": conversation_id},
+            body={
+                "admin_id": admin_id,
+                "attachment_files": attachment_files,
+                "attachment_urls": attachment_urls,
+                "body": body,
+                "created_at": created_at,
+                "email": email,
+                "intercom_user_id": intercom_user_id,
+                "message_type": message_type,
+                "reply_options": reply_options,
+                "skip_notifications": skip_notifications,
+                "skip_unsnooze": skip_unsnooze,
+                "type": type,
+                "user_id": user_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def run_assignment_rules(
@@ -6219,13 +5864,10 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.run_assignment_rules"],
-                {"conversation_id": conversation_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_RUN_ASSIGNMENT_RULES,
+            {"conversation_id": conversation_id},
+            options=options,
         )
 
     def search(
@@ -6272,7 +5914,7 @@ class ConversationsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["conversations.search"],
+            ops.CONVERSATIONS_SEARCH,
             {},
             query={"include_monitors": include_monitors, "include_scorecards": include_scorecards},
             body={"query": query},
@@ -6330,23 +5972,20 @@ class ConversationsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["conversations.update"],
-                {"conversation_id": conversation_id},
-                query={"display_as": display_as},
-                body={
-                    "admin_id": admin_id,
-                    "company_id": company_id,
-                    "custom_attributes": custom_attributes,
-                    "priority": priority,
-                    "read": read,
-                    "title": title,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CONVERSATIONS_UPDATE,
+            {"conversation_id": conversation_id},
+            query={"display_as": display_as},
+            body={
+                "admin_id": admin_id,
+                "company_id": company_id,
+                "custom_attributes": custom_attributes,
+                "priority": priority,
+                "read": read,
+                "title": title,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -6391,20 +6030,17 @@ class CustomChannelEventsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomChannelNotificationResponse",
-            await self._call(
-                OPERATIONS["custom_channel_events.notify_attribute_collected"],
-                {},
-                body={
-                    "attribute": attribute,
-                    "contact": contact,
-                    "event_id": event_id,
-                    "external_conversation_id": external_conversation_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_CHANNEL_EVENTS_NOTIFY_ATTRIBUTE_COLLECTED,
+            {},
+            body={
+                "attribute": attribute,
+                "contact": contact,
+                "event_id": event_id,
+                "external_conversation_id": external_conversation_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def notify_new_conversation(
@@ -6443,19 +6079,16 @@ class CustomChannelEventsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomChannelNotificationResponse",
-            await self._call(
-                OPERATIONS["custom_channel_events.notify_new_conversation"],
-                {},
-                body={
-                    "contact": contact,
-                    "event_id": event_id,
-                    "external_conversation_id": external_conversation_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_CHANNEL_EVENTS_NOTIFY_NEW_CONVERSATION,
+            {},
+            body={
+                "contact": contact,
+                "event_id": event_id,
+                "external_conversation_id": external_conversation_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def notify_new_message(
@@ -6495,20 +6128,17 @@ class CustomChannelEventsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomChannelNotificationResponse",
-            await self._call(
-                OPERATIONS["custom_channel_events.notify_new_message"],
-                {},
-                body={
-                    "body": body,
-                    "contact": contact,
-                    "event_id": event_id,
-                    "external_conversation_id": external_conversation_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_CHANNEL_EVENTS_NOTIFY_NEW_MESSAGE,
+            {},
+            body={
+                "body": body,
+                "contact": contact,
+                "event_id": event_id,
+                "external_conversation_id": external_conversation_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def notify_quick_reply_selected(
@@ -6548,20 +6178,17 @@ class CustomChannelEventsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomChannelNotificationResponse",
-            await self._call(
-                OPERATIONS["custom_channel_events.notify_quick_reply_selected"],
-                {},
-                body={
-                    "contact": contact,
-                    "event_id": event_id,
-                    "external_conversation_id": external_conversation_id,
-                    "quick_reply_option_id": quick_reply_option_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_CHANNEL_EVENTS_NOTIFY_QUICK_REPLY_SELECTED,
+            {},
+            body={
+                "contact": contact,
+                "event_id": event_id,
+                "external_conversation_id": external_conversation_id,
+                "quick_reply_option_id": quick_reply_option_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -6607,20 +6234,17 @@ class CustomObjectInstancesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomObjectInstance",
-            await self._call(
-                OPERATIONS["custom_object_instances.create_or_update"],
-                {"custom_object_type_identifier": custom_object_type_identifier},
-                body={
-                    "custom_attributes": custom_attributes,
-                    "external_created_at": external_created_at,
-                    "external_id": external_id,
-                    "external_updated_at": external_updated_at,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_OBJECT_INSTANCES_CREATE_OR_UPDATE,
+            {"custom_object_type_identifier": custom_object_type_identifier},
+            body={
+                "custom_attributes": custom_attributes,
+                "external_created_at": external_created_at,
+                "external_id": external_id,
+                "external_updated_at": external_updated_at,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -6650,16 +6274,13 @@ class CustomObjectInstancesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomObjectInstanceDeleted",
-            await self._call(
-                OPERATIONS["custom_object_instances.delete"],
-                {
-                    "custom_object_type_identifier": custom_object_type_identifier,
-                    "custom_object_instance_id": custom_object_instance_id,
-                },
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_OBJECT_INSTANCES_DELETE,
+            {
+                "custom_object_type_identifier": custom_object_type_identifier,
+                "custom_object_instance_id": custom_object_instance_id,
+            },
+            options=options,
         )
 
     async def delete_by_external_id(
@@ -6689,14 +6310,11 @@ class CustomObjectInstancesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomObjectInstanceDeleted",
-            await self._call(
-                OPERATIONS["custom_object_instances.delete_by_external_id"],
-                {"custom_object_type_identifier": custom_object_type_identifier},
-                query={"external_id": external_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_OBJECT_INSTANCES_DELETE_BY_EXTERNAL_ID,
+            {"custom_object_type_identifier": custom_object_type_identifier},
+            query={"external_id": external_id},
+            options=options,
         )
 
     async def get(
@@ -6726,16 +6344,13 @@ class CustomObjectInstancesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.CustomObjectInstance",
-            await self._call(
-                OPERATIONS["custom_object_instances.get"],
-                {
-                    "custom_object_type_identifier": custom_object_type_identifier,
-                    "custom_object_instance_id": custom_object_instance_id,
-                },
-                options=options,
-            ),
+        return await self._call(
+            ops.CUSTOM_OBJECT_INSTANCES_GET,
+            {
+                "custom_object_type_identifier": custom_object_type_identifier,
+                "custom_object_instance_id": custom_object_instance_id,
+            },
+            options=options,
         )
 
     def list(
@@ -6785,7 +6400,7 @@ class CustomObjectInstancesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["custom_object_instances.list"],
+            ops.CUSTOM_OBJECT_INSTANCES_LIST,
             {"custom_object_type_identifier": custom_object_type_identifier},
             query={
                 "references_contact_id": references_contact_id,
@@ -6844,23 +6459,20 @@ class DataAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataAttribute",
-            await self._call(
-                OPERATIONS["data_attributes.create"],
-                {},
-                body={
-                    "archived": archived,
-                    "data_type": data_type,
-                    "description": description,
-                    "messenger_writable": messenger_writable,
-                    "model": model,
-                    "name": name,
-                    "options": options_,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_ATTRIBUTES_CREATE,
+            {},
+            body={
+                "archived": archived,
+                "data_type": data_type,
+                "description": description,
+                "messenger_writable": messenger_writable,
+                "model": model,
+                "name": name,
+                "options": options_,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     def list(
@@ -6897,7 +6509,7 @@ class DataAttributesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["data_attributes.list"],
+            ops.DATA_ATTRIBUTES_LIST,
             {},
             query={"model": model, "include_archived": include_archived},
             limit=limit,
@@ -6938,20 +6550,17 @@ class DataAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataAttribute",
-            await self._call(
-                OPERATIONS["data_attributes.update"],
-                {"data_attribute_id": data_attribute_id},
-                body={
-                    "archived": archived,
-                    "description": description,
-                    "messenger_writable": messenger_writable,
-                    "options": options_,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_ATTRIBUTES_UPDATE,
+            {"data_attribute_id": data_attribute_id},
+            body={
+                "archived": archived,
+                "description": description,
+                "messenger_writable": messenger_writable,
+                "options": options_,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -7024,30 +6633,27 @@ class DataConnectorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataConnectorDetail",
-            await self._call(
-                OPERATIONS["data_connectors.create"],
-                {},
-                body={
-                    "name": name,
-                    "audiences": audiences,
-                    "body": body,
-                    "bypass_authentication": bypass_authentication,
-                    "customer_authentication": customer_authentication,
-                    "data_inputs": data_inputs,
-                    "description": description,
-                    "direct_fin_usage": direct_fin_usage,
-                    "headers": headers,
-                    "http_method": http_method,
-                    "mock_response": mock_response,
-                    "token_ids": token_ids,
-                    "url": url,
-                    "validate_missing_attributes": validate_missing_attributes,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_CONNECTORS_CREATE,
+            {},
+            body={
+                "name": name,
+                "audiences": audiences,
+                "body": body,
+                "bypass_authentication": bypass_authentication,
+                "customer_authentication": customer_authentication,
+                "data_inputs": data_inputs,
+                "description": description,
+                "direct_fin_usage": direct_fin_usage,
+                "headers": headers,
+                "http_method": http_method,
+                "mock_response": mock_response,
+                "token_ids": token_ids,
+                "url": url,
+                "validate_missing_attributes": validate_missing_attributes,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -7072,10 +6678,7 @@ class DataConnectorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedDataConnectorObject",
-            await self._call(OPERATIONS["data_connectors.delete"], {"id": id}, options=options),
-        )
+        return await self._call(ops.DATA_CONNECTORS_DELETE, {"id": id}, options=options)
 
     async def get(
         self,
@@ -7103,14 +6706,11 @@ class DataConnectorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataConnectorDetail",
-            await self._call(
-                OPERATIONS["data_connectors.get"],
-                {"id": id},
-                query={"state_version": state_version},
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_CONNECTORS_GET,
+            {"id": id},
+            query={"state_version": state_version},
+            options=options,
         )
 
     async def get_execution_result(
@@ -7136,13 +6736,10 @@ class DataConnectorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataConnectorExecutionResult",
-            await self._call(
-                OPERATIONS["data_connectors.get_execution_result"],
-                {"data_connector_id": data_connector_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_CONNECTORS_GET_EXECUTION_RESULT,
+            {"data_connector_id": data_connector_id, "id": id},
+            options=options,
         )
 
     def list(
@@ -7180,7 +6777,7 @@ class DataConnectorsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["data_connectors.list"],
+            ops.DATA_CONNECTORS_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -7248,7 +6845,7 @@ class DataConnectorsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["data_connectors.list_execution_results"],
+            ops.DATA_CONNECTORS_LIST_EXECUTION_RESULTS,
             {"data_connector_id": data_connector_id},
             query={
                 "success": success,
@@ -7333,31 +6930,28 @@ class DataConnectorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataConnectorDetail",
-            await self._call(
-                OPERATIONS["data_connectors.update"],
-                {"id": id},
-                body={
-                    "audiences": audiences,
-                    "body": body,
-                    "bypass_authentication": bypass_authentication,
-                    "customer_authentication": customer_authentication,
-                    "data_inputs": data_inputs,
-                    "description": description,
-                    "direct_fin_usage": direct_fin_usage,
-                    "headers": headers,
-                    "http_method": http_method,
-                    "mock_response": mock_response,
-                    "name": name,
-                    "state": state,
-                    "token_ids": token_ids,
-                    "url": url,
-                    "validate_missing_attributes": validate_missing_attributes,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_CONNECTORS_UPDATE,
+            {"id": id},
+            body={
+                "audiences": audiences,
+                "body": body,
+                "bypass_authentication": bypass_authentication,
+                "customer_authentication": customer_authentication,
+                "data_inputs": data_inputs,
+                "description": description,
+                "direct_fin_usage": direct_fin_usage,
+                "headers": headers,
+                "http_method": http_method,
+                "mock_response": mock_response,
+                "name": name,
+                "state": state,
+                "token_ids": token_ids,
+                "url": url,
+                "validate_missing_attributes": validate_missing_attributes,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -7385,13 +6979,8 @@ class DataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataExport",
-            await self._call(
-                OPERATIONS["data_export.cancel"],
-                {"job_identifier": job_identifier},
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_EXPORT_CANCEL, {"job_identifier": job_identifier}, options=options
         )
 
     async def create(
@@ -7425,15 +7014,12 @@ class DataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataExport",
-            await self._call(
-                OPERATIONS["data_export.create"],
-                {},
-                body={"created_at_after": created_at_after, "created_at_before": created_at_before},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_EXPORT_CREATE,
+            {},
+            body={"created_at_after": created_at_after, "created_at_before": created_at_before},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def download(
@@ -7459,13 +7045,8 @@ class DataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "bytes",
-            await self._call(
-                OPERATIONS["data_export.download"],
-                {"job_identifier": job_identifier},
-                options=options,
-            ),
+        return await self._call(
+            ops.DATA_EXPORT_DOWNLOAD, {"job_identifier": job_identifier}, options=options
         )
 
     async def get(
@@ -7492,11 +7073,8 @@ class DataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DataExport",
-            await self._call(
-                OPERATIONS["data_export.get"], {"job_identifier": job_identifier}, options=options
-            ),
+        return await self._call(
+            ops.DATA_EXPORT_GET, {"job_identifier": job_identifier}, options=options
         )
 
 
@@ -7522,10 +7100,7 @@ class EmailsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.EmailSetting",
-            await self._call(OPERATIONS["emails.get"], {"id": id}, options=options),
-        )
+        return await self._call(ops.EMAILS_GET, {"id": id}, options=options)
 
     def list(
         self, *, limit: int | None = None, options: RequestOptions | None = None
@@ -7550,7 +7125,7 @@ class EmailsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["emails.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.EMAILS_LIST, {}, limit=limit, options=options)
 
 
 class EventsResource(BaseResource):
@@ -7598,7 +7173,7 @@ class EventsResource(BaseResource):
                 answer arrived.
         """
         await self._call(
-            OPERATIONS["events.create"],
+            ops.EVENTS_CREATE,
             {},
             body={
                 "created_at": created_at,
@@ -7644,7 +7219,7 @@ class EventsResource(BaseResource):
                 answer arrived.
         """
         await self._call(
-            OPERATIONS["events.create_summaries"],
+            ops.EVENTS_CREATE_SUMMARIES,
             {},
             body={"event_summaries": event_summaries, "user_id": user_id},
             extra_body=extra_body,
@@ -7692,7 +7267,7 @@ class EventsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["events.list"],
+            ops.EVENTS_LIST,
             {},
             query={"filter": filter, "type": type, "summary": summary},
             per_page=per_page,
@@ -7742,20 +7317,17 @@ class FinAgentResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ReplyToFinResponse",
-            await self._call(
-                OPERATIONS["fin_agent.reply"],
-                {},
-                body={
-                    "conversation_id": conversation_id,
-                    "message": message,
-                    "user": user,
-                    "attachments": attachments,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.FIN_AGENT_REPLY,
+            {},
+            body={
+                "conversation_id": conversation_id,
+                "message": message,
+                "user": user,
+                "attachments": attachments,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def start(
@@ -7800,21 +7372,18 @@ class FinAgentResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.StartFinConversationResponse",
-            await self._call(
-                OPERATIONS["fin_agent.start"],
-                {},
-                body={
-                    "conversation_id": conversation_id,
-                    "message": message,
-                    "user": user,
-                    "attachments": attachments,
-                    "conversation_metadata": conversation_metadata,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.FIN_AGENT_START,
+            {},
+            body={
+                "conversation_id": conversation_id,
+                "message": message,
+                "user": user,
+                "attachments": attachments,
+                "conversation_metadata": conversation_metadata,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def submit_csat(
@@ -7852,15 +7421,12 @@ class FinAgentResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.SubmitFinCsatResponse",
-            await self._call(
-                OPERATIONS["fin_agent.submit_csat"],
-                {},
-                body={"conversation_id": conversation_id, "rating": rating, "remark": remark},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.FIN_AGENT_SUBMIT_CSAT,
+            {},
+            body={"conversation_id": conversation_id, "rating": rating, "remark": remark},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -7897,11 +7463,8 @@ class HelpCenterResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.HelpCenter",
-            await self._call(
-                OPERATIONS["help_center.get"], {"help_center_id": help_center_id}, options=options
-            ),
+        return await self._call(
+            ops.HELP_CENTER_GET, {"help_center_id": help_center_id}, options=options
         )
 
     def list(
@@ -7928,7 +7491,7 @@ class HelpCenterResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["help_center.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.HELP_CENTER_LIST, {}, limit=limit, options=options)
 
 
 class InternalArticlesResource(BaseResource):
@@ -7966,15 +7529,12 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["internal_articles.attach_tag"],
-                {"internal_article_id": internal_article_id},
-                body={"id": id, "admin_id": admin_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_ATTACH_TAG,
+            {"internal_article_id": internal_article_id},
+            body={"id": id, "admin_id": admin_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create(
@@ -8030,27 +7590,24 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.InternalArticle",
-            await self._call(
-                OPERATIONS["internal_articles.create"],
-                {},
-                body={
-                    "author_id": author_id,
-                    "owner_id": owner_id,
-                    "title": title,
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "body": body,
-                    "body_markdown": body_markdown,
-                    "folder_id": folder_id,
-                    "locale": locale,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_CREATE,
+            {},
+            body={
+                "author_id": author_id,
+                "owner_id": owner_id,
+                "title": title,
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "body": body,
+                "body_markdown": body_markdown,
+                "folder_id": folder_id,
+                "locale": locale,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -8076,13 +7633,10 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeletedInternalArticleObject",
-            await self._call(
-                OPERATIONS["internal_articles.delete"],
-                {"internal_article_id": internal_article_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_DELETE,
+            {"internal_article_id": internal_article_id},
+            options=options,
         )
 
     async def detach_tag(
@@ -8109,13 +7663,10 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["internal_articles.detach_tag"],
-                {"internal_article_id": internal_article_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_DETACH_TAG,
+            {"internal_article_id": internal_article_id, "id": id},
+            options=options,
         )
 
     async def get(
@@ -8141,13 +7692,8 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.InternalArticle",
-            await self._call(
-                OPERATIONS["internal_articles.get"],
-                {"internal_article_id": internal_article_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_GET, {"internal_article_id": internal_article_id}, options=options
         )
 
     def list(
@@ -8184,7 +7730,7 @@ class InternalArticlesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["internal_articles.list"],
+            ops.INTERNAL_ARTICLES_LIST,
             {},
             per_page=per_page,
             cursor=cursor,
@@ -8215,14 +7761,8 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.InternalArticleSearchResponse",
-            await self._call(
-                OPERATIONS["internal_articles.search"],
-                {},
-                query={"folder_id": folder_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_SEARCH, {}, query={"folder_id": folder_id}, options=options
         )
 
     async def update(
@@ -8280,26 +7820,23 @@ class InternalArticlesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.InternalArticle",
-            await self._call(
-                OPERATIONS["internal_articles.update"],
-                {"internal_article_id": internal_article_id},
-                body={
-                    "ai_chatbot_availability": ai_chatbot_availability,
-                    "ai_copilot_availability": ai_copilot_availability,
-                    "ai_sales_agent_availability": ai_sales_agent_availability,
-                    "audience_ids": audience_ids,
-                    "author_id": author_id,
-                    "body": body,
-                    "body_markdown": body_markdown,
-                    "folder_id": folder_id,
-                    "owner_id": owner_id,
-                    "title": title,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.INTERNAL_ARTICLES_UPDATE,
+            {"internal_article_id": internal_article_id},
+            body={
+                "ai_chatbot_availability": ai_chatbot_availability,
+                "ai_copilot_availability": ai_copilot_availability,
+                "ai_sales_agent_availability": ai_sales_agent_availability,
+                "audience_ids": audience_ids,
+                "author_id": author_id,
+                "body": body,
+                "body_markdown": body_markdown,
+                "folder_id": folder_id,
+                "owner_id": owner_id,
+                "title": title,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -8324,9 +7861,7 @@ class IpAllowlistResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.IpAllowlist", await self._call(OPERATIONS["ip_allowlist.get"], {}, options=options)
-        )
+        return await self._call(ops.IP_ALLOWLIST_GET, {}, options=options)
 
     async def update(
         self,
@@ -8360,15 +7895,12 @@ class IpAllowlistResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.IpAllowlist",
-            await self._call(
-                OPERATIONS["ip_allowlist.update"],
-                {},
-                body={"enabled": enabled, "ip_allowlist": ip_allowlist, "type": type},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.IP_ALLOWLIST_UPDATE,
+            {},
+            body={"enabled": enabled, "ip_allowlist": ip_allowlist, "type": type},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -8394,10 +7926,7 @@ class JobsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Jobs",
-            await self._call(OPERATIONS["jobs.get_status"], {"job_id": job_id}, options=options),
-        )
+        return await self._call(ops.JOBS_GET_STATUS, {"job_id": job_id}, options=options)
 
 
 class MacrosResource(BaseResource):
@@ -8423,9 +7952,7 @@ class MacrosResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Macro", await self._call(OPERATIONS["macros.get"], {"id": id}, options=options)
-        )
+        return await self._call(ops.MACROS_GET, {"id": id}, options=options)
 
     def list(
         self,
@@ -8463,7 +7990,7 @@ class MacrosResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["macros.list"],
+            ops.MACROS_LIST,
             {},
             query={"updated_since": updated_since},
             per_page=per_page,
@@ -8543,29 +8070,26 @@ class MessagesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Message",
-            await self._call(
-                OPERATIONS["messages.create"],
-                {},
-                body={
-                    "bcc": bcc,
-                    "body": body,
-                    "cc": cc,
-                    "components": components,
-                    "create_conversation_without_contact_reply": create_conversation_without_contact_reply,
-                    "created_at": created_at,
-                    "from": from_,
-                    "locale": locale,
-                    "message_type": message_type,
-                    "referer": referer,
-                    "subject": subject,
-                    "template": template,
-                    "to": to,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.MESSAGES_CREATE,
+            {},
+            body={
+                "bcc": bcc,
+                "body": body,
+                "cc": cc,
+                "components": components,
+                "create_conversation_without_contact_reply": create_conversation_without_contact_reply,
+                "created_at": created_at,
+                "from": from_,
+                "locale": locale,
+                "message_type": message_type,
+                "referer": referer,
+                "subject": subject,
+                "template": template,
+                "to": to,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def get_whatsapp_status(
@@ -8589,14 +8113,8 @@ class MessagesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.WhatsappMessageStatus",
-            await self._call(
-                OPERATIONS["messages.get_whatsapp_status"],
-                {},
-                query={"message_id": message_id},
-                options=options,
-            ),
+        return await self._call(
+            ops.MESSAGES_GET_WHATSAPP_STATUS, {}, query={"message_id": message_id}, options=options
         )
 
     def list_statuses(
@@ -8635,7 +8153,7 @@ class MessagesResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["messages.list_statuses"],
+            ops.MESSAGES_LIST_STATUSES,
             {},
             query={"ruleset_id": ruleset_id},
             per_page=per_page,
@@ -8680,10 +8198,7 @@ class NotesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Note",
-            await self._call(OPERATIONS["notes.get"], {"note_id": note_id}, options=options),
-        )
+        return await self._call(ops.NOTES_GET, {"note_id": note_id}, options=options)
 
 
 class OfficeHoursResource(BaseResource):
@@ -8726,19 +8241,12 @@ class OfficeHoursResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.OfficeHoursSchedule",
-            await self._call(
-                OPERATIONS["office_hours.create"],
-                {},
-                body={
-                    "name": name,
-                    "time_intervals": time_intervals,
-                    "time_zone_name": time_zone_name,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.OFFICE_HOURS_CREATE,
+            {},
+            body={"name": name, "time_intervals": time_intervals, "time_zone_name": time_zone_name},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -8762,10 +8270,7 @@ class OfficeHoursResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.DeleteOfficeHoursScheduleResponse",
-            await self._call(OPERATIONS["office_hours.delete"], {"id": id}, options=options),
-        )
+        return await self._call(ops.OFFICE_HOURS_DELETE, {"id": id}, options=options)
 
     async def get(self, id: str, *, options: RequestOptions | None = None) -> m.OfficeHoursSchedule:
         """Retrieve an office hours schedule.
@@ -8786,10 +8291,7 @@ class OfficeHoursResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.OfficeHoursSchedule",
-            await self._call(OPERATIONS["office_hours.get"], {"id": id}, options=options),
-        )
+        return await self._call(ops.OFFICE_HOURS_GET, {"id": id}, options=options)
 
     def list(
         self, *, limit: int | None = None, options: RequestOptions | None = None
@@ -8814,7 +8316,7 @@ class OfficeHoursResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["office_hours.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.OFFICE_HOURS_LIST, {}, limit=limit, options=options)
 
     async def update(
         self,
@@ -8851,19 +8353,12 @@ class OfficeHoursResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.OfficeHoursSchedule",
-            await self._call(
-                OPERATIONS["office_hours.update"],
-                {"id": id},
-                body={
-                    "name": name,
-                    "time_intervals": time_intervals,
-                    "time_zone_name": time_zone_name,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.OFFICE_HOURS_UPDATE,
+            {"id": id},
+            body={"name": name, "time_intervals": time_intervals, "time_zone_name": time_zone_name},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -8898,14 +8393,11 @@ class ReportingDataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "bytes",
-            await self._call(
-                OPERATIONS["reporting_data_export.download"],
-                {"job_identifier": job_identifier},
-                query={"app_id": app_id, "job_identifier": job_identifier_query},
-                options=options,
-            ),
+        return await self._call(
+            ops.REPORTING_DATA_EXPORT_DOWNLOAD,
+            {"job_identifier": job_identifier},
+            query={"app_id": app_id, "job_identifier": job_identifier_query},
+            options=options,
         )
 
     async def enqueue(
@@ -8942,20 +8434,17 @@ class ReportingDataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ReportingDataExportEnqueueResponse",
-            await self._call(
-                OPERATIONS["reporting_data_export.enqueue"],
-                {},
-                body={
-                    "attribute_ids": attribute_ids,
-                    "dataset_id": dataset_id,
-                    "end_time": end_time,
-                    "start_time": start_time,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.REPORTING_DATA_EXPORT_ENQUEUE,
+            {},
+            body={
+                "attribute_ids": attribute_ids,
+                "dataset_id": dataset_id,
+                "end_time": end_time,
+                "start_time": start_time,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def get_status(
@@ -8986,18 +8475,15 @@ class ReportingDataExportResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.ReportingDataExportGetStatusResponse",
-            await self._call(
-                OPERATIONS["reporting_data_export.get_status"],
-                {"job_identifier": job_identifier},
-                query={
-                    "app_id": app_id,
-                    "client_id": client_id,
-                    "job_identifier": job_identifier_query,
-                },
-                options=options,
-            ),
+        return await self._call(
+            ops.REPORTING_DATA_EXPORT_GET_STATUS,
+            {"job_identifier": job_identifier},
+            query={
+                "app_id": app_id,
+                "client_id": client_id,
+                "job_identifier": job_identifier_query,
+            },
+            options=options,
         )
 
     def list_datasets(
@@ -9024,7 +8510,7 @@ class ReportingDataExportResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["reporting_data_export.list_datasets"], {}, limit=limit, options=options
+            ops.REPORTING_DATA_EXPORT_LIST_DATASETS, {}, limit=limit, options=options
         )
 
 
@@ -9050,12 +8536,7 @@ class SegmentsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Segment",
-            await self._call(
-                OPERATIONS["segments.get"], {"segment_id": segment_id}, options=options
-            ),
-        )
+        return await self._call(ops.SEGMENTS_GET, {"segment_id": segment_id}, options=options)
 
     def list(
         self,
@@ -9086,7 +8567,7 @@ class SegmentsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["segments.list"],
+            ops.SEGMENTS_LIST,
             {},
             query={"include_count": include_count},
             limit=limit,
@@ -9121,9 +8602,7 @@ class SubscriptionTypesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(
-            OPERATIONS["subscription_types.list"], {}, limit=limit, options=options
-        )
+        return self._paginate(ops.SUBSCRIPTION_TYPES_LIST, {}, limit=limit, options=options)
 
 
 class SwitchResource(BaseResource):
@@ -9161,15 +8640,12 @@ class SwitchResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.PhoneSwitch",
-            await self._call(
-                OPERATIONS["switch.create_phone_redirect"],
-                {},
-                body={"phone": phone, "custom_attributes": custom_attributes},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.SWITCH_CREATE_PHONE_REDIRECT,
+            {},
+            body={"phone": phone, "custom_attributes": custom_attributes},
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -9212,15 +8688,12 @@ class TagsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TagCreateResponse",
-            await self._call(
-                OPERATIONS["tags.create"],
-                {},
-                body={"companies": companies, "id": id, "name": name, "users": users},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TAGS_CREATE,
+            {},
+            body={"companies": companies, "id": id, "name": name, "users": users},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(self, tag_id: str, *, options: RequestOptions | None = None) -> None:
@@ -9239,7 +8712,7 @@ class TagsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        await self._call(OPERATIONS["tags.delete"], {"tag_id": tag_id}, options=options)
+        await self._call(ops.TAGS_DELETE, {"tag_id": tag_id}, options=options)
 
     async def get(self, tag_id: str, *, options: RequestOptions | None = None) -> m.TagBasic:
         """Find a specific tag.
@@ -9261,10 +8734,7 @@ class TagsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TagBasic",
-            await self._call(OPERATIONS["tags.get"], {"tag_id": tag_id}, options=options),
-        )
+        return await self._call(ops.TAGS_GET, {"tag_id": tag_id}, options=options)
 
     def list(
         self, *, limit: int | None = None, options: RequestOptions | None = None
@@ -9289,7 +8759,7 @@ class TagsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["tags.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.TAGS_LIST, {}, limit=limit, options=options)
 
 
 class TeamsResource(BaseResource):
@@ -9315,10 +8785,7 @@ class TeamsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Team",
-            await self._call(OPERATIONS["teams.get"], {"team_id": team_id}, options=options),
-        )
+        return await self._call(ops.TEAMS_GET, {"team_id": team_id}, options=options)
 
     async def get_metrics(
         self,
@@ -9349,14 +8816,11 @@ class TeamsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TeamMetricList",
-            await self._call(
-                OPERATIONS["teams.get_metrics"],
-                {"team_id": team_id},
-                query={"idle_threshold": idle_threshold},
-                options=options,
-            ),
+        return await self._call(
+            ops.TEAMS_GET_METRICS,
+            {"team_id": team_id},
+            query={"idle_threshold": idle_threshold},
+            options=options,
         )
 
     def list(
@@ -9382,7 +8846,7 @@ class TeamsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["teams.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.TEAMS_LIST, {}, limit=limit, options=options)
 
 
 class TicketStatesResource(BaseResource):
@@ -9411,7 +8875,7 @@ class TicketStatesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["ticket_states.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.TICKET_STATES_LIST, {}, limit=limit, options=options)
 
 
 class TicketTypeAttributesResource(BaseResource):
@@ -9471,26 +8935,23 @@ class TicketTypeAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketTypeAttribute",
-            await self._call(
-                OPERATIONS["ticket_type_attributes.create"],
-                {"ticket_type_id": ticket_type_id},
-                body={
-                    "data_type": data_type,
-                    "description": description,
-                    "name": name,
-                    "allow_multiple_values": allow_multiple_values,
-                    "list_items": list_items,
-                    "multiline": multiline,
-                    "required_to_create": required_to_create,
-                    "required_to_create_for_contacts": required_to_create_for_contacts,
-                    "visible_on_create": visible_on_create,
-                    "visible_to_contacts": visible_to_contacts,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKET_TYPE_ATTRIBUTES_CREATE,
+            {"ticket_type_id": ticket_type_id},
+            body={
+                "data_type": data_type,
+                "description": description,
+                "name": name,
+                "allow_multiple_values": allow_multiple_values,
+                "list_items": list_items,
+                "multiline": multiline,
+                "required_to_create": required_to_create,
+                "required_to_create_for_contacts": required_to_create_for_contacts,
+                "visible_on_create": visible_on_create,
+                "visible_to_contacts": visible_to_contacts,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def update(
@@ -9551,26 +9012,23 @@ class TicketTypeAttributesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketTypeAttribute",
-            await self._call(
-                OPERATIONS["ticket_type_attributes.update"],
-                {"ticket_type_id": ticket_type_id, "attribute_id": attribute_id},
-                body={
-                    "allow_multiple_values": allow_multiple_values,
-                    "archived": archived,
-                    "description": description,
-                    "list_items": list_items,
-                    "multiline": multiline,
-                    "name": name,
-                    "required_to_create": required_to_create,
-                    "required_to_create_for_contacts": required_to_create_for_contacts,
-                    "visible_on_create": visible_on_create,
-                    "visible_to_contacts": visible_to_contacts,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKET_TYPE_ATTRIBUTES_UPDATE,
+            {"ticket_type_id": ticket_type_id, "attribute_id": attribute_id},
+            body={
+                "allow_multiple_values": allow_multiple_values,
+                "archived": archived,
+                "description": description,
+                "list_items": list_items,
+                "multiline": multiline,
+                "name": name,
+                "required_to_create": required_to_create,
+                "required_to_create_for_contacts": required_to_create_for_contacts,
+                "visible_on_create": visible_on_create,
+                "visible_to_contacts": visible_to_contacts,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -9615,21 +9073,18 @@ class TicketTypesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketType",
-            await self._call(
-                OPERATIONS["ticket_types.create"],
-                {},
-                body={
-                    "name": name,
-                    "category": category,
-                    "description": description,
-                    "icon": icon,
-                    "is_internal": is_internal,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKET_TYPES_CREATE,
+            {},
+            body={
+                "name": name,
+                "category": category,
+                "description": description,
+                "icon": icon,
+                "is_internal": is_internal,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def get(
@@ -9654,11 +9109,8 @@ class TicketTypesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketType",
-            await self._call(
-                OPERATIONS["ticket_types.get"], {"ticket_type_id": ticket_type_id}, options=options
-            ),
+        return await self._call(
+            ops.TICKET_TYPES_GET, {"ticket_type_id": ticket_type_id}, options=options
         )
 
     def list(
@@ -9684,7 +9136,7 @@ class TicketTypesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return self._paginate(OPERATIONS["ticket_types.list"], {}, limit=limit, options=options)
+        return self._paginate(ops.TICKET_TYPES_LIST, {}, limit=limit, options=options)
 
     async def update(
         self,
@@ -9727,22 +9179,19 @@ class TicketTypesResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketType",
-            await self._call(
-                OPERATIONS["ticket_types.update"],
-                {"ticket_type_id": ticket_type_id},
-                body={
-                    "archived": archived,
-                    "category": category,
-                    "description": description,
-                    "icon": icon,
-                    "is_internal": is_internal,
-                    "name": name,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKET_TYPES_UPDATE,
+            {"ticket_type_id": ticket_type_id},
+            body={
+                "archived": archived,
+                "category": category,
+                "description": description,
+                "icon": icon,
+                "is_internal": is_internal,
+                "name": name,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -9780,15 +9229,12 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["tickets.attach_tag"],
-                {"ticket_id": ticket_id},
-                body={"admin_id": admin_id, "id": id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_ATTACH_TAG,
+            {"ticket_id": ticket_id},
+            body={"admin_id": admin_id, "id": id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def change_type(
@@ -9828,19 +9274,16 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Ticket",
-            await self._call(
-                OPERATIONS["tickets.change_type"],
-                {"ticket_id": ticket_id},
-                body={
-                    "ticket_state_id": ticket_state_id,
-                    "ticket_type_id": ticket_type_id,
-                    "ticket_attributes": ticket_attributes,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_CHANGE_TYPE,
+            {"ticket_id": ticket_id},
+            body={
+                "ticket_state_id": ticket_state_id,
+                "ticket_type_id": ticket_type_id,
+                "ticket_attributes": ticket_attributes,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def create(
@@ -9895,24 +9338,21 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Ticket",
-            await self._call(
-                OPERATIONS["tickets.create"],
-                {},
-                body={
-                    "assignment": assignment,
-                    "company_id": company_id,
-                    "contacts": contacts,
-                    "conversation_to_link_id": conversation_to_link_id,
-                    "created_at": created_at,
-                    "skip_notifications": skip_notifications,
-                    "ticket_attributes": ticket_attributes,
-                    "ticket_type_id": ticket_type_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_CREATE,
+            {},
+            body={
+                "assignment": assignment,
+                "company_id": company_id,
+                "contacts": contacts,
+                "conversation_to_link_id": conversation_to_link_id,
+                "created_at": created_at,
+                "skip_notifications": skip_notifications,
+                "ticket_attributes": ticket_attributes,
+                "ticket_type_id": ticket_type_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def delete(
@@ -9938,12 +9378,7 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketDeleted",
-            await self._call(
-                OPERATIONS["tickets.delete"], {"ticket_id": ticket_id}, options=options
-            ),
-        )
+        return await self._call(ops.TICKETS_DELETE, {"ticket_id": ticket_id}, options=options)
 
     async def detach_tag(
         self,
@@ -9976,15 +9411,12 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Tag",
-            await self._call(
-                OPERATIONS["tickets.detach_tag"],
-                {"ticket_id": ticket_id, "tag_id": tag_id},
-                body={"admin_id": admin_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_DETACH_TAG,
+            {"ticket_id": ticket_id, "tag_id": tag_id},
+            body={"admin_id": admin_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def enqueue_create(
@@ -10045,24 +9477,21 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Jobs",
-            await self._call(
-                OPERATIONS["tickets.enqueue_create"],
-                {},
-                body={
-                    "assignment": assignment,
-                    "company_id": company_id,
-                    "contacts": contacts,
-                    "conversation_to_link_id": conversation_to_link_id,
-                    "created_at": created_at,
-                    "skip_notifications": skip_notifications,
-                    "ticket_attributes": ticket_attributes,
-                    "ticket_type_id": ticket_type_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_ENQUEUE_CREATE,
+            {},
+            body={
+                "assignment": assignment,
+                "company_id": company_id,
+                "contacts": contacts,
+                "conversation_to_link_id": conversation_to_link_id,
+                "created_at": created_at,
+                "skip_notifications": skip_notifications,
+                "ticket_attributes": ticket_attributes,
+                "ticket_type_id": ticket_type_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     async def get(self, ticket_id: str, *, options: RequestOptions | None = None) -> m.Ticket:
@@ -10086,10 +9515,7 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Ticket",
-            await self._call(OPERATIONS["tickets.get"], {"ticket_id": ticket_id}, options=options),
-        )
+        return await self._call(ops.TICKETS_GET, {"ticket_id": ticket_id}, options=options)
 
     async def link_conversation(
         self,
@@ -10121,15 +9547,12 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["tickets.link_conversation"],
-                {"ticket_id": ticket_id},
-                body={"conversation_id": conversation_id},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_LINK_CONVERSATION,
+            {"ticket_id": ticket_id},
+            body={"conversation_id": conversation_id},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def reply(
@@ -10191,29 +9614,26 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.TicketReply",
-            await self._call(
-                OPERATIONS["tickets.reply"],
-                {"ticket_id": ticket_id},
-                body={
-                    "admin_id": admin_id,
-                    "attachment_files": attachment_files,
-                    "attachment_urls": attachment_urls,
-                    "body": body,
-                    "created_at": created_at,
-                    "cross_post": cross_post,
-                    "email": email,
-                    "intercom_user_id": intercom_user_id,
-                    "message_type": message_type,
-                    "reply_options": reply_options,
-                    "skip_notifications": skip_notifications,
-                    "type": type,
-                    "user_id": user_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_REPLY,
+            {"ticket_id": ticket_id},
+            body={
+                "admin_id": admin_id,
+                "attachment_files": attachment_files,
+                "attachment_urls": attachment_urls,
+                "body": body,
+                "created_at": created_at,
+                "cross_post": cross_post,
+                "email": email,
+                "intercom_user_id": intercom_user_id,
+                "message_type": message_type,
+                "reply_options": reply_options,
+                "skip_notifications": skip_notifications,
+                "type": type,
+                "user_id": user_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
     def search(
@@ -10254,7 +9674,7 @@ class TicketsResource(BaseResource):
                 answer arrived.
         """
         return self._paginate(
-            OPERATIONS["tickets.search"],
+            ops.TICKETS_SEARCH,
             {},
             body={"query": query},
             extra_body=extra_body,
@@ -10290,13 +9710,8 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Conversation",
-            await self._call(
-                OPERATIONS["tickets.unlink_conversation"],
-                {"ticket_id": ticket_id, "id": id},
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_UNLINK_CONVERSATION, {"ticket_id": ticket_id, "id": id}, options=options
         )
 
     async def update(
@@ -10354,27 +9769,24 @@ class TicketsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Ticket",
-            await self._call(
-                OPERATIONS["tickets.update"],
-                {"ticket_id": ticket_id},
-                body={
-                    "admin_id": admin_id,
-                    "assignee_id": assignee_id,
-                    "assignment": assignment,
-                    "company_id": company_id,
-                    "is_shared": is_shared,
-                    "open": open,
-                    "skip_notifications": skip_notifications,
-                    "snoozed_until": snoozed_until,
-                    "state": state,
-                    "ticket_attributes": ticket_attributes,
-                    "ticket_state_id": ticket_state_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.TICKETS_UPDATE,
+            {"ticket_id": ticket_id},
+            body={
+                "admin_id": admin_id,
+                "assignee_id": assignee_id,
+                "assignment": assignment,
+                "company_id": company_id,
+                "is_shared": is_shared,
+                "open": open,
+                "skip_notifications": skip_notifications,
+                "snoozed_until": snoozed_until,
+                "state": state,
+                "ticket_attributes": ticket_attributes,
+                "ticket_state_id": ticket_state_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -10411,15 +9823,12 @@ class VisitorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Contact",
-            await self._call(
-                OPERATIONS["visitors.convert"],
-                {},
-                body={"type": type, "user": user, "visitor": visitor},
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.VISITORS_CONVERT,
+            {},
+            body={"type": type, "user": user, "visitor": visitor},
+            extra_body=extra_body,
+            options=options,
         )
 
     async def get(
@@ -10443,12 +9852,7 @@ class VisitorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Visitor",
-            await self._call(
-                OPERATIONS["visitors.get"], {}, query={"user_id": user_id}, options=options
-            ),
-        )
+        return await self._call(ops.VISITORS_GET, {}, query={"user_id": user_id}, options=options)
 
     async def update(
         self,
@@ -10482,20 +9886,17 @@ class VisitorsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.Visitor",
-            await self._call(
-                OPERATIONS["visitors.update"],
-                {},
-                body={
-                    "custom_attributes": custom_attributes,
-                    "id": id,
-                    "name": name,
-                    "user_id": user_id,
-                },
-                extra_body=extra_body,
-                options=options,
-            ),
+        return await self._call(
+            ops.VISITORS_UPDATE,
+            {},
+            body={
+                "custom_attributes": custom_attributes,
+                "id": id,
+                "name": name,
+                "user_id": user_id,
+            },
+            extra_body=extra_body,
+            options=options,
         )
 
 
@@ -10522,10 +9923,7 @@ class WorkflowsResource(BaseResource):
                 ``RateLimitError``...), ``APIConnectionError`` or ``APITimeoutError`` when no
                 answer arrived.
         """
-        return cast(
-            "m.WorkflowExport",
-            await self._call(OPERATIONS["workflows.export"], {"id": id}, options=options),
-        )
+        return await self._call(ops.WORKFLOWS_EXPORT, {"id": id}, options=options)
 
 
 class GeneratedResources:

@@ -46,7 +46,7 @@ class Ctx:
     """
 
     request: web.Request
-    op: Operation
+    op: Operation[Any]
     params: dict[str, str]
     query: dict[str, str]
     body: Any

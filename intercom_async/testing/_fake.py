@@ -56,7 +56,7 @@ def _numbered(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def has_operation(version: str, op: Operation) -> bool:
+def has_operation(version: str, op: Operation[Any]) -> bool:
     """Whether the Intercom-Version ``version`` has ``op`` (the descriptions say which do)."""
     sample = SAMPLES.get(op.name)
     if sample is None:
@@ -374,7 +374,9 @@ class FakeIntercom:
 
     # -- request pipeline -------------------------------------------------------------------
 
-    def _endpoint(self, op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    def _endpoint(
+        self, op: Operation[Any]
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         from ._generic import answer
         from ._handlers import HANDLERS, BadInput
 

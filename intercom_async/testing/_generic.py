@@ -75,7 +75,7 @@ STORES = {
 _PARAM = re.compile(r"\{([^}]+)\}")
 
 
-def role(op: Operation) -> str:
+def role(op: Operation[Any]) -> str:
     """``create``, ``list``, ``get``, ``update``, ``delete`` or ``action``."""
     verb = op.name.rsplit(".", 1)[-1]
     ends_with_param = op.path.endswith("}")
@@ -92,7 +92,7 @@ def role(op: Operation) -> str:
     return "action"
 
 
-def _template_collection(op: Operation) -> str:
+def _template_collection(op: Operation[Any]) -> str:
     """The path template of the collection an operation works on."""
     path = op.path
     if role(op) in ("get", "update", "delete"):
@@ -107,21 +107,21 @@ def _aliased(path: str) -> str:
     return path
 
 
-def collections() -> dict[str, list[Operation]]:
+def collections() -> dict[str, list[Operation[Any]]]:
     """Every generic collection's path template and the operations on it."""
     from ._handlers import HANDLERS
 
-    found: dict[str, list[Operation]] = {}
+    found: dict[str, list[Operation[Any]]] = {}
     for op in OPERATIONS.values():
         if op.name not in HANDLERS and role(op) != "action":
             found.setdefault(_aliased(_template_collection(op)), []).append(op)
     return found
 
 
-_COLLECTIONS: dict[str, list[Operation]] | None = None
+_COLLECTIONS: dict[str, list[Operation[Any]]] | None = None
 
 
-def _known_collections() -> dict[str, list[Operation]]:
+def _known_collections() -> dict[str, list[Operation[Any]]]:
     global _COLLECTIONS
     if _COLLECTIONS is None:
         _COLLECTIONS = collections()
@@ -141,7 +141,7 @@ def _record_id(record: dict[str, Any], key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _id_key(ops: list[Operation], record: dict[str, Any]) -> str:
+def _id_key(ops: list[Operation[Any]], record: dict[str, Any]) -> str:
     """The record key its collection is addressed by (``id``, or e.g. ``job_identifier``)."""
     for op in ops:
         if role(op) in ("get", "update", "delete"):
@@ -151,7 +151,7 @@ def _id_key(ops: list[Operation], record: dict[str, Any]) -> str:
     return "id"
 
 
-def _seed_records(ops: list[Operation]) -> list[dict[str, Any]]:
+def _seed_records(ops: list[Operation[Any]]) -> list[dict[str, Any]]:
     """The description's example records of a collection: its list's items and its get's."""
     seeded: list[dict[str, Any]] = []
     # The get's record first: a list's items can be summaries of it.
@@ -187,7 +187,7 @@ def collection(ctx: Ctx, template: str) -> dict[str, dict[str, Any]]:
     return store[key]
 
 
-def _not_found(op: Operation) -> BadInput:
+def _not_found(op: Operation[Any]) -> BadInput:
     code = SAMPLES[op.name]["not_found"]
     return BadInput(error(404, code, "Resource Not Found"))
 
@@ -266,7 +266,7 @@ def _echo_query(ctx: Ctx, body: Any) -> Any:
     return body
 
 
-def _answer(op: Operation, body: Any, ctx: Ctx | None = None) -> web.StreamResponse:
+def _answer(op: Operation[Any], body: Any, ctx: Ctx | None = None) -> web.StreamResponse:
     status = SAMPLES[op.name]["status"]
     if 300 <= status < 400 and ctx is not None:
         # A signed URL on another host, as a recording's redirect points to.
@@ -279,7 +279,7 @@ def _answer(op: Operation, body: Any, ctx: Ctx | None = None) -> web.StreamRespo
     return ok(body, status=status)
 
 
-def _sample(op: Operation) -> Any:
+def _sample(op: Operation[Any]) -> Any:
     return copy.deepcopy(SAMPLES[op.name]["body"])
 
 

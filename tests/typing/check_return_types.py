@@ -42,3 +42,15 @@ async def one_contact_type(client: Intercom) -> None:
         query={"field": "email", "operator": "=", "value": "a"}
     ):
         show(found)
+
+
+async def precise_without_casts(client: Intercom) -> None:
+    """Each method's type comes from its typed operation handle; an ``Any`` would make these
+    ignores unused, which ``mypy --strict`` reports."""
+    ticket = await client.tickets.get("1")
+    not_a_ticket: int = ticket  # type: ignore[assignment]
+    article: models.Article = await client.articles.get("1")
+    not_an_article: str = await client.articles.get("1")  # type: ignore[assignment]
+    news = await client.news.items.get("1")
+    not_news: bytes = news  # type: ignore[assignment]
+    del not_a_ticket, article, not_an_article, not_news
