@@ -88,3 +88,18 @@ async def test_the_in_process_transport_drops_as_a_connection_would() -> None:
         with pytest.raises(APIConnectionError):
             await client.contacts.get(next(iter(fake.store.contacts)))
         assert (await client.contacts.get(next(iter(fake.store.contacts)))).id
+
+
+async def test_the_fake_never_drops_trace_configs_it_was_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(FakeIntercom, "client_transport", "in_process")
+    traced = aiohttp.TraceConfig()
+    async with FakeIntercom() as fake:
+        # Left to choose, a client with trace_configs goes over loopback, where they apply.
+        async with fake.client(trace_configs=[traced]) as client:
+            assert client.session is not None
+            assert traced in client.session.trace_configs
+        # Asked for in process, the conflict is an error, not a silent drop.
+        with pytest.raises(ConfigurationError, match="trace_configs"):
+            fake.client(in_process=True, trace_configs=[traced])

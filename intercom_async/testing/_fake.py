@@ -257,10 +257,11 @@ class FakeIntercom:
         """
         kwargs.setdefault("token", self.token)
         if in_process is None:
-            in_process = self.client_transport == "in_process" and "session" not in kwargs
+            # A session or trace configs of the caller's own need the aiohttp transport.
+            own_http = "session" in kwargs or bool(kwargs.get("trace_configs"))
+            in_process = self.client_transport == "in_process" and not own_http
         if in_process:
             kwargs["transport"] = self.transport()
-            kwargs.pop("trace_configs", None)
         return Intercom(base_url=self.base_url, **kwargs)
 
     def transport(self) -> InProcessTransport:
@@ -444,7 +445,7 @@ class FakeIntercom:
                 time.monotonic(),
             )
             self.requests.append(record)
-        response = await self._answer(request, handler, fault, parse_error, routed is not None)
+        response = await self._answer(request, handler, fault, parse_error, routed)
         if record is not None:
             dropped = fault is not None and fault.drop is not None
             record.status = 0 if dropped else response.status
@@ -456,7 +457,7 @@ class FakeIntercom:
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
         fault: Fault | None,
         parse_error: bool,
-        routed: bool,
+        routed: Operation[Any] | None,
     ) -> web.StreamResponse:
         if fault is not None:
             fault.hits += 1
@@ -477,8 +478,7 @@ class FakeIntercom:
                 "intercom_version_invalid",
                 f"The requested version could not be found: {version}",
             )
-        op = OPERATIONS.get(getattr(handler, "__name__", ""))
-        if version is not None and op is not None and not has_operation(version, op):
+        if version is not None and routed is not None and not has_operation(version, routed):
             return error(
                 400,
                 "intercom_version_invalid",
@@ -492,7 +492,7 @@ class FakeIntercom:
             return error(
                 400, "parameter_invalid", "Request body is not valid JSON", headers=limit_headers
             )
-        if not routed:
+        if routed is None:
             return error(404, "not_found", "Resource Not Found", headers=limit_headers)
         response = await handler(request)
         self.stats.served += 1
