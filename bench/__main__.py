@@ -30,7 +30,7 @@ from intercom_async._decode import decode, decoder_for
 from intercom_async.operations import OPERATIONS
 from intercom_async.testing import make_contacts
 
-from . import clients, multiworker
+from . import clients, imports, multiworker
 from ._harness import Run, best_run, machine, measure, median_run, server
 from .chart import bar_chart_svg
 
@@ -290,6 +290,7 @@ def main() -> None:
     workers = multiworker.run(2, 20, 100, 1) if smoke else multiworker.run(4, 750, 500, 10)
     report, chart = render(decode, listing, reads, bulk, memory, prefetch, sizes, repeat, stack)
     report += render_workers(workers)
+    report += imports.render(imports.run(3 if smoke else 21))
     print(report)
     if not smoke:
         (HERE / "RESULTS.md").write_text(report)

@@ -71,7 +71,7 @@ from .hooks import (
     finish_request,
     redact_query,
 )
-from .resources import ResourcesMixin
+from .resources._attach import GeneratedResources
 
 logger = logging.getLogger("intercom_async")
 
@@ -114,7 +114,7 @@ class _Token:
         return "<token redacted>"
 
 
-class Intercom(ResourcesMixin):
+class Intercom(GeneratedResources):
     """An async Intercom client. Use it as ``async with Intercom(token=...) as client:``.
 
     Args:
@@ -236,7 +236,6 @@ class Intercom(ResourcesMixin):
         self._scroll_lock = asyncio.Lock()
         self._header_cache: dict[tuple[str, str, bool], dict[str, str]] = {}
         self._sender = _ClientSender(self)
-        self._init_resources()
 
     def __repr__(self) -> str:
         return (

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._paging import PaginationStyle
+if TYPE_CHECKING:
+    from ._paging import PaginationStyle
 
 ResponseT = TypeVar("ResponseT")
 

@@ -23,12 +23,20 @@ from tools.naming import pascal
 from tools.operations_gen import Op, collect_operations
 from tools.render import render_coverage, render_operations, render_resources
 from tools.samples_gen import render_samples
-from tools.spec import ROOT, SPEC_FILES, TARGET_VERSION, load_overrides, load_spec, merged_schemas
+from tools.spec import (
+    GENERATED_MARK,
+    ROOT,
+    SPEC_FILES,
+    TARGET_VERSION,
+    load_overrides,
+    load_spec,
+    merged_schemas,
+)
 from tools.union import adopt_wrappers, apply_corrections, unite_versions
 
 MODELS_OUT = ROOT / "intercom_async" / "models" / "_generated.py"
 OPERATIONS_OUT = ROOT / "intercom_async" / "operations.py"
-RESOURCES_OUT = ROOT / "intercom_async" / "resources" / "_generated.py"
+RESOURCES_DIR = ROOT / "intercom_async" / "resources"
 COVERAGE_OUT = ROOT / "docs" / "reference" / "operations.md"
 REFERENCE_OUT = ROOT / "docs" / "reference" / "resources.md"
 SAMPLES_OUT = ROOT / "intercom_async" / "testing" / "_samples.py"
@@ -92,13 +100,25 @@ def render_all(loaded: dict[str, dict[str, Any]]) -> dict[Path, str]:
     ops = collect_operations(specs, builder)
     roots = whole_objects(ops, builder)
     print(f"{len(ops)} operations, {len(builder.structs)} models")
-    return {
+    outputs = {
         MODELS_OUT: ruff_format(MODELS_OUT, render_models(builder, aliases, roots)),
         OPERATIONS_OUT: ruff_format(OPERATIONS_OUT, render_operations(ops)),
-        RESOURCES_OUT: ruff_format(RESOURCES_OUT, render_resources(ops)),
         SAMPLES_OUT: ruff_format(SAMPLES_OUT, render_samples(loaded, ops)),
         COVERAGE_OUT: render_coverage(ops),
     }
+    for module, source in render_resources(ops).items():
+        path = RESOURCES_DIR / f"{module}.py"
+        outputs[path] = ruff_format(path, source)
+    return outputs
+
+
+def orphans(outputs: dict[Path, str]) -> list[Path]:
+    """Generated files the generator no longer writes (a resource renamed or dropped)."""
+    found = []
+    for path in sorted(RESOURCES_DIR.glob("*.py")):
+        if path not in outputs and path.read_text().startswith(GENERATED_MARK):
+            found.append(path)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,11 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     stale = [
         path for path, text in outputs.items() if not path.exists() or path.read_text() != text
     ]
+    leftover = orphans(outputs)
     if not args.check:
         for path in stale:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(outputs[path])
             print(f"wrote {path.relative_to(ROOT)}")
+        for path in leftover:
+            path.unlink()
+            print(f"removed {path.relative_to(ROOT)}")
     # The method reference comes from the live methods, so from the code just written.
     reference = live_reference()
     if not REFERENCE_OUT.exists() or REFERENCE_OUT.read_text() != reference:
@@ -124,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         for path in stale:
             print(f"out of date: {path.relative_to(ROOT)} (run: uv run python -m tools.generate)")
-        return 1 if stale else 0
+        for path in leftover:
+            print(f"no longer generated: {path.relative_to(ROOT)} (tools.generate removes it)")
+        return 1 if stale or leftover else 0
     return 0
 
 

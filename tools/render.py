@@ -257,58 +257,116 @@ def resource_class_name(dotted: str) -> str:
     return pascal(dotted.replace(".", "_")) + "Resource"
 
 
-def render_resources(ops: list[Op]) -> str:
+def _resource_groups(ops: list[Op]) -> dict[str, list[Op]]:
+    """Operations by dotted resource name; every parent of a nested resource is present."""
     groups: dict[str, list[Op]] = {}
     for op in ops:
         groups.setdefault(op.name.rsplit(".", 1)[0], []).append(op)
-    # Every parent of a nested resource exists, even with no methods of its own.
     for dotted in list(groups):
         parts = dotted.split(".")
         for i in range(1, len(parts)):
             groups.setdefault(".".join(parts[:i]), [])
+    return groups
+
+
+def _resource_imports(body: str) -> str:
+    """The import block a resource module's body needs, and nothing it does not use."""
+    typing_names = [
+        name
+        for name, used in (
+            ("TYPE_CHECKING", "Sender" in body),
+            ("Any", re.search(r"\bAny\b", body) is not None),
+            ("Literal", "Literal[" in body),
+        )
+        if used
+    ]
+    msgspec_names = [n for n in ("UNSET", "UnsetType") if re.search(rf"\b{n}\b", body)]
+    standard = []
+    if "builtins." in body:
+        standard.append("import builtins\n")
+    if "Mapping[" in body:
+        standard.append("from collections.abc import Mapping\n")
+    if typing_names:
+        standard.append(f"from typing import {', '.join(typing_names)}\n")
+    ours = ["from .. import operations as ops\n", "from .._options import RequestOptions\n"]
+    if "m." in body:
+        ours.append("from ..models import _generated as m\n")
+    if "Paginator[" in body:
+        ours.append("from ..pagination import Paginator\n")
+    search_names = [n for n in ("Query", "Sort") if re.search(rf"\b{n}\b", body)]
+    if search_names:
+        ours.append(f"from ..search import {', '.join(search_names)}\n")
+    ours.append("from ._base import BaseResource\n")
+    sections = ["from __future__ import annotations\n", "".join(standard)]
+    if msgspec_names:
+        sections.append(f"from msgspec import {', '.join(msgspec_names)}\n")
+    sections.append("".join(ours))
+    if "Sender" in body:
+        sections.append("if TYPE_CHECKING:\n    from .._sender import Sender\n")
+    return "\n".join(section for section in sections if section) + "\n"
+
+
+def render_resources(ops: list[Op]) -> dict[str, str]:
+    """One module per top-level resource (its nested resources with it), by module name, and
+    ``_attach``: the client's attributes, each importing its module the first time it is read."""
+    groups = _resource_groups(ops)
     children: dict[str, list[str]] = {}
     for dotted in groups:
         if "." in dotted:
             children.setdefault(dotted.rsplit(".", 1)[0], []).append(dotted)
+    tops = sorted(d for d in groups if "." not in d)
+    modules: dict[str, str] = {}
+    for top in tops:
+        members = [d for d in groups if d == top or d.startswith(top + ".")]
+        body: list[str] = []
+        for dotted in sorted(members, key=lambda d: (-d.count("."), d)):
+            name = resource_class_name(dotted)
+            title = dotted.replace("_", " ").replace(".", " → ")
+            body.append(f'\nclass {name}(BaseResource):\n    """Operations on {title}."""\n\n')
+            kids = sorted(children.get(dotted, []))
+            for kid in kids:
+                body.append(f"    {kid.rsplit('.', 1)[-1]}: {resource_class_name(kid)}\n")
+            if kids:
+                body.append("\n    def __init__(self, sender: Sender) -> None:\n")
+                body.append("        super().__init__(sender)\n")
+                for kid in kids:
+                    attr = kid.rsplit(".", 1)[-1]
+                    body.append(f"        self.{attr} = {resource_class_name(kid)}(sender)\n")
+                body.append("\n")
+            for op in sorted(groups[dotted], key=lambda o: o.name):
+                body.append(render_method(op) + "\n")
+        text = "".join(body)
+        title = top.replace("_", " ")
+        doc = f"``client.{top}``: the operations on {title}, thin methods over typed handles."
+        modules[top] = (
+            HEADER + '"""' + _wrap(doc, "").lstrip() + '"""\n\n' + _resource_imports(text) + text
+        )
+    modules["_attach"] = _render_attach(tops)
+    return modules
+
+
+def _render_attach(tops: list[str]) -> str:
     out = [
         HEADER,
-        '"""One resource class per Intercom API tag: thin methods over typed operation handles."""'
-        "\n\n",
+        '"""The client\'s resource attributes. Each reads its module the first time it is used,'
+        ' so\n``import intercom_async`` loads no resource, operation or model."""\n\n',
+        "from __future__ import annotations\n\nfrom functools import cached_property\n",
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n",
+        "    from .._sender import Sender\n",
     ]
-    out.append("from __future__ import annotations\n\nimport builtins\n")
-    out.append("from collections.abc import Mapping\n")
-    out.append("from typing import TYPE_CHECKING, Any, Literal\n\n")
-    out.append("from msgspec import UNSET, UnsetType\n\n")
-    out.append("from .. import operations as ops\n")
-    out.append("from .._options import RequestOptions\nfrom ..models import _generated as m\n")
-    out.append("from ..pagination import Paginator\n")
-    out.append("from ..search import Query, Sort\nfrom ._base import BaseResource\n\n")
-    out.append("if TYPE_CHECKING:\n    from .._sender import Sender\n\n")
-    for dotted in sorted(groups, key=lambda d: (-d.count("."), d)):
-        name = resource_class_name(dotted)
-        title = dotted.replace("_", " ").replace(".", " → ")
-        out.append(f'\nclass {name}(BaseResource):\n    """Operations on {title}."""\n\n')
-        kids = sorted(children.get(dotted, []))
-        for kid in kids:
-            out.append(f"    {kid.rsplit('.', 1)[-1]}: {resource_class_name(kid)}\n")
-        if kids:
-            out.append("\n    def __init__(self, sender: Sender) -> None:\n")
-            out.append("        super().__init__(sender)\n")
-            for kid in kids:
-                out.append(
-                    f"        self.{kid.rsplit('.', 1)[-1]} = {resource_class_name(kid)}(sender)\n"
-                )
-            out.append("\n")
-        for op in sorted(groups[dotted], key=lambda o: o.name):
-            out.append(render_method(op) + "\n")
-    tops = sorted(d for d in groups if "." not in d)
-    out.append('\nclass GeneratedResources:\n    """The resource attributes of the client."""\n\n')
     for top in tops:
-        out.append(f"    {top}: {resource_class_name(top)}\n")
-    out.append("\n    _sender: Sender\n")
-    out.append("\n    def _init_resources(self) -> None:\n")
+        out.append(f"    from .{top} import {resource_class_name(top)}\n")
+    out.append("\n\nclass GeneratedResources:\n")
+    out.append('    """The resource attributes of the client."""\n\n')
+    out.append("    _sender: Sender\n")
     for top in tops:
-        out.append(f"        self.{top} = {resource_class_name(top)}(self._sender)\n")
+        name = resource_class_name(top)
+        title = top.replace("_", " ")
+        out.append(
+            f"\n    @cached_property\n    def {top}(self) -> {name}:\n"
+            f'        """Operations on {title}."""\n'
+            f"        from .{top} import {name}\n\n        return {name}(self._sender)\n"
+        )
     out.append("\n\nRESOURCE_NAMES = (" + ", ".join(repr(t) for t in tops) + ",)\n")
     return "".join(out)
 

@@ -1,10 +1,5 @@
-"""The API surface: one resource class per Intercom tag, attached to the client."""
+"""The API surface: one generated module per Intercom resource (``contacts.py``, …).
 
-from __future__ import annotations
-
-from ._base import BaseResource
-from ._generated import RESOURCE_NAMES, GeneratedResources
-
-ResourcesMixin = GeneratedResources
-
-__all__ = ["RESOURCE_NAMES", "BaseResource", "ResourcesMixin"]
+Nothing is imported here: the client's attributes (``_attach.py``) import each resource module
+the first time it is used, so ``import intercom_async`` loads no resource, operation or model.
+"""
