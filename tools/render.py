@@ -101,6 +101,13 @@ def shadow_safe(annotation: str) -> str:
     return re.sub(r"\blist\[", "builtins.list[", annotation)
 
 
+def _telling(doc: str | None, name: str) -> str | None:
+    """A parameter's description, unless it only repeats the name (``contact_id: contact_id``)."""
+    if doc is None or doc.strip().rstrip(".").lower() in (name, name.replace("_", " ")):
+        return None
+    return doc
+
+
 def render_method(op: Op) -> str:
     method_name = op.name.rsplit(".", 1)[-1]
     paginated = op.pagination is not None
@@ -111,7 +118,9 @@ def render_method(op: Op) -> str:
     path_map: list[str] = []
     for p in op.path_params:
         args.append(f"{p.py}: {p.annotation}")
-        arg_docs.append((p.py, p.doc or f"The ``{p.name}`` in the path (percent-encoded)."))
+        arg_docs.append(
+            (p.py, _telling(p.doc, p.name) or f"The ``{p.name}`` in the path (percent-encoded).")
+        )
         taken.add(p.py)
         path_map.append(f"{p.name!r}: {p.py}")
     args.append("*")
@@ -122,7 +131,9 @@ def render_method(op: Op) -> str:
         py = p.py if p.py not in taken else p.py + "_query"
         taken.add(py)
         args.append(f"{py}: {p.annotation} | None = None")
-        arg_docs.append((py, p.doc or f"Sent as the ``{p.name}`` query parameter."))
+        arg_docs.append(
+            (py, _telling(p.doc, p.name) or f"Sent as the ``{p.name}`` query parameter.")
+        )
         query_map.append(f"{p.name!r}: {py}")
     body_map: list[str] = []
     fields = [p for p in op.body_fields if p.required] + [
@@ -144,7 +155,7 @@ def render_method(op: Op) -> str:
         else:
             args.append(f"{py}: {ann} | UnsetType | None = UNSET")
         where = f"The ``{p.name}`` field of the body" + ("" if p.required else ", if given")
-        arg_docs.append((py, p.doc or where + "."))
+        arg_docs.append((py, _telling(p.doc, p.name) or where + "."))
         body_map.append(f"{p.name!r}: {py}")
     has_body = op.request_type is not None
     if has_body:

@@ -54,7 +54,7 @@ class ContactsResource(BaseResource):
         ``POST /contacts/{contact_id}/archive``
 
         Args:
-            contact_id: contact_id
+            contact_id: The ``contact_id`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:
@@ -190,7 +190,7 @@ class ContactsResource(BaseResource):
         ``POST /contacts/{contact_id}/block``
 
         Args:
-            contact_id: contact_id
+            contact_id: The ``contact_id`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:
@@ -331,7 +331,7 @@ class ContactsResource(BaseResource):
         ``DELETE /contacts/{contact_id}``
 
         Args:
-            contact_id: contact_id
+            contact_id: The ``contact_id`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:
@@ -472,7 +472,7 @@ class ContactsResource(BaseResource):
         ``GET /contacts/{contact_id}``
 
         Args:
-            contact_id: contact_id
+            contact_id: The ``contact_id`` in the path (percent-encoded).
             include_merge_history: Pass true to include the contact's merge history in the
                 response. Only returned for contacts with a user role.
             options: Timeout, version, headers and retries for this call.
@@ -932,7 +932,7 @@ class ContactsResource(BaseResource):
         ``POST /contacts/{contact_id}/unarchive``
 
         Args:
-            contact_id: contact_id
+            contact_id: The ``contact_id`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:

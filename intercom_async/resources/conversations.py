@@ -104,7 +104,7 @@ class ConversationsResource(BaseResource):
         ``POST /conversations/{conversation_id}/tags``
 
         Args:
-            conversation_id: conversation_id
+            conversation_id: The ``conversation_id`` in the path (percent-encoded).
             admin_id: The ``admin_id`` field of the body.
             id: The ``id`` field of the body.
             extra_body: Fields the spec does not list, sent as given.
@@ -322,8 +322,8 @@ class ConversationsResource(BaseResource):
         ``DELETE /conversations/{conversation_id}/tags/{tag_id}``
 
         Args:
-            conversation_id: conversation_id
-            tag_id: tag_id
+            conversation_id: The ``conversation_id`` in the path (percent-encoded).
+            tag_id: The ``tag_id`` in the path (percent-encoded).
             admin_id: The ``admin_id`` field of the body.
             extra_body: Fields the spec does not list, sent as given.
             options: Timeout, version, headers and retries for this call.

@@ -50,7 +50,7 @@ class DataExportResource(BaseResource):
         ``POST /export/cancel/{job_identifier}``
 
         Args:
-            job_identifier: job_identifier
+            job_identifier: The ``job_identifier`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:
@@ -116,7 +116,7 @@ class DataExportResource(BaseResource):
         ``GET /download/content/data/{job_identifier}``
 
         Args:
-            job_identifier: job_identifier
+            job_identifier: The ``job_identifier`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:
@@ -144,7 +144,7 @@ class DataExportResource(BaseResource):
         ``GET /export/content/data/{job_identifier}``
 
         Args:
-            job_identifier: job_identifier
+            job_identifier: The ``job_identifier`` in the path (percent-encoded).
             options: Timeout, version, headers and retries for this call.
 
         Returns:

@@ -62,7 +62,7 @@ class TicketsResource(BaseResource):
         ``POST /tickets/{ticket_id}/tags``
 
         Args:
-            ticket_id: ticket_id
+            ticket_id: The ``ticket_id`` in the path (percent-encoded).
             admin_id: The ``admin_id`` field of the body.
             id: The ``id`` field of the body.
             extra_body: Fields the spec does not list, sent as given.
@@ -244,7 +244,7 @@ class TicketsResource(BaseResource):
         ``DELETE /tickets/{ticket_id}/tags/{tag_id}``
 
         Args:
-            ticket_id: ticket_id
+            ticket_id: The ``ticket_id`` in the path (percent-encoded).
             tag_id: The unique identifier for the tag which is given by Intercom
             admin_id: The ``admin_id`` field of the body.
             extra_body: Fields the spec does not list, sent as given.
