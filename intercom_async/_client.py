@@ -22,6 +22,7 @@ import aiohttp
 
 from ._decode import decode, encode
 from ._limiter import ClientStats, RateLimiter
+from ._multipart import encode_form
 from ._operation import Operation
 from ._options import RequestOptions
 from ._pacing import CANCELLED, NO_RESPONSE
@@ -367,6 +368,7 @@ class Intercom(GeneratedResources):
         json: Any,
         options: RequestOptions | None,
         decode_as: Any = DECLARED,
+        form: Mapping[str, Any] | None = None,
     ) -> Any:
         """Send one operation of ``OPERATIONS``: its method, path, retry safety and version."""
         if decode_as is DECLARED:
@@ -382,9 +384,9 @@ class Intercom(GeneratedResources):
             empty_ok=op.response_kind == "empty",
             idempotent=op.idempotent,
             options=options,
-            # Operations later versions dropped go out with the last version that had them.
-            version=op.api_version if op.deprecated else None,
+            version=op.pinned_version,
             operation=op.name,
+            form=form,
         )
 
     async def _execute(
@@ -402,6 +404,7 @@ class Intercom(GeneratedResources):
         raw_body: bool = False,
         empty_ok: bool = False,
         operation: str | None = None,
+        form: Mapping[str, Any] | None = None,
     ) -> Any:
         def read(raw: RawResponse) -> Any:
             if raw_body:
@@ -417,11 +420,18 @@ class Intercom(GeneratedResources):
                 )
             return value
 
+        content_type = None
+        body: bytes | None
+        if form is not None:
+            body, content_type = await encode_form(form)
+        else:
+            body = None if json is None else encode(json)
         raw, value, attempts = await self._send(
             method,
             render_path(path, path_params) if path_params else path,
             query=encode_query(params),
-            body=None if json is None else encode(json),
+            body=body,
+            content_type=content_type,
             idempotent=idempotent,
             options=options,
             version=version,
@@ -458,6 +468,7 @@ class Intercom(GeneratedResources):
         read: Callable[[RawResponse], Any] = lambda raw: raw,
         operation: str | None = None,
         template: str | None = None,
+        content_type: str | None = None,
     ) -> tuple[RawResponse, Any, int]:
         self._check_loop()
         if self._transport.closed:
@@ -489,6 +500,8 @@ class Intercom(GeneratedResources):
             attempts += 1
             event: RequestEvent | None = None
             headers = self._headers(await self._token.get(), api_version, body is not None, opts)
+            if content_type is not None:  # a form's boundary, instead of JSON
+                headers = {**headers, "Content-Type": content_type}
             left = deadline_at - time.monotonic()
             bound = left if wait_bound is None else min(wait_bound, left)
             try:
@@ -664,9 +677,16 @@ class _ClientSender:
         json: Any = None,
         options: RequestOptions | None = None,
         decode_as: Any = DECLARED,
+        form: Mapping[str, Any] | None = None,
     ) -> Any:
         return await self._client._execute_operation(
-            op, path_params, params=params, json=json, options=options, decode_as=decode_as
+            op,
+            path_params,
+            params=params,
+            json=json,
+            options=options,
+            decode_as=decode_as,
+            form=form,
         )
 
     @contextlib.asynccontextmanager

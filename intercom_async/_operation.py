@@ -10,6 +10,9 @@ if TYPE_CHECKING:
 
 ResponseT = TypeVar("ResponseT")
 
+PREVIEW = "Preview"
+"""The ``api_version`` of the Preview API's operations (``PREVIEW_OPERATIONS``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[ResponseT]):
@@ -42,7 +45,18 @@ class Operation(Generic[ResponseT]):
     """Wire names of the body fields, in the order of the method's keyword arguments."""
     response_kind: str = "json"
     """``json``, ``empty`` or ``binary``."""
+    request_kind: str = "json"
+    """``json``, or ``form``: the body is multipart/form-data (a file upload)."""
     max_items: int | None = None
     """How many items the list reaches at most (Intercom serves nothing past it), if capped."""
     beyond_max_items: str | None = None
     """The operation that reaches past ``max_items``."""
+
+    @property
+    def pinned_version(self) -> str | None:
+        """The ``Intercom-Version`` this operation always goes out with, unless a call's
+        ``options`` name another: ``Preview`` for the Preview API, the last version that had it
+        for an operation later versions dropped; None: the client's version."""
+        if self.deprecated or self.api_version == PREVIEW:
+            return self.api_version
+        return None

@@ -30,9 +30,11 @@ class Sender(Protocol):
         json: Any = None,
         options: RequestOptions | None = None,
         decode_as: Any = DECLARED,
+        form: Mapping[str, Any] | None = None,
     ) -> Any:
         """Send one operation (its method, path, retry safety and version) and decode the
-        answer into ``decode_as`` (default: the operation's response type)."""
+        answer into ``decode_as`` (default: the operation's response type). A ``form`` is
+        sent as multipart/form-data instead of a JSON body."""
         ...
 
     def scroll_lock(self) -> AbstractAsyncContextManager[object]:

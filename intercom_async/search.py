@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Operator = Literal["=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$"]
-Target = Literal["contacts", "conversations", "tickets"]
+Target = Literal["contacts", "conversations", "tickets", "companies"]
 
 LIST_OPERATORS = frozenset({"IN", "NIN"})
 NUMBER_OPERATORS = frozenset({"<", "<=", ">", ">="})

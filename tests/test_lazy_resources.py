@@ -37,6 +37,7 @@ def test_a_client_loads_only_the_resource_it_uses() -> None:
     )
     assert "intercom_async.resources.contacts" in loaded
     assert "intercom_async.resources.companies" not in loaded
+    assert not any(m.startswith("intercom_async.resources.preview") for m in loaded)
     assert set(HEAVY) <= loaded
 
 
@@ -52,4 +53,4 @@ async def test_each_resource_is_made_once_per_client() -> None:
 
 def test_every_resource_attribute_is_listed_and_cached() -> None:
     cached = {n for n, v in vars(GeneratedResources).items() if isinstance(v, cached_property)}
-    assert cached == set(RESOURCE_NAMES)
+    assert cached == {*RESOURCE_NAMES, "preview"}

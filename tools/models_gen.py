@@ -8,7 +8,7 @@ from typing import Any
 
 from tools import overrides
 from tools.naming import clean_doc, field_name, pascal
-from tools.spec import HEADER, HTTP_METHODS, TARGET_VERSION
+from tools.spec import HEADER, HTTP_METHODS, PREVIEW_VERSION, TARGET_VERSION
 
 # ---------------------------------------------------------------------------------- types ---
 
@@ -360,7 +360,9 @@ def _json_media(spec: dict[str, Any], response: dict[str, Any]) -> dict[str, Any
 
 def learn_from_examples(specs: dict[str, dict[str, Any]], builder: ModelBuilder) -> None:
     """Learn from every version's examples, each against the schema the client decodes with:
-    2.16's for an operation 2.16 has, the version's own for an operation later versions dropped."""
+    2.16's for an operation 2.16 has, the version's own for an operation later versions dropped
+    and for every Preview operation (``client.preview`` decodes with Preview's schemas)."""
+    own_schemas = (TARGET_VERSION, PREVIEW_VERSION)
     target = specs[TARGET_VERSION]
     for version, spec in specs.items():
         for path, item in spec["paths"].items():
@@ -368,7 +370,7 @@ def learn_from_examples(specs: dict[str, dict[str, Any]], builder: ModelBuilder)
                 if method not in item:
                     continue
                 if (
-                    version == TARGET_VERSION
+                    version in own_schemas
                     or (version, method, path) in overrides.DROPPED_OPERATIONS
                 ):
                     decoded_with, decoded_spec = item[method], spec
@@ -388,7 +390,7 @@ def learn_from_examples(specs: dict[str, dict[str, Any]], builder: ModelBuilder)
                         continue
                     for value in _examples(_json_media(spec, response)):
                         learn(builder, schema, value)
-                if version != TARGET_VERSION:
+                if version not in own_schemas:
                     continue
                 body = (
                     item[method].get("requestBody", {}).get("content", {}).get("application/json")

@@ -10,7 +10,7 @@ from typing import Any
 from tools import overrides
 from tools.models_gen import ModelBuilder
 from tools.naming import clean_doc, field_name, first_paragraph, pascal, snake
-from tools.spec import HTTP_METHODS, TARGET_VERSION
+from tools.spec import HTTP_METHODS, PREVIEW_VERSION, TARGET_VERSION
 
 # ----------------------------------------------------------------------------- operations ---
 
@@ -45,6 +45,11 @@ class Op:
     item_type: str | None
     idempotent: bool
     deprecated: bool
+    override_path: str
+    """The path ``tools.overrides`` knows the operation by: its own, or for a Preview operation
+    the 2.16 path of the same shape (Preview names path parameters ``{id}``)."""
+    request_kind: str = "json"
+    """``json``, or ``form`` for a multipart/form-data body (a file upload)."""
 
 
 def derive_name(method: str, path: str, tag: str) -> str:
@@ -148,6 +153,65 @@ def collect_operations(specs: dict[str, dict[str, Any]], builder: ModelBuilder) 
     return sorted(ops, key=lambda op: op.name)
 
 
+def path_shape(path: str) -> str:
+    """A path with its parameters unnamed: versions name the same parameter differently."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def collect_preview_operations(
+    specs: dict[str, dict[str, Any]], builder: ModelBuilder, numbered: list[Op]
+) -> list[Op]:
+    """Every operation of the Preview description, named as its 2.16 twin where it has one
+    (``client.preview.contacts.get``), with the twin's Python names for path parameters."""
+    twins = {
+        (method, path_shape(path)): path
+        for path, item in specs[TARGET_VERSION]["paths"].items()
+        for method in HTTP_METHODS
+        if method in item
+    }
+    twin_names = {(op.method.lower(), op.path): op.name for op in numbered}
+    spec = specs[PREVIEW_VERSION]
+    ops: list[Op] = []
+    for path, item in spec["paths"].items():
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            twin = twins.get((method, path_shape(path)), path)
+            twin_raw = specs[TARGET_VERSION]["paths"].get(twin, {}).get(method, {})
+            # A body Preview describes differently (more fields) gets a request type of its own.
+            own = bool(twin_raw) and _inline_body(item[method]) not in (
+                None,
+                _inline_body(twin_raw),
+            )
+            op = build_operation(
+                spec,
+                specs,
+                PREVIEW_VERSION,
+                method,
+                path,
+                item,
+                item[method],
+                builder,
+                twin,
+                request_hint_prefix="Preview" if own else "",
+            )
+            # Tags differ between the descriptions; the twin's name is the one users know.
+            op.name = twin_names.get((method, twin), op.name)
+            ops.append(op)
+    names = [op.name for op in ops]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        sys.exit(f"generate: Preview method names used twice: {sorted(duplicates)}")
+    return sorted(ops, key=lambda op: op.name)
+
+
+def _inline_body(raw: dict[str, Any]) -> Any:
+    """The JSON request body's schema when written in place (not a ``$ref``)."""
+    content = raw.get("requestBody", {}).get("content", {})
+    schema = content.get("application/json", {}).get("schema")
+    return None if not schema or "$ref" in schema else schema
+
+
 def build_operation(
     spec: dict[str, Any],
     specs: dict[str, dict[str, Any]],
@@ -157,7 +221,10 @@ def build_operation(
     item: dict[str, Any],
     raw: dict[str, Any],
     builder: ModelBuilder,
+    override_path: str | None = None,
+    request_hint_prefix: str = "",
 ) -> Op:
+    known_as = override_path or path
     tag = (raw.get("tags") or ["Misc"])[0]
     # Resource = the tag matching the first path segment (so /contacts/{id}/tags is a contact
     # method), else the first tag.
@@ -165,10 +232,10 @@ def build_operation(
     for candidate in raw.get("tags") or []:
         if snake(candidate) == head:
             tag = candidate
-    name = derive_name(method, path, tag)
+    name = derive_name(method, known_as, tag)
     parameters = list(item.get("parameters", [])) + list(raw.get("parameters", []))
     # 2.16 leaves out paging parameters that several list operations accept; 2.11 has them.
-    older = specs["2.11"]["paths"].get(path, {}).get(method, {})
+    older = specs["2.11"]["paths"].get(known_as, {}).get(method, {})
     known = {p.get("name") for p in parameters}
     for extra in older.get("parameters", []):
         if extra.get("in") == "query" and extra.get("name") not in known:
@@ -192,13 +259,21 @@ def build_operation(
     path_params.sort(key=lambda p: template_names.index(p.name))
     for missing in [n for n in template_names if n not in {p.name for p in path_params}]:
         path_params.append(Param(missing, field_name(missing), "str", True, ""))
+    # Preview's `{id}` is the twin's `{contact_id}`: the same argument name in both namespaces.
+    for param, python_name in zip(path_params, re.findall(r"\{([^}]+)\}", known_as), strict=True):
+        param.py = field_name(python_name)
 
     body_fields: list[Param] = []
     request_type = None
-    body = raw.get("requestBody", {}).get("content", {}).get("application/json", {})
-    if body.get("schema"):
+    content = raw.get("requestBody", {}).get("content", {})
+    request_kind = "json" if "application/json" in content or not content else "form"
+    body = content.get("application/json") or content.get("multipart/form-data") or {}
+    if body.get("schema") and request_kind == "form":
+        body_fields = _form_fields(builder, body["schema"])
+    elif body.get("schema"):
         schema = body["schema"]
-        hint = pascal(raw.get("operationId") or name.replace(".", "_")) + "Request"
+        hint = request_hint_prefix + pascal(raw.get("operationId") or name.replace(".", "_"))
+        hint += "Request"
         request_type = builder.annotation(schema, True, hint)
         props = builder.object_properties(schema)
         resolved = builder.resolve(schema)
@@ -214,22 +289,30 @@ def build_operation(
 
     response_type = None
     response_kind = "empty"
+    answers: list[dict[str, Any]] = []
     for code in ("200", "201", "202", "204"):
         response = raw.get("responses", {}).get(code)
         if response is None:
             continue
         if "$ref" in response:
             response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
-        content = response.get("content") or {}
-        if "application/json" in content and content["application/json"].get("schema"):
-            hint = pascal(raw.get("operationId") or name.replace(".", "_")) + "Response"
-            response_type = builder.annotation(content["application/json"]["schema"], False, hint)
+        media = response.get("content") or {}
+        if "application/json" in media and media["application/json"].get("schema"):
+            if media["application/json"]["schema"] not in answers:
+                answers.append(media["application/json"]["schema"])
             response_kind = "json"
-        elif content or path.startswith("/download/"):
+        elif not answers and (media or path.startswith("/download/")):
             response_kind = "binary"
-        break
+        if response_kind != "json":
+            break
+    if answers:
+        # Statuses that answer different objects (a part uploaded: 200, the sync started: 202)
+        # decode into one model that takes either.
+        hint = pascal(raw.get("operationId") or name.replace(".", "_")) + "Response"
+        either = answers[0] if len(answers) == 1 else {"oneOf": answers}
+        response_type = builder.annotation(either, False, hint)
 
-    key = (method, path)
+    key = (method, known_as)
     pagination = overrides.PAGINATION.get(key)
     items_key = overrides.ITEMS_KEY.get(key)
     item_type = None
@@ -270,6 +353,26 @@ def build_operation(
         pagination=pagination,
         items_key=items_key,
         item_type=item_type,
-        idempotent=is_idempotent(method, path),
-        deprecated=version != TARGET_VERSION,
+        idempotent=is_idempotent(method, known_as),
+        deprecated=version not in (TARGET_VERSION, PREVIEW_VERSION),
+        override_path=known_as,
+        request_kind=request_kind,
     )
+
+
+# A file part of a form: its content, or (filename, content) or (filename, content, type).
+FILE_ANNOTATION = "bytes | tuple[str, bytes] | tuple[str, bytes, str]"
+
+
+def _form_fields(builder: ModelBuilder, schema: dict[str, Any]) -> list[Param]:
+    """The fields of a multipart/form-data body: files, and text values."""
+    resolved = builder.resolve(schema)
+    required = set(resolved.get("required", []))
+    fields = []
+    for wire, prop in sorted((resolved.get("properties") or {}).items()):
+        shape = builder.resolve(prop)
+        binary = shape.get("format") == "binary"
+        annotation = FILE_ANNOTATION if binary else param_annotation(shape)
+        doc = clean_doc(shape.get("description"))
+        fields.append(Param(wire, field_name(wire), annotation, wire in required, doc))
+    return fields

@@ -26,6 +26,7 @@ PAGINATION: dict[tuple[str, str], str] = {
     ("get", "/data_connectors"): "cursor",
     ("get", "/messages/status"): "cursor",
     ("post", "/contacts/search"): "search",
+    ("post", "/companies/search"): "search",  # Preview only
     ("post", "/conversations/search"): "search",
     ("post", "/tickets/search"): "search",
     ("get", "/companies"): "page",
@@ -190,6 +191,23 @@ NAMES: dict[tuple[str, str], str] = {
     ("put", "/ip_allowlist"): "ip_allowlist.update",
     ("post", "/fin/csat"): "fin_agent.submit_csat",
     ("get", "/export/workflows/{id}"): "workflows.export",
+    # Preview only (client.preview...): bulk jobs, merge preview, Fin and conversation parts.
+    ("post", "/companies/bulk"): "companies.bulk_create",
+    ("put", "/companies/bulk"): "companies.bulk_update",
+    ("post", "/companies/bulk/delete"): "companies.bulk_delete",
+    ("get", "/companies/bulk/{id}"): "companies.get_bulk_job",
+    ("post", "/contacts/bulk"): "contacts.bulk_create",
+    ("put", "/contacts/bulk"): "contacts.bulk_update",
+    ("post", "/contacts/bulk/delete"): "contacts.bulk_delete",
+    ("get", "/contacts/bulk/{id}"): "contacts.get_bulk_job",
+    ("post", "/contacts/merge/preview"): "contacts.preview_merge",
+    (
+        "put",
+        "/conversations/{conversation_id}/conversation_parts/{id}",
+    ): "conversations.update_part",
+    ("post", "/ecommerce/connectors/{id}/catalog"): "ecommerce_connectors.upload_catalog",
+    ("post", "/fin/capabilities"): "fin_agent.list_capabilities",
+    ("post", "/fin/procedures/{procedure_id}/run"): "fin_agent.run_procedure",
 }
 
 # Schemas that must also hold another schema's fields. GET /events is declared to answer event
@@ -223,6 +241,7 @@ IDEMPOTENT_POSTS = frozenset(
         "/companies/list",
         "/admins/activity_logs/search",
         "/calls/search",
+        "/companies/search",
         "/companies",
         "/tags",
         "/custom_object_instances/{custom_object_type_identifier}",

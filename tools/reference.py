@@ -26,7 +26,16 @@ a request: `async for` its items, `.pages()` page by page, or `await` it for the
 `*` is keyword-only (`name=…` may be left out: a body field left out is not sent, None sends
 null). Every method also takes `options=RequestOptions(...)` (timeout, version, headers,
 retries for one call), and those with a body `extra_body=` for fields the spec does not list.
-Types are `intercom_async.models`.
+Types are `intercom_async.models`. The Preview API's methods follow the numbered ones
+([below](#the-preview-api-clientpreview)).
+"""
+
+PREVIEW_INTRO = """
+# The Preview API: `client.preview`
+
+Every operation of Intercom's Preview description, sent with `Intercom-Version: Preview`
+(see [Preview](../preview.md)). Operations the numbered API also has keep their names and
+arguments; their answers decode into the same models.
 """
 
 
@@ -54,23 +63,19 @@ def returns_text(method: Any) -> str:
     return _annotation(inspect.signature(method).return_annotation)
 
 
-def render() -> str:
-    from intercom_async import Intercom
-    from intercom_async.operations import OPERATIONS
-
-    client = Intercom(token="reference", base_url="http://reference.invalid")
+def _section(namespace: Any, prefix: str, table: dict[str, Any]) -> list[str]:
     groups: dict[str, list[str]] = {}
-    for name in OPERATIONS:
+    for name in table:
         group, _, method = name.rpartition(".")
         groups.setdefault(group, []).append(method)
-    out = [INTRO]
+    out: list[str] = []
     for group in sorted(groups):
-        target: Any = client
+        target: Any = namespace
         for part in group.split("."):
             target = getattr(target, part)
-        out.append(f"\n## `client.{group}`\n\n")
+        out.append(f"\n## `{prefix}.{group}`\n\n")
         for method_name in sorted(groups[group]):
-            op = OPERATIONS[f"{group}.{method_name}"]
+            op = table[f"{group}.{method_name}"]
             method = getattr(target, method_name)
             awaited = "await " if inspect.iscoroutinefunction(method) else ""
             deprecated = " **Deprecated.**" if op.deprecated else ""
@@ -78,6 +83,16 @@ def render() -> str:
                 f"- `{awaited}{signature_text(method)}` → `{returns_text(method)}` —"
                 f" {op.summary.rstrip('.')}. `{op.method} {op.path}`{deprecated}\n"
             )
+    return out
+
+
+def render() -> str:
+    from intercom_async import Intercom
+    from intercom_async.operations import OPERATIONS, PREVIEW_OPERATIONS
+
+    client = Intercom(token="reference", base_url="http://reference.invalid")
+    out = [INTRO, *_section(client, "client", OPERATIONS), PREVIEW_INTRO]
+    out += _section(client.preview, "client.preview", PREVIEW_OPERATIONS)
     return "".join(out)
 
 

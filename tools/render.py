@@ -7,8 +7,8 @@ import textwrap
 
 from tools import overrides
 from tools.naming import pascal
-from tools.operations_gen import Op
-from tools.spec import HEADER, TARGET_VERSION
+from tools.operations_gen import Op, path_shape
+from tools.spec import HEADER, PREVIEW_VERSION, TARGET_VERSION
 
 
 def model_expr(annotation: str | None, prefix: str = "m.") -> str:
@@ -33,15 +33,20 @@ def loose_expr(annotation: str) -> str:
     )
 
 
-def render_operations(ops: list[Op]) -> str:
-    out = [HEADER, '"""Every Intercom operation the client knows, keyed by its method name."""\n\n']
+def render_operations(ops: list[Op], preview_ops: list[Op]) -> str:
+    out = [
+        HEADER,
+        '"""Every Intercom operation the client knows, keyed by its method name: ``OPERATIONS``'
+        " for the\nnumbered API (``client.contacts.get``), ``PREVIEW_OPERATIONS`` for the Preview"
+        ' API\n(``client.preview.contacts.get``, named relative to ``client.preview``)."""\n\n',
+    ]
     out.append("from __future__ import annotations\n\nfrom typing import Any\n\n")
     out.append("from ._operation import Operation\nfrom .models import _generated as m\n\n")
-    for op in ops:
+    for op in [*ops, *preview_ops]:
         ordered = [p for p in op.body_fields if p.required] + [
             p for p in op.body_fields if not p.required
         ]
-        cap, beyond = overrides.MAX_ITEMS.get((op.method.lower(), op.path), (None, None))
+        cap, beyond = overrides.MAX_ITEMS.get((op.method.lower(), op.override_path), (None, None))
         values: list[tuple[str, str, str]] = [
             # (field, value as written, the dataclass default as written)
             ("name", repr(op.name), ""),
@@ -65,6 +70,7 @@ def render_operations(ops: list[Op]) -> str:
             ("query_params", repr(tuple(p.name for p in op.query_params)), "()"),
             ("body_params", repr(tuple(p.name for p in ordered)), "()"),
             ("response_kind", repr(op.response_kind), "'json'"),
+            ("request_kind", repr(op.request_kind), "'json'"),
             ("max_items", repr(cap), "None"),
             ("beyond_max_items", repr(beyond), "None"),
         ]
@@ -75,17 +81,22 @@ def render_operations(ops: list[Op]) -> str:
             if written != default:
                 out.append(f"    {field}={written},\n")
         out.append(")\n")
-    out.append("\nOPERATIONS: dict[str, Operation[Any]] = {\n")
-    for op in ops:
-        out.append(f"    {op.name!r}: {handle_name(op)},\n")
-    names = ", ".join(repr(n) for n in sorted(["OPERATIONS", *(handle_name(op) for op in ops)]))
-    out.append(f'}}\n\n__all__ = [{names}, "Any", "Operation"]\n')
+    for table, members in (("OPERATIONS", ops), ("PREVIEW_OPERATIONS", preview_ops)):
+        out.append(f"\n{table}: dict[str, Operation[Any]] = {{\n")
+        for op in members:
+            out.append(f"    {op.name!r}: {handle_name(op)},\n")
+        out.append("}\n")
+    handles = [handle_name(op) for op in [*ops, *preview_ops]]
+    names = ", ".join(repr(n) for n in sorted(["OPERATIONS", "PREVIEW_OPERATIONS", *handles]))
+    out.append(f'\n__all__ = [{names}, "Any", "Operation"]\n')
     return "".join(out)
 
 
 def handle_name(op: Op) -> str:
-    """The typed handle of an operation in ``intercom_async.operations``: ``CONTACTS_GET``."""
-    return op.name.replace(".", "_").upper()
+    """The typed handle of an operation in ``intercom_async.operations``: ``CONTACTS_GET``, and
+    ``PREVIEW_CONTACTS_GET`` for the Preview API's."""
+    prefix = "PREVIEW_" if op.version == PREVIEW_VERSION else ""
+    return prefix + op.name.replace(".", "_").upper()
 
 
 def return_annotation(op: Op) -> str:
@@ -157,7 +168,7 @@ def render_method(op: Op) -> str:
         where = f"The ``{p.name}`` field of the body" + ("" if p.required else ", if given")
         arg_docs.append((py, _telling(p.doc, p.name) or where + "."))
         body_map.append(f"{p.name!r}: {py}")
-    has_body = op.request_type is not None
+    has_body = op.request_type is not None or op.request_kind == "form"
     if has_body:
         args.append("extra_body: Mapping[str, Any] | None = None")
         arg_docs.append(("extra_body", "Fields the spec does not list, sent as given."))
@@ -229,7 +240,8 @@ def render_method(op: Op) -> str:
     if query_map:
         call.append("query={" + ", ".join(query_map) + "}")
     if has_body:
-        call.append("body={" + ", ".join(body_map) + "}")
+        kind = "form" if op.request_kind == "form" else "body"
+        call.append(kind + "={" + ", ".join(body_map) + "}")
         call.append("extra_body=extra_body")
     if paginated:
         if streaming:
@@ -264,8 +276,8 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
     )
 
 
-def resource_class_name(dotted: str) -> str:
-    return pascal(dotted.replace(".", "_")) + "Resource"
+def resource_class_name(dotted: str, preview: bool = False) -> str:
+    return ("Preview" if preview else "") + pascal(dotted.replace(".", "_")) + "Resource"
 
 
 def _resource_groups(ops: list[Op]) -> dict[str, list[Op]]:
@@ -280,8 +292,9 @@ def _resource_groups(ops: list[Op]) -> dict[str, list[Op]]:
     return groups
 
 
-def _resource_imports(body: str) -> str:
-    """The import block a resource module's body needs, and nothing it does not use."""
+def _resource_imports(body: str, up: str) -> str:
+    """The import block a resource module's body needs, and nothing it does not use; ``up`` is
+    the relative prefix of the package (``..`` from ``resources/``, ``...`` from deeper)."""
     typing_names = [
         name
         for name, used in (
@@ -299,90 +312,140 @@ def _resource_imports(body: str) -> str:
         standard.append("from collections.abc import Mapping\n")
     if typing_names:
         standard.append(f"from typing import {', '.join(typing_names)}\n")
-    ours = ["from .. import operations as ops\n", "from .._options import RequestOptions\n"]
+    ours = [f"from {up} import operations as ops\n", f"from {up}_options import RequestOptions\n"]
     if "m." in body:
-        ours.append("from ..models import _generated as m\n")
+        ours.append(f"from {up}models import _generated as m\n")
     if "Paginator[" in body:
-        ours.append("from ..pagination import Paginator\n")
+        ours.append(f"from {up}pagination import Paginator\n")
     search_names = [n for n in ("Query", "Sort") if re.search(rf"\b{n}\b", body)]
     if search_names:
-        ours.append(f"from ..search import {', '.join(search_names)}\n")
-    ours.append("from ._base import BaseResource\n")
+        ours.append(f"from {up}search import {', '.join(search_names)}\n")
+    ours.append(f"from {up[:-1]}_base import BaseResource\n")  # resources/_base.py
     sections = ["from __future__ import annotations\n", "".join(standard)]
     if msgspec_names:
         sections.append(f"from msgspec import {', '.join(msgspec_names)}\n")
     sections.append("".join(ours))
     if "Sender" in body:
-        sections.append("if TYPE_CHECKING:\n    from .._sender import Sender\n")
+        sections.append(f"if TYPE_CHECKING:\n    from {up}_sender import Sender\n")
     return "\n".join(section for section in sections if section) + "\n"
 
 
-def render_resources(ops: list[Op]) -> dict[str, str]:
+def render_resources(ops: list[Op], preview: bool = False) -> dict[str, str]:
     """One module per top-level resource (its nested resources with it), by module name, and
-    ``_attach``: the client's attributes, each importing its module the first time it is read."""
+    ``_attach``: the attributes that import each module the first time it is read. For the
+    Preview API (``preview=True``) the modules go to ``resources/preview/``."""
     groups = _resource_groups(ops)
     children: dict[str, list[str]] = {}
     for dotted in groups:
         if "." in dotted:
             children.setdefault(dotted.rsplit(".", 1)[0], []).append(dotted)
     tops = sorted(d for d in groups if "." not in d)
+    namespace = "client.preview" if preview else "client"
     modules: dict[str, str] = {}
     for top in tops:
         members = [d for d in groups if d == top or d.startswith(top + ".")]
         body: list[str] = []
         for dotted in sorted(members, key=lambda d: (-d.count("."), d)):
-            name = resource_class_name(dotted)
+            name = resource_class_name(dotted, preview)
             title = dotted.replace("_", " ").replace(".", " → ")
-            body.append(f'\nclass {name}(BaseResource):\n    """Operations on {title}."""\n\n')
+            kind = "Preview operations" if preview else "Operations"
+            body.append(f'\nclass {name}(BaseResource):\n    """{kind} on {title}."""\n\n')
             kids = sorted(children.get(dotted, []))
             for kid in kids:
-                body.append(f"    {kid.rsplit('.', 1)[-1]}: {resource_class_name(kid)}\n")
+                body.append(f"    {kid.rsplit('.', 1)[-1]}: {resource_class_name(kid, preview)}\n")
             if kids:
                 body.append("\n    def __init__(self, sender: Sender) -> None:\n")
                 body.append("        super().__init__(sender)\n")
                 for kid in kids:
                     attr = kid.rsplit(".", 1)[-1]
-                    body.append(f"        self.{attr} = {resource_class_name(kid)}(sender)\n")
+                    made = resource_class_name(kid, preview)
+                    body.append(f"        self.{attr} = {made}(sender)\n")
                 body.append("\n")
             for op in sorted(groups[dotted], key=lambda o: o.name):
                 body.append(render_method(op) + "\n")
         text = "".join(body)
         title = top.replace("_", " ")
-        doc = f"``client.{top}``: the operations on {title}, thin methods over typed handles."
-        modules[top] = (
-            HEADER + '"""' + _wrap(doc, "").lstrip() + '"""\n\n' + _resource_imports(text) + text
-        )
-    modules["_attach"] = _render_attach(tops)
+        doc = f"``{namespace}.{top}``: the operations on {title}, thin methods over typed handles."
+        imports = _resource_imports(text, "..." if preview else "..")
+        modules[top] = HEADER + '"""' + _wrap(doc, "").lstrip() + '"""\n\n' + imports + text
+    modules["_attach"] = _render_preview_attach(tops) if preview else _render_attach(tops)
     return modules
 
 
-def _render_attach(tops: list[str]) -> str:
-    out = [
-        HEADER,
-        '"""The client\'s resource attributes. Each reads its module the first time it is used,'
-        ' so\n``import intercom_async`` loads no resource, operation or model."""\n\n',
-        "from __future__ import annotations\n\nfrom functools import cached_property\n",
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n",
-        "    from .._sender import Sender\n",
-    ]
+def _attributes(tops: list[str], preview: bool) -> list[str]:
+    out = []
+    kind = "Preview operations" if preview else "Operations"
     for top in tops:
-        out.append(f"    from .{top} import {resource_class_name(top)}\n")
-    out.append("\n\nclass GeneratedResources:\n")
-    out.append('    """The resource attributes of the client."""\n\n')
-    out.append("    _sender: Sender\n")
-    for top in tops:
-        name = resource_class_name(top)
+        name = resource_class_name(top, preview)
         title = top.replace("_", " ")
         out.append(
             f"\n    @cached_property\n    def {top}(self) -> {name}:\n"
-            f'        """Operations on {title}."""\n'
+            f'        """{kind} on {title}."""\n'
             f"        from .{top} import {name}\n\n        return {name}(self._sender)\n"
         )
+    return out
+
+
+def _attach_head(tops: list[str], preview: bool, doc: str) -> list[str]:
+    up = "..." if preview else ".."
+    out = [
+        HEADER,
+        doc,
+        "from __future__ import annotations\n\nfrom functools import cached_property\n",
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n",
+        f"    from {up}_sender import Sender\n",
+    ]
+    siblings = {top: resource_class_name(top, preview) for top in tops}
+    if not preview:
+        siblings["preview._attach"] = "PreviewResources"
+    for module in sorted(siblings):
+        out.append(f"    from .{module} import {siblings[module]}\n")
+    return out
+
+
+def _render_attach(tops: list[str]) -> str:
+    out = _attach_head(
+        tops,
+        False,
+        '"""The resource attributes of the client. Each reads its module the first time it is used,'
+        ' so\n``import intercom_async`` loads no resource, operation or model."""\n\n',
+    )
+    out.append("\n\nclass GeneratedResources:\n")
+    out.append('    """The resource attributes of the client."""\n\n')
+    out.append("    _sender: Sender\n")
+    out.append(
+        "\n    @cached_property\n    def preview(self) -> PreviewResources:\n"
+        '        """The Preview API: every operation Intercom has not yet numbered, each sent'
+        "\n        with ``Intercom-Version: Preview`` (``options=`` of a call may still choose"
+        ' another).\n        Its shapes may change without a new version."""\n'
+        "        from .preview._attach import PreviewResources\n\n"
+        "        return PreviewResources(self._sender)\n"
+    )
+    out += _attributes(tops, False)
     out.append("\n\nRESOURCE_NAMES = (" + ", ".join(repr(t) for t in tops) + ",)\n")
     return "".join(out)
 
 
-def render_coverage(ops: list[Op]) -> str:
+def _render_preview_attach(tops: list[str]) -> str:
+    out = _attach_head(
+        tops,
+        True,
+        '"""``client.preview``: the resources of the Preview API, each module read the first'
+        ' time it is used."""\n\n',
+    )
+    out.append("\n\nclass PreviewResources:\n")
+    out.append(
+        '    """The resources of the Preview API: every operation of the Preview description,'
+        " sent with\n    ``Intercom-Version: Preview``. Methods are named as their numbered twins"
+        ' where they have one."""\n\n'
+    )
+    out.append("    def __init__(self, sender: Sender) -> None:\n        self._sender = sender\n")
+    out += _attributes(tops, True)
+    out.append("\n\nPREVIEW_RESOURCE_NAMES = (" + ", ".join(repr(t) for t in tops) + ",)\n")
+    return "".join(out)
+
+
+def render_coverage(ops: list[Op], preview_ops: list[Op]) -> str:
     out = ["<!-- Generated by tools/generate.py; do not edit. -->\n\n# Operation coverage\n\n"]
     out.append(
         f"{len(ops)} operations: every operation of Intercom API {TARGET_VERSION}, plus the"
@@ -396,5 +459,20 @@ def render_coverage(ops: list[Op]) -> str:
         out.append(
             f"| {op.method} | `{op.path}` | `client.{op.name}()` | {op.pagination or ''} |"
             f" {'yes' if op.idempotent else 'no'} | {version} |\n"
+        )
+    twins = {(op.method, path_shape(op.path)) for op in ops}
+    only = sum((op.method, path_shape(op.path)) not in twins for op in preview_ops)
+    out.append(
+        f"\n## The Preview API\n\n{len(preview_ops)} operations: every operation of the Preview"
+        f" description, each sent with `Intercom-Version: Preview`; {only} of them are in no"
+        " numbered version (marked *Preview only*).\n\n"
+    )
+    out.append("| Method | Path | Python | Pagination | Retry-safe | |\n")
+    out.append("|---|---|---|---|---|---|\n")
+    for op in sorted(preview_ops, key=lambda o: (o.path, o.method)):
+        mark = "" if (op.method, path_shape(op.path)) in twins else "Preview only"
+        out.append(
+            f"| {op.method} | `{op.path}` | `client.preview.{op.name}()` |"
+            f" {op.pagination or ''} | {'yes' if op.idempotent else 'no'} | {mark} |\n"
         )
     return "".join(out)

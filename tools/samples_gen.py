@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import copy
 import pprint
-import re
 from typing import Any
 
 from tools.models_gen import REJECTED_EXAMPLE
-from tools.operations_gen import Op
+from tools.operations_gen import Op, path_shape
 from tools.spec import HEADER, SPEC_FILES
 
 # A schema instance goes this deep, then stops at null: the descriptions nest recursively.
@@ -106,27 +105,47 @@ def not_found_code(spec: dict[str, Any], method: str, path: str) -> str:
     return "not_found"
 
 
-def _shape(path: str) -> str:
-    # Versions name the same path parameter differently ({id}, {contact_id}).
-    return re.sub(r"\{[^}]*\}", "{}", path)
-
-
 def versions_with(specs: dict[str, dict[str, Any]], method: str, path: str) -> tuple[str, ...]:
     return tuple(
         version
         for version in SPEC_FILES
         if any(
-            method in item and _shape(other) == _shape(path)
+            method in item and path_shape(other) == path_shape(path)
             for other, item in specs[version]["paths"].items()
         )
     )
 
 
-def render_samples(specs: dict[str, dict[str, Any]], ops: list[Op]) -> str:
+def preview_only(ops: list[Op], preview_ops: list[Op]) -> list[Op]:
+    """The Preview operations with no numbered twin (the fake routes the others to the twin)."""
+    numbered = {(op.method, path_shape(op.path)) for op in ops}
+    return [op for op in preview_ops if (op.method, path_shape(op.path)) not in numbered]
+
+
+def _with_preview_fields(body: Any, preview: Any) -> None:
+    """Add the fields the Preview description's example of the same object has (a list's
+    items too): the fake's records are the object as every version describes it."""
+    if not isinstance(body, dict) or not isinstance(preview, dict):
+        return
+    if body.get("type") != preview.get("type"):
+        return
+    for key, value in preview.items():
+        if key not in body:
+            body[key] = copy.deepcopy(value)
+        elif isinstance(value, list) and value and isinstance(body[key], list):
+            for item in body[key]:
+                _with_preview_fields(item, value[0])
+
+
+def render_samples(specs: dict[str, dict[str, Any]], ops: list[Op], preview_ops: list[Op]) -> str:
     samples: dict[str, Any] = {}
+    twins = {(op.method, path_shape(op.path)): op for op in preview_ops}
     for op in ops:
         method = op.method.lower()
         status, body = sample(specs[op.version], method, op.path)
+        twin = twins.get((op.method, path_shape(op.path)))
+        if twin is not None:
+            _with_preview_fields(body, sample(specs[twin.version], method, twin.path)[1])
         present = versions_with(specs, method, op.path)
         numbered = [v for v in present if v != "Preview"]
         samples[op.name] = {
@@ -136,13 +155,24 @@ def render_samples(specs: dict[str, dict[str, Any]], ops: list[Op]) -> str:
             "in_preview": "Preview" in present,
             "not_found": not_found_code(specs[op.version], method, op.path),
         }
+    for op in preview_only(ops, preview_ops):
+        method = op.method.lower()
+        status, body = sample(specs[op.version], method, op.path)
+        samples["preview." + op.name] = {
+            "status": status,
+            "body": body,
+            "added_in": None,
+            "in_preview": True,
+            "not_found": not_found_code(specs[op.version], method, op.path),
+        }
     text = pprint.pformat(samples, width=100, sort_dicts=False)
     return (
         HEADER
         + '"""Per operation: the declared 2xx status, a body built from the description (its\n'
         + "example, else an instance of its schema), the first numbered version that has it and\n"
         + "whether Preview does, and its 404 error code. FakeIntercom answers the operations it\n"
-        + 'keeps no state for with these."""\n\n'
+        + "keeps no state for with these. Preview operations without a numbered twin are keyed\n"
+        + '``preview.<name>`` (``added_in`` None: no numbered version has them)."""\n\n'
         + "from typing import Any\n\n"
         + f"SAMPLES: dict[str, dict[str, Any]] = {text}\n"
     )

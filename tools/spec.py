@@ -12,6 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_DIR = ROOT.parent / "shared" / "openapi"
 TARGET_VERSION = "2.16"
+PREVIEW_VERSION = "Preview"
 SPEC_FILES = {
     "2.16": "intercom-2.16.yaml",
     "2.7": "intercom-2.7.yaml",

@@ -224,6 +224,15 @@ class AdminPriorityLevel(msgspec.Struct, kw_only=True, gc=False):
     """The secondary admin ids for the team"""
 
 
+class AdminPriorityLevelRequest(msgspec.Struct, kw_only=True):
+    """The priority levels to set, naming only the teammates whose level is being set"""
+
+    primary_admin_ids: list[int] | UnsetType | None = UNSET
+    """The ids of the teammates to make primary members of the team"""
+    secondary_admin_ids: list[int] | UnsetType | None = UNSET
+    """The ids of the teammates to make secondary members of the team"""
+
+
 class AdminReplyConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to reply on behalf of an admin"""
 
@@ -975,6 +984,38 @@ class ArticleVersionSummary(msgspec.Struct, kw_only=True, dict=True):
     """The time the version was created, as a UTC Unix timestamp."""
 
 
+class AskFinRequest(msgspec.Struct, kw_only=True):
+    """AskFinRequest"""
+
+    conversation_id: str | int | UnsetType | None = UNSET
+    """Your external conversation ID. Fin creates a conversation for this ID."""
+    message: FinAgentMessageInput | UnsetType | None = UNSET
+    """A message exchanged within a Fin Agent conversation."""
+    user: FinAgentUserInput | UnsetType | None = UNSET
+    """A user object representing the user in a Fin Agent conversation."""
+    conversation_metadata: FinAgentConversationMetadataInput | UnsetType | None = UNSET
+    """Metadata about the conversation, including history and attributes."""
+    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
+    """An array of attachments to include with the message. Maximum of 10 attachments."""
+
+
+class AskFinResponse(msgspec.Struct, kw_only=True, dict=True):
+    """AskFinResponse"""
+
+    conversation_id: str | int | None = None
+    """The external ID of the conversation."""
+    user_id: str | int | None = None
+    """The ID of the user."""
+    status: str | None = None
+    """Fin's current status in the conversation workflow."""
+    created_at_ms: str | None = None
+    """The timestamp the response was created at, with millisecond precision."""
+    sse_subscription_url: str | None = None
+    """Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled."""
+    errors: FinAgentAttributeErrors | None = None
+    """Contains error details if any user or conversation attribute updates failed."""
+
+
 class AssignConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to assign a conversation"""
 
@@ -1276,6 +1317,285 @@ class BrandList(msgspec.Struct, kw_only=True, dict=True):
     data: list[Brand | None] | None = None
 
 
+class BulkCreateCompaniesRequest(msgspec.Struct, kw_only=True):
+    """Request body for bulk creating or updating companies."""
+
+    companies: list[BulkCreateCompaniesRequestCompaniesItem] | UnsetType | None = UNSET
+    """An array of company objects to create or update. Maximum 100 companies per request."""
+    job: BulkCreateCompaniesRequestJob | UnsetType | None = UNSET
+    """Optional. Include to append tasks to an existing job."""
+
+
+class BulkCreateCompaniesRequestCompaniesItem(msgspec.Struct, kw_only=True):
+    """BulkCreateCompaniesRequestCompaniesItem"""
+
+    company_id: str | int | UnsetType | None = UNSET
+    """The company id you have defined for the company. Used to match an existing company; a new one is created if none matches."""
+    name: str | UnsetType | None = UNSET
+    """The name of the company."""
+    plan: str | UnsetType | None = UNSET
+    """The name of the plan you have associated with the company."""
+    size: int | UnsetType | None = UNSET
+    """The number of employees in this company."""
+    website: str | UnsetType | None = UNSET
+    """The URL for this company's website. Please note that the value specified here is not validated."""
+    industry: str | UnsetType | None = UNSET
+    """The industry that this company operates in."""
+    monthly_spend: int | UnsetType | None = UNSET
+    """How much revenue the company generates for your business. Note that this will truncate floats - only whole integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647."""
+    remote_created_at: int | UnsetType | None = UNSET
+    """The time the company was created by you, in Unix timestamp format."""
+    update_last_request_at: bool | UnsetType | None = UNSET
+    """Set to true to update the company's last seen time to now."""
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of key/value pairs containing any other data about the company you want Intercom to store."""
+
+
+class BulkCreateCompaniesRequestJob(msgspec.Struct, kw_only=True):
+    """Optional. Include to append tasks to an existing job."""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing bulk job to append to."""
+
+
+class BulkCreateContactsRequest(msgspec.Struct, kw_only=True):
+    """Request body for bulk creating contacts."""
+
+    contacts: list[BulkCreateContactsRequestContactsItem] | UnsetType | None = UNSET
+    """An array of contact objects to create. Maximum 100 contacts per request."""
+    job: BulkCreateContactsRequestJob | UnsetType | None = UNSET
+    """Optional. Include to append tasks to an existing job."""
+
+
+class BulkCreateContactsRequestContactsItem(msgspec.Struct, kw_only=True):
+    """BulkCreateContactsRequestContactsItem"""
+
+    external_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the contact which you have defined."""
+    email: str | UnsetType | None = UNSET
+    """The contact's email address."""
+    name: str | UnsetType | None = UNSET
+    """The contact's name."""
+    role: str | UnsetType | None = UNSET
+    """The contact's role. One of user or lead."""
+    phone: str | UnsetType | None = UNSET
+    """The contact's phone number."""
+    avatar: str | UnsetType | None = UNSET
+    """An image URL containing the avatar of the contact."""
+    signed_up_at: int | UnsetType | None = UNSET
+    """The time the contact signed up, in Unix timestamp format."""
+    last_seen_at: int | UnsetType | None = UNSET
+    """The time the contact was last seen, in Unix timestamp format."""
+    owner_id: str | int | UnsetType | None = UNSET
+    """The ID of an admin that has been assigned account ownership of the contact."""
+    unsubscribed_from_emails: bool | UnsetType | None = UNSET
+    """Whether the contact is unsubscribed from emails."""
+    language_override: str | UnsetType | None = UNSET
+    """A preferred language setting for the contact, used by the Intercom Messenger."""
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """Custom attributes to set on the contact."""
+    companies: list[BulkCreateContactsRequestContactsItemCompaniesItem] | UnsetType | None = UNSET
+    """A list of companies to associate with the contact. Each company is identified by the company_id you have defined."""
+    tags: BulkCreateContactsRequestContactsItemTags | UnsetType | None = UNSET
+    """Tags to add to the contact. Each tag is identified by its id, which must be a positive integer for a tag that already exists in your workspace."""
+
+
+class BulkCreateContactsRequestContactsItemCompaniesItem(msgspec.Struct, kw_only=True):
+    """BulkCreateContactsRequestContactsItemCompaniesItem"""
+
+    company_id: str | int | UnsetType | None = UNSET
+    """The company ID you have defined for the company."""
+    name: str | UnsetType | None = UNSET
+    """The name of the company."""
+
+
+class BulkCreateContactsRequestContactsItemTags(msgspec.Struct, kw_only=True):
+    """Tags to add to the contact. Each tag is identified by its id, which must be a positive integer for a tag that already exists in your workspace."""
+
+    add: list[BulkCreateContactsRequestContactsItemTagsAddItem] | UnsetType | None = UNSET
+    """Tags to add to the contact."""
+
+
+class BulkCreateContactsRequestContactsItemTagsAddItem(msgspec.Struct, kw_only=True):
+    """BulkCreateContactsRequestContactsItemTagsAddItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing tag to add to the contact."""
+
+
+class BulkCreateContactsRequestJob(msgspec.Struct, kw_only=True):
+    """Optional. Include to append tasks to an existing job."""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing bulk job to append to."""
+
+
+class BulkDeleteCompaniesRequest(msgspec.Struct, kw_only=True):
+    """Request body for bulk deleting companies."""
+
+    companies: list[BulkDeleteCompaniesRequestCompaniesItem] | UnsetType | None = UNSET
+    """An array of companies to delete, each identified by its Intercom company id. Maximum 100 companies per request."""
+    job: BulkDeleteCompaniesRequestJob | UnsetType | None = UNSET
+    """Optional. Include to append tasks to an existing job."""
+
+
+class BulkDeleteCompaniesRequestCompaniesItem(msgspec.Struct, kw_only=True):
+    """BulkDeleteCompaniesRequestCompaniesItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The Intercom defined id representing the company."""
+
+
+class BulkDeleteCompaniesRequestJob(msgspec.Struct, kw_only=True):
+    """Optional. Include to append tasks to an existing job."""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing bulk job to append to."""
+
+
+class BulkDeleteContactsRequest(msgspec.Struct, kw_only=True):
+    """Request body for permanently bulk deleting contacts."""
+
+    contacts: list[BulkDeleteContactsRequestContactsItem] | UnsetType | None = UNSET
+    """An array of contacts to delete, each identified by id. Maximum 100 contacts per request."""
+    job: BulkDeleteContactsRequestJob | UnsetType | None = UNSET
+    """Optional. Include to append tasks to an existing job."""
+
+
+class BulkDeleteContactsRequestContactsItem(msgspec.Struct, kw_only=True):
+    """BulkDeleteContactsRequestContactsItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the contact."""
+
+
+class BulkDeleteContactsRequestJob(msgspec.Struct, kw_only=True):
+    """Optional. Include to append tasks to an existing job."""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing bulk job to append to."""
+
+
+class BulkUpdateCompaniesRequest(msgspec.Struct, kw_only=True):
+    """Request body for bulk updating companies."""
+
+    companies: list[BulkUpdateCompaniesRequestCompaniesItem] | UnsetType | None = UNSET
+    """An array of company objects to update. Each must include an id and the fields to update."""
+    job: BulkUpdateCompaniesRequestJob | UnsetType | None = UNSET
+    """Optional. Include to append tasks to an existing job."""
+
+
+class BulkUpdateCompaniesRequestCompaniesItem(msgspec.Struct, kw_only=True):
+    """BulkUpdateCompaniesRequestCompaniesItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The Intercom defined id representing the company to update."""
+    name: str | UnsetType | None = UNSET
+    """The name of the company."""
+    plan: str | UnsetType | None = UNSET
+    """The name of the plan you have associated with the company."""
+    size: int | UnsetType | None = UNSET
+    """The number of employees in this company."""
+    website: str | UnsetType | None = UNSET
+    """The URL for this company's website. Please note that the value specified here is not validated."""
+    industry: str | UnsetType | None = UNSET
+    """The industry that this company operates in."""
+    monthly_spend: int | UnsetType | None = UNSET
+    """How much revenue the company generates for your business. Note that this will truncate floats - only whole integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647."""
+    remote_created_at: int | UnsetType | None = UNSET
+    """The time the company was created by you, in Unix timestamp format."""
+    update_last_request_at: bool | UnsetType | None = UNSET
+    """Set to true to update the company's last seen time to now."""
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of key/value pairs containing any other data about the company you want Intercom to store."""
+
+
+class BulkUpdateCompaniesRequestJob(msgspec.Struct, kw_only=True):
+    """Optional. Include to append tasks to an existing job."""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing bulk job to append to."""
+
+
+class BulkUpdateContactsRequest(msgspec.Struct, kw_only=True):
+    """Request body for bulk updating contacts."""
+
+    contacts: list[BulkUpdateContactsRequestContactsItem] | UnsetType | None = UNSET
+    """An array of contact objects to update. Each must include an id and the fields to update."""
+    job: BulkUpdateContactsRequestJob | UnsetType | None = UNSET
+    """Optional. Include to append tasks to an existing job."""
+
+
+class BulkUpdateContactsRequestContactsItem(msgspec.Struct, kw_only=True):
+    """BulkUpdateContactsRequestContactsItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The unique identifier for the contact."""
+    external_id: str | int | UnsetType | None = UNSET
+    """A unique identifier for the contact which you have defined."""
+    email: str | UnsetType | None = UNSET
+    """The contact's email address."""
+    name: str | UnsetType | None = UNSET
+    """The contact's name."""
+    phone: str | UnsetType | None = UNSET
+    """The contact's phone number."""
+    avatar: str | UnsetType | None = UNSET
+    """An image URL containing the avatar of the contact."""
+    owner_id: str | int | UnsetType | None = UNSET
+    """The ID of an admin that has been assigned account ownership of the contact."""
+    unsubscribed_from_emails: bool | UnsetType | None = UNSET
+    """Whether the contact is unsubscribed from emails."""
+    language_override: str | UnsetType | None = UNSET
+    """A preferred language setting for the contact, used by the Intercom Messenger."""
+    custom_attributes: dict[str, Any] | UnsetType | None = UNSET
+    """Custom attributes to update on the contact."""
+    companies: list[BulkUpdateContactsRequestContactsItemCompaniesItem] | UnsetType | None = UNSET
+    """A list of companies to associate with the contact. Each company is identified by the company_id you have defined."""
+    tags: BulkUpdateContactsRequestContactsItemTags | UnsetType | None = UNSET
+    """Tags to add to or remove from the contact. Each tag is identified by its id, which must be a positive integer for a tag that already exists in your workspace."""
+
+
+class BulkUpdateContactsRequestContactsItemCompaniesItem(msgspec.Struct, kw_only=True):
+    """BulkUpdateContactsRequestContactsItemCompaniesItem"""
+
+    company_id: str | int | UnsetType | None = UNSET
+    """The company ID you have defined for the company."""
+    name: str | UnsetType | None = UNSET
+    """The name of the company."""
+    remove: bool | UnsetType | None = UNSET
+    """Set to true to detach this company from the contact instead of attaching it."""
+
+
+class BulkUpdateContactsRequestContactsItemTags(msgspec.Struct, kw_only=True):
+    """Tags to add to or remove from the contact. Each tag is identified by its id, which must be a positive integer for a tag that already exists in your workspace."""
+
+    add: list[BulkUpdateContactsRequestContactsItemTagsAddItem] | UnsetType | None = UNSET
+    """Tags to add to the contact."""
+    remove: list[BulkUpdateContactsRequestContactsItemTagsRemoveItem] | UnsetType | None = UNSET
+    """Tags to remove from the contact."""
+
+
+class BulkUpdateContactsRequestContactsItemTagsAddItem(msgspec.Struct, kw_only=True):
+    """BulkUpdateContactsRequestContactsItemTagsAddItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing tag to add to the contact."""
+
+
+class BulkUpdateContactsRequestContactsItemTagsRemoveItem(msgspec.Struct, kw_only=True):
+    """BulkUpdateContactsRequestContactsItemTagsRemoveItem"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing tag to remove from the contact."""
+
+
+class BulkUpdateContactsRequestJob(msgspec.Struct, kw_only=True):
+    """Optional. Include to append tasks to an existing job."""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of an existing bulk job to append to."""
+
+
 class Call(msgspec.Struct, kw_only=True, dict=True):
     """Represents a phone call in Intercom"""
 
@@ -1367,6 +1687,24 @@ class CloseConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Optionally you can leave a message in the conversation to provide additional context to the user and other teammates."""
 
 
+class CollectAgentInputRequest(msgspec.Struct, kw_only=True):
+    """Request body for submitting human-collected input to a HITL procedure step."""
+
+    step_id: str | int | UnsetType | None = UNSET
+    """The step_id from the webhook payload, identifying which HITL step this response is for."""
+    attribute_values: list[CollectAgentInputRequestAttributeValuesItem] | UnsetType | None = UNSET
+    """Array of attribute values matching the attributes_to_collect from the webhook payload. Must include a value for every attribute listed."""
+
+
+class CollectAgentInputRequestAttributeValuesItem(msgspec.Struct, kw_only=True):
+    """CollectAgentInputRequestAttributeValuesItem"""
+
+    identifier: str | UnsetType | None = UNSET
+    """Must exactly match an identifier from the webhook's attributes_to_collect array."""
+    value: Any | UnsetType | None = UNSET
+    """The value for this attribute. Must be type-compatible with the attribute's data_type from the webhook (e.g., boolean for boolean attributes, option ID string for list attributes)."""
+
+
 class Collection(msgspec.Struct, kw_only=True, dict=True):
     """Collections are top level containers for Articles within the Help Center."""
 
@@ -1411,6 +1749,44 @@ class CollectionList(msgspec.Struct, kw_only=True, dict=True):
     """A count of the total number of collections."""
     pages: Pages | None = None
     """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
+
+
+class CompaniesBulkJob(msgspec.Struct, kw_only=True, dict=True):
+    """A bulk job for creating, updating, or deleting companies asynchronously. Track the job status using the state field."""
+
+    id: str | int | None = None
+    """The unique identifier for the bulk job."""
+    type: str | None = None
+    """The type of the object."""
+    state: str | None = None
+    """The current state of the job."""
+    created_at: int | None = None
+    """The time the job was created as a UNIX timestamp."""
+    updated_at: int | None = None
+    """The time the job was last updated as a UNIX timestamp."""
+    completed_at: int | None = None
+    """The time the job completed as a UNIX timestamp. Null if not yet completed."""
+    tasks: list[CompaniesBulkJobTasksItem | None] | None = None
+    """The tasks that make up this bulk job."""
+    url: str | None = None
+    """The URL to check the job status."""
+
+
+class CompaniesBulkJobTasksItem(msgspec.Struct, kw_only=True, gc=False):
+    """CompaniesBulkJobTasksItem"""
+
+    id: str | int | None = None
+    """The unique identifier for the task."""
+    item_count: int | None = None
+    """The number of items in this task."""
+    state: str | None = None
+    """The current state of the task."""
+    created_at: int | None = None
+    """The time the task was created as a UNIX timestamp."""
+    started_at: int | None = None
+    """The time the task started as a UNIX timestamp. Null if not yet started."""
+    completed_at: int | None = None
+    """The time the task completed as a UNIX timestamp. Null if not yet completed."""
 
 
 class Company(msgspec.Struct, kw_only=True, dict=True):
@@ -1566,6 +1942,33 @@ class CompanyScroll(msgspec.Struct, kw_only=True, dict=True):
     """The scroll parameter to use in the next request to fetch the next page of results."""
 
 
+class CompanySearchRequest(msgspec.Struct, kw_only=True):
+    """Search for companies using Intercom's Search API."""
+
+    query: CompanySearchRequestQuery | UnsetType | None = UNSET
+    sort: CompanySearchRequestSort | UnsetType | None = UNSET
+    """An optional object to sort the results by."""
+    pagination: StartingAfterPagingInput | UnsetType | None = UNSET
+
+
+class CompanySearchRequestQuery(msgspec.Struct, kw_only=True):
+    """One of: single_filter_search_request, multiple_filter_search_request."""
+
+    operator: str | UnsetType | None = UNSET
+    value: Any | UnsetType | None = UNSET
+    field: str | UnsetType | None = UNSET
+    """The accepted field that you want to search on."""
+
+
+class CompanySearchRequestSort(msgspec.Struct, kw_only=True):
+    """An optional object to sort the results by."""
+
+    field: str | UnsetType | None = UNSET
+    """The field to sort the results on."""
+    order: str | UnsetType | None = UNSET
+    """The order to sort the results in. Defaults to descending when omitted."""
+
+
 class CompanySegments(msgspec.Struct, kw_only=True, gc=False):
     """The list of segments associated with the company"""
 
@@ -1687,6 +2090,42 @@ class Contact(msgspec.Struct, kw_only=True, dict=True):
     """The contact's email domain."""
     merge_history: list[MergeHistoryItem | None] | None = None
     """A list of contacts that were merged into this contact. Only included in the response when include_merge_history=true is passed as a query parameter."""
+
+
+class ContactActivity(msgspec.Struct, kw_only=True, dict=True):
+    """An activity event that occurred for a contact, such as creation, merge, or deletion."""
+
+    type: str | None = None
+    """Always contact_activity"""
+    id: str | int | None = None
+    """The unique identifier for the activity event."""
+    event_type: str | None = None
+    """The type of activity event."""
+    contact_id: str | int | None = None
+    """The unique identifier for the contact the event relates to."""
+    external_id: str | int | None = None
+    """The external identifier of the contact, if one is set."""
+    role: str | None = None
+    """The role of the contact at the time of the event, either user, lead, or visitor."""
+    created_at: int | None = None
+    """The time the activity event occurred, as a Unix timestamp in seconds."""
+    merge_source_id: str | int | None = None
+    """For merge events, the identifier of the contact that was merged away."""
+    merge_target_id: str | int | None = None
+    """For merge events, the identifier of the contact that was merged into."""
+    failure_reason: str | None = None
+    """For failed events, the reason the activity did not succeed."""
+
+
+class ContactActivityList(msgspec.Struct, kw_only=True, dict=True):
+    """A paginated list of contact activity events."""
+
+    type: str | None = None
+    """Always list"""
+    data: list[ContactActivity | None] | None = None
+    """The list of contact activity objects."""
+    pages: Pages | None = None
+    """Pagination information."""
 
 
 class ContactArchived(msgspec.Struct, kw_only=True, dict=True):
@@ -2206,6 +2645,44 @@ class ContactUnarchived(msgspec.Struct, kw_only=True, dict=True):
     role: str | None = None
 
 
+class ContactsBulkJob(msgspec.Struct, kw_only=True, dict=True):
+    """A bulk job for updating contacts asynchronously. Track the job status using the state field."""
+
+    id: str | int | None = None
+    """The unique identifier for the bulk job."""
+    type: str | None = None
+    """The type of the object."""
+    state: str | None = None
+    """The current state of the job."""
+    created_at: int | None = None
+    """The time the job was created as a UNIX timestamp."""
+    updated_at: int | None = None
+    """The time the job was last updated as a UNIX timestamp."""
+    completed_at: int | None = None
+    """The time the job completed as a UNIX timestamp. Null if not yet completed."""
+    tasks: list[ContactsBulkJobTasksItem | None] | None = None
+    """The tasks that make up this bulk job."""
+    url: str | None = None
+    """The URL to check the job status."""
+
+
+class ContactsBulkJobTasksItem(msgspec.Struct, kw_only=True, gc=False):
+    """ContactsBulkJobTasksItem"""
+
+    id: str | int | None = None
+    """The unique identifier for the task."""
+    item_count: int | None = None
+    """The number of items in this task."""
+    state: str | None = None
+    """The current state of the task."""
+    created_at: int | None = None
+    """The time the task was created as a UNIX timestamp."""
+    started_at: int | None = None
+    """The time the task started as a UNIX timestamp. Null if not yet started."""
+    completed_at: int | None = None
+    """The time the task completed as a UNIX timestamp. Null if not yet completed."""
+
+
 class ContentBulkActionRequest(msgspec.Struct, kw_only=True, gc=False):
     """Content Bulk Action Request Payload"""
 
@@ -2668,6 +3145,10 @@ class Conversation(msgspec.Struct, kw_only=True, dict=True):
     """AI-generated topics and subtopics for the conversation."""
     channel: ConversationChannel | None = None
     """The channel through which the conversation was initiated and its current channel."""
+    monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
+    """QA monitor evaluations that flagged this conversation. Only included when include_monitors=true is passed as a query parameter."""
+    scorecards: list[ConversationScorecard | None] | None = None
+    """QA scorecard results for this conversation. Only included when include_scorecards=true is passed as a query parameter."""
     company: Company | None = None
     """Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts."""
     sales_agent_participated: bool | None = None
@@ -2676,10 +3157,6 @@ class Conversation(msgspec.Struct, kw_only=True, dict=True):
     """Data related to Sales Agent involvement in the conversation."""
     external_references: list[ConversationExternalReference | None] | None = None
     """References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise."""
-    monitor_evaluations: list[ConversationMonitorEvaluation | None] | None = None
-    """QA monitor evaluations that flagged this conversation. Only included when include_monitors=true is passed as a query parameter."""
-    scorecards: list[ConversationScorecard | None] | None = None
-    """QA scorecard results for this conversation. Only included when include_scorecards=true is passed as a query parameter."""
 
 
 class ConversationAttachmentFiles(msgspec.Struct, kw_only=True, gc=False):
@@ -3246,7 +3723,7 @@ class ConversationMonitorEvaluation(msgspec.Struct, kw_only=True, gc=False):
     """The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set."""
 
 
-class ConversationPart(msgspec.Struct, kw_only=True, gc=False):
+class ConversationPart(msgspec.Struct, kw_only=True, dict=True):
     """A Conversation Part represents a message in the conversation."""
 
     type: str | None = None
@@ -3285,6 +3762,8 @@ class ConversationPart(msgspec.Struct, kw_only=True, gc=False):
     """Metadata for a conversation part"""
     translations: dict[str, str | None] | None = None
     """A map of the reply text keyed by locale code. Only present on the Preview API version and backs the conversation.admin.replied.translated webhook topic."""
+    external_reply_send_state: str | None = None
+    seen_state: dict[str, Any] | None = None
 
 
 class ConversationPartAuthor(msgspec.Struct, kw_only=True, gc=False):
@@ -3651,6 +4130,8 @@ class CreateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The type of parent, which can either be a collection or section."""
     translated_content: ArticleTranslatedContent | None = None
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
+    parent_ids: list[str | int | None] | None = None
+    """The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection."""
     body_markdown: str | None = None
     """The content of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     audience_ids: list[str | int | None] | None = None
@@ -3665,8 +4146,6 @@ class CreateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | None = None
     """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
-    parent_ids: list[str | int | None] | None = None
-    """The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection."""
     folder_id: str | int | None = None
     """The ID of the folder to place this article in, or null to leave it without a folder."""
 
@@ -3690,6 +4169,8 @@ class CreateArticleRequest_(msgspec.Struct, kw_only=True):
     """The type of parent, which can either be a collection or section."""
     translated_content: ArticleTranslatedContentInput | UnsetType | None = UNSET
     """The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article."""
+    parent_ids: list[int] | UnsetType | None = UNSET
+    """The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection."""
     body_markdown: str | UnsetType | None = UNSET
     """The content of the article in markdown. For multilingual articles, this will be the body of the default language's content."""
     audience_ids: list[int] | UnsetType | None = UNSET
@@ -3704,8 +4185,6 @@ class CreateArticleRequest_(msgspec.Struct, kw_only=True):
     """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | UnsetType | None = UNSET
     """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
-    parent_ids: list[int] | UnsetType | None = UNSET
-    """The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection."""
     folder_id: str | int | UnsetType | None = UNSET
     """The ID of the folder to place this article in, or null to leave it without a folder."""
 
@@ -4089,14 +4568,14 @@ class CreateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     from_: CreateConversationRequestFrom | None = msgspec.field(default=None, name="from")
     body: str | None = None
     """The content of the message. HTML is not supported."""
+    brand_id: str | int | None = None
+    """The unique identifier of the brand to associate with this conversation."""
     subject: str | None = None
     """The title of the email. Only applicable if the message type is email."""
     attachment_urls: list[str | None] | None = None
     """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     created_at: int | None = None
     """The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used."""
-    brand_id: str | int | None = None
-    """The unique identifier of the brand to associate with this conversation."""
 
 
 class CreateConversationRequestFrom(msgspec.Struct, kw_only=True, gc=False):
@@ -4116,14 +4595,14 @@ class CreateConversationRequest_(msgspec.Struct, kw_only=True):
     )
     body: str | UnsetType | None = UNSET
     """The content of the message. HTML is not supported."""
+    brand_id: str | int | UnsetType | None = UNSET
+    """The unique identifier of the brand to associate with this conversation."""
     subject: str | UnsetType | None = UNSET
     """The title of the email. Only applicable if the message type is email."""
     attachment_urls: list[str] | UnsetType | None = UNSET
     """A list of image URLs that will be added as attachments. You can include up to 10 URLs."""
     created_at: int | UnsetType | None = UNSET
     """The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used."""
-    brand_id: str | int | UnsetType | None = UNSET
-    """The unique identifier of the brand to associate with this conversation."""
 
 
 class CreateConversationRequest_From(msgspec.Struct, kw_only=True):
@@ -4241,7 +4720,14 @@ class CreateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, gc=Fal
 class CreateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=False):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
-    order: dict[str, Any] | None = None
+    order: CreateDataConnectorRequestMockResponseOrder | None = None
+
+
+class CreateDataConnectorRequestMockResponseOrder(msgspec.Struct, kw_only=True, gc=False):
+    """CreateDataConnectorRequestMockResponseOrder"""
+
+    id: str | int | None = None
+    status: str | None = None
 
 
 class CreateDataConnectorRequest_(msgspec.Struct, kw_only=True):
@@ -4304,7 +4790,14 @@ class CreateDataConnectorRequest_HeadersItem(msgspec.Struct, kw_only=True):
 class CreateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
-    order: dict[str, Any] | UnsetType | None = UNSET
+    order: CreateDataConnectorRequest_MockResponseOrder | UnsetType | None = UNSET
+
+
+class CreateDataConnectorRequest_MockResponseOrder(msgspec.Struct, kw_only=True):
+    """CreateDataConnectorRequest_MockResponseOrder"""
+
+    id: str | int | UnsetType | None = UNSET
+    status: str | UnsetType | None = UNSET
 
 
 class CreateDataEventRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -4449,6 +4942,25 @@ class CreateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """Whether the external page should be used to answer questions by AI Sales Agent. Will not default when updating an existing external page."""
 
 
+class CreateFolderRequest(msgspec.Struct, kw_only=True):
+    """CreateFolderRequest"""
+
+    folder: CreateFolderRequestFolder | UnsetType | None = UNSET
+
+
+class CreateFolderRequestFolder(msgspec.Struct, kw_only=True):
+    """CreateFolderRequestFolder"""
+
+    name: str | UnsetType | None = UNSET
+    """The name of the folder"""
+    description: str | UnsetType | None = UNSET
+    """The description of the folder"""
+    emoji: str | UnsetType | None = UNSET
+    """An emoji for the folder"""
+    parent_folder_id: str | int | UnsetType | None = UNSET
+    """The ID of the parent folder"""
+
+
 class CreateHelpCenterRedirectRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create a help center redirect."""
 
@@ -4475,6 +4987,19 @@ class CreateHelpCenterRedirectRequest_(msgspec.Struct, kw_only=True):
     """The unique identifier of the target article or collection. The target must be a member of the help center."""
 
 
+class CreateIdentityVerificationSecretRequest(msgspec.Struct, kw_only=True):
+    """Request payload for creating a new identity verification secret. At least one platform flag must be true."""
+
+    name: str | UnsetType | None = UNSET
+    """Human-readable name for the secret."""
+    supports_web: bool | UnsetType | None = UNSET
+    """Enable this secret for the Messenger on web."""
+    supports_ios: bool | UnsetType | None = UNSET
+    """Enable this secret for the iOS SDK."""
+    supports_android: bool | UnsetType | None = UNSET
+    """Enable this secret for the Android SDK."""
+
+
 class CreateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can create an Internal Article"""
 
@@ -4487,10 +5012,10 @@ class CreateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     author_id: str | int | None = None
     """The id of the author of the article."""
     locale: str | None = None
-    body_markdown: str | None = None
-    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     audience_ids: list[str | int | None] | None = None
     """The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting."""
+    body_markdown: str | None = None
+    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     ai_chatbot_availability: bool | None = None
     """Whether the internal article should be available for AI Chatbot (Fin). Defaults to false."""
     ai_copilot_availability: bool | None = None
@@ -4513,10 +5038,10 @@ class CreateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     author_id: str | int | UnsetType | None = UNSET
     """The id of the author of the article."""
     locale: str | UnsetType | None = UNSET
-    body_markdown: str | UnsetType | None = UNSET
-    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     audience_ids: list[int] | UnsetType | None = UNSET
     """The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting."""
+    body_markdown: str | UnsetType | None = UNSET
+    """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     """Whether the internal article should be available for AI Chatbot (Fin). Defaults to false."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
@@ -5634,6 +6159,17 @@ class DeletedDataConnectorObject(msgspec.Struct, kw_only=True, dict=True):
     """Whether the data connector was deleted successfully."""
 
 
+class DeletedFolderObject(msgspec.Struct, kw_only=True, dict=True):
+    """Response returned when a folder is deleted"""
+
+    id: str | int | None = None
+    """The unique identifier for the deleted folder"""
+    object: str | None = None
+    """The type of object - folder."""
+    deleted: bool | None = None
+    """Whether the folder was successfully deleted."""
+
+
 class DeletedHelpCenterRedirectObject(msgspec.Struct, kw_only=True, dict=True):
     """Response returned when a redirect is deleted."""
 
@@ -5710,10 +6246,10 @@ class EmailAddressHeader(msgspec.Struct, kw_only=True, gc=False):
 
     type: str | None = None
     """The type of email address header"""
-    email_address: str | None = None
-    """The email address"""
     name: str | None = None
     """The name associated with the email address"""
+    email_address: str | None = None
+    """The email address"""
 
 
 class EmailList(msgspec.Struct, kw_only=True, dict=True):
@@ -5820,12 +6356,52 @@ class ErrorErrorsItem(msgspec.Struct, kw_only=True, gc=False):
     """Optional. Used to identify a particular field or query parameter that was in error."""
 
 
+class EscalateFinConversationRequest(msgspec.Struct, kw_only=True):
+    """EscalateFinConversationRequest"""
+
+    conversation_id: str | int | UnsetType | None = UNSET
+    """The external ID of the conversation to escalate. Provide this or user."""
+    context: str | UnsetType | None = UNSET
+    """Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an internal note, never shown to the user."""
+    user: EscalateFinConversationRequestUser | UnsetType | None = UNSET
+    message: str | UnsetType | None = UNSET
+    """Optional first message for the new conversation, used only when escalating on behalf of a user. Shown to the end-user (unlike context, which is an internal note), so don't include sensitive orchestration data."""
+
+
+class EscalateFinConversationRequestUser(msgspec.Struct, kw_only=True):
+    """EscalateFinConversationRequestUser"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of the user. This value will be used to uniquely identify the user during a conversation with Fin."""
+    name: str | UnsetType | None = UNSET
+    """The name of the user."""
+    email: str | UnsetType | None = UNSET
+    """The email of the user."""
+    attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses."""
+
+
+class EscalateFinConversationResponse(msgspec.Struct, kw_only=True, dict=True):
+    """EscalateFinConversationResponse"""
+
+    conversation_id: str | int | None = None
+    """The external ID of the conversation. Returned when you escalate an existing conversation by conversation_id (echoed back)."""
+    status: str | None = None
+    """The resulting status of the conversation."""
+    sse_subscription_url: str | None = None
+    """Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled."""
+    intercom_conversation_id: str | int | None = None
+    """The internal Intercom conversation ID. Returned when a new conversation was created for the escalation."""
+
+
 class EventDetails(msgspec.Struct, kw_only=True, gc=False):
     """Event details of Workflow & actions"""
 
     action: EventDetailsAction | None = None
     attribute: EventDetailsAttribute | None = None
     value: EventDetailsValue | None = None
+    call_id: str | int | None = None
+    """The id of the call the summary describes"""
     workflow: EventDetailsWorkflow | None = None
     event: EventDetailsEvent | None = None
     tags_added: list[str | None] | None = None
@@ -5846,8 +6422,6 @@ class EventDetails(msgspec.Struct, kw_only=True, gc=False):
     """Which specific target was missed"""
     current_sla_status: str | None = None
     sla_states: dict[str, EventDetailsSlaStatesValue | None] | None = None
-    call_id: str | int | None = None
-    """The id of the call the summary describes"""
 
 
 class EventDetailsAction(msgspec.Struct, kw_only=True, gc=False):
@@ -6150,6 +6724,15 @@ class FinAgentReplyChunkEvent(msgspec.Struct, kw_only=True, gc=False):
     """The timestamp the event was created at, with millisecond precision."""
 
 
+class FinAgentSettingsInput(msgspec.Struct, kw_only=True):
+    """Optional settings to control Fin's behaviour for this request."""
+
+    follow_up_questions: bool | UnsetType | None = UNSET
+    """When true (default), Fin may ask clarifying questions and escalate to a human agent as needed. When false, Fin operates in non-conversational mode: it will not ask follow-up questions and will not escalate to a human agent."""
+    email: bool | UnsetType | None = UNSET
+    """When true, Fin formats its replies as email-style responses, suitable for sending directly to users via email. This adjusts tone and structure to match email conventions rather than chat."""
+
+
 class FinAgentStatusUpdatedEvent(msgspec.Struct, kw_only=True, gc=False):
     """Event fired when Fin's status changes during a conversation. Delivered via webhooks or SSE."""
 
@@ -6191,6 +6774,27 @@ class FinAgentUserInput(msgspec.Struct, kw_only=True):
     """The email of the user."""
     attributes: dict[str, Any] | UnsetType | None = UNSET
     """A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses."""
+
+
+class Folder(msgspec.Struct, kw_only=True, dict=True):
+    """A folder for organizing content"""
+
+    id: str | int | None = None
+    """The unique identifier for the folder"""
+    name: str | None = None
+    """The name of the folder"""
+    description: str | None = None
+    """The description of the folder"""
+    emoji: str | None = None
+    """An emoji associated with the folder"""
+    parent_folder_id: str | int | None = None
+    """The ID of the parent folder, or null if this is a root folder"""
+    content_count: int | None = None
+    """The number of content items in this folder"""
+    created_at: int | None = None
+    """The time when the folder was created (seconds)"""
+    updated_at: int | None = None
+    """The time when the folder was last updated (seconds)"""
 
 
 class GroupContent(msgspec.Struct, kw_only=True, gc=False):
@@ -6469,6 +7073,55 @@ class HelpCenterRedirectList(msgspec.Struct, kw_only=True, dict=True):
     """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
 
 
+class IdentityVerificationSecret(msgspec.Struct, kw_only=True, dict=True):
+    """Metadata for an HMAC secret used to sign user_hash values for Messenger identity verification. The secret field is intentionally omitted - it is only returned once, in the response to POST /secure_mode_secrets."""
+
+    type: str | None = None
+    """value is "identity_verification_secret"."""
+    id: str | int | None = None
+    """The id of the secret"""
+    name: str | None = None
+    """Human-readable name for the secret, used to identify it in rotation flows"""
+    supports_android: bool | None = None
+    """Whether the secret is enabled for the Android SDK"""
+    supports_ios: bool | None = None
+    """Whether the secret is enabled for the iOS SDK"""
+    supports_web: bool | None = None
+    """Whether the secret is enabled for the Messenger on web"""
+    created_at: int | None = None
+    """The time the secret was created, as a Unix timestamp"""
+
+
+class IdentityVerificationSecretList(msgspec.Struct, kw_only=True, dict=True):
+    """A list of identity verification secrets for the workspace. The secret field is intentionally omitted from each entry."""
+
+    type: str | None = None
+    """The type of the object"""
+    data: list[IdentityVerificationSecret | None] | None = None
+    """The identity verification secrets configured for the workspace."""
+
+
+class IdentityVerificationSecretWithMaterial(msgspec.Struct, kw_only=True, dict=True):
+    """Returned once, at creation time, from POST /secure_mode_secrets. Includes the raw secret field."""
+
+    type: str | None = None
+    """value is "identity_verification_secret"."""
+    id: str | int | None = None
+    """The id of the secret"""
+    name: str | None = None
+    """Human-readable name for the secret, used to identify it in rotation flows"""
+    secret: str | None = None
+    """The 256-bit HMAC signing key, base64url-encoded. Returned ONCE at creation time and never surfaced again."""
+    supports_android: bool | None = None
+    """Whether the secret is enabled for the Android SDK"""
+    supports_ios: bool | None = None
+    """Whether the secret is enabled for the iOS SDK"""
+    supports_web: bool | None = None
+    """Whether the secret is enabled for the Messenger on web"""
+    created_at: int | None = None
+    """The time the secret was created, as a Unix timestamp"""
+
+
 class InternalArticle(msgspec.Struct, kw_only=True, dict=True):
     """The Internal Articles API is a central place to gather all information and take actions on your internal articles."""
 
@@ -6712,6 +7365,62 @@ class ListCallsWithTranscriptsResponseDataItem(msgspec.Struct, kw_only=True, gc=
     """Total time in seconds the caller was placed on hold during the call."""
 
 
+class ListFinCapabilitiesRequest(msgspec.Struct, kw_only=True):
+    """ListFinCapabilitiesRequest"""
+
+    user: ListFinCapabilitiesRequestUser | UnsetType | None = UNSET
+
+
+class ListFinCapabilitiesRequestUser(msgspec.Struct, kw_only=True):
+    """ListFinCapabilitiesRequestUser"""
+
+    id: str | int | UnsetType | None = UNSET
+    """The ID of the user. This value will be used to uniquely identify the user during a conversation with Fin."""
+    name: str | UnsetType | None = UNSET
+    """The name of the user."""
+    email: str | UnsetType | None = UNSET
+    """The email of the user."""
+    attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of attributes associated with the user. Attributes can be used by Fin to target content and responses."""
+
+
+class ListFinCapabilitiesResponse(msgspec.Struct, kw_only=True, dict=True):
+    """ListFinCapabilitiesResponse"""
+
+    version: str | None = None
+    """The API version the capabilities document was generated for."""
+    capabilities: list[ListFinCapabilitiesResponseCapabilitiesItem | None] | None = None
+    """The list of capabilities available to this user."""
+
+
+class ListFinCapabilitiesResponseCapabilitiesItem(msgspec.Struct, kw_only=True, gc=False):
+    """ListFinCapabilitiesResponseCapabilitiesItem"""
+
+    type: str | None = None
+    """The kind of capability - procedure for a runnable procedure, or a static action such as reply, ask, or escalate."""
+    id: str | int | None = None
+    """The procedure ID. Present only when type is procedure."""
+    name: str | None = None
+    """The procedure name. Present only when type is procedure."""
+    description: str | None = None
+    """A human-readable description of the capability."""
+    endpoint: str | None = None
+    """The endpoint path to call to use this capability."""
+    method: str | None = None
+    """The HTTP method to use."""
+
+
+class ListFoldersResponse(msgspec.Struct, kw_only=True, dict=True):
+    """ListFoldersResponse"""
+
+    type: str | None = None
+    data: list[Folder | None] | None = None
+    total_count: int | None = None
+    """Total number of folders"""
+    pages: Pages | None = None
+    """Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data. A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed."""
+
+
 class Macro(msgspec.Struct, kw_only=True, dict=True):
     """A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations."""
 
@@ -6820,6 +7529,126 @@ class MergeHistoryList(msgspec.Struct, kw_only=True, dict=True):
     """A cursor to pass as the cursor query parameter to fetch the next page of results. Absent when there are no more pages."""
     has_more: bool | None = None
     """Whether there are more results to fetch."""
+
+
+class MergePreviewAttributeChange(msgspec.Struct, kw_only=True, gc=False):
+    """A single attribute change on the surviving contact."""
+
+    field: str | None = None
+    """The contact field that would change."""
+    outcome: str | None = None
+    """How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and the target's kept; merged = the two values are combined."""
+    from_value: Any = None
+    new_into_value: Any = None
+    into_value: Any = None
+
+
+class MergePreviewAttributeChanges(msgspec.Struct, kw_only=True, gc=False):
+    """The attribute changes the merge would make to the surviving contact."""
+
+    attributes: list[MergePreviewAttributeChange | None] | None = None
+    """The individual attribute changes. Capped at 50 items; total_count reflects the full number of changes."""
+    total_count: int | None = None
+    """The total number of attribute changes detected, which may exceed the number of items in attributes."""
+
+
+class MergePreviewReason(msgspec.Struct, kw_only=True, gc=False):
+    """A reason a merge is not allowed."""
+
+    code: str | None = None
+    """A stable code identifying the reason. Branch on this value."""
+    message: str | None = None
+    """A human-readable explanation. Display this to people; do not match on it, as the wording may change."""
+
+
+class MergePreviewReassignments(msgspec.Struct, kw_only=True, gc=False):
+    """Two counts per object type - from, how many are on the lead and would move to the surviving contact, and into, how many the surviving contact already has. Only types with reassignments are included, and both counts are always present on a type that is included."""
+
+    conversations: MergePreviewReassignmentsConversations | None = None
+    """Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under tickets."""
+    tickets: MergePreviewReassignmentsTickets | None = None
+    """Tickets, meaning conversations of any ticket type. Counted separately from conversations so a single conversation is never counted twice."""
+    phone_calls: MergePreviewReassignmentsPhoneCalls | None = None
+    """Phone calls. Present only for phone-lead merges."""
+    tags: MergePreviewReassignmentsTags | None = None
+    """Tags. from counts only tags the surviving contact does not already have."""
+    notes: MergePreviewReassignmentsNotes | None = None
+    """Notes attached to the contact."""
+
+
+class MergePreviewReassignmentsConversations(msgspec.Struct, kw_only=True, gc=False):
+    """Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under tickets."""
+
+    from_: int | None = msgspec.field(default=None, name="from")
+    """The number of non-ticket conversations on the lead that would be reassigned to the surviving contact."""
+    into: int | None = None
+    """The number of non-ticket conversations the surviving contact already has."""
+
+
+class MergePreviewReassignmentsNotes(msgspec.Struct, kw_only=True, gc=False):
+    """Notes attached to the contact."""
+
+    from_: int | None = msgspec.field(default=None, name="from")
+    """The number of notes on the lead that would be reassigned to the surviving contact."""
+    into: int | None = None
+    """The number of notes the surviving contact already has."""
+
+
+class MergePreviewReassignmentsPhoneCalls(msgspec.Struct, kw_only=True, gc=False):
+    """Phone calls. Present only for phone-lead merges."""
+
+    from_: int | None = msgspec.field(default=None, name="from")
+    """The number of phone calls on the lead that would be reassigned to the surviving contact."""
+    into: int | None = None
+    """The number of phone calls the surviving contact already has."""
+
+
+class MergePreviewReassignmentsTags(msgspec.Struct, kw_only=True, gc=False):
+    """Tags. from counts only tags the surviving contact does not already have."""
+
+    from_: int | None = msgspec.field(default=None, name="from")
+    """The number of tags on the lead that would be added to the surviving contact."""
+    into: int | None = None
+    """The number of tags the surviving contact already has."""
+
+
+class MergePreviewReassignmentsTickets(msgspec.Struct, kw_only=True, gc=False):
+    """Tickets, meaning conversations of any ticket type. Counted separately from conversations so a single conversation is never counted twice."""
+
+    from_: int | None = msgspec.field(default=None, name="from")
+    """The number of tickets on the lead that would be reassigned to the surviving contact."""
+    into: int | None = None
+    """The number of tickets the surviving contact already has."""
+
+
+class MergePreviewRequest(msgspec.Struct, kw_only=True):
+    """Preview a contact merge."""
+
+    from_: str | UnsetType | None = msgspec.field(default=UNSET, name="from")
+    """The unique identifier for the contact to merge away from. Must be a lead."""
+    into: str | UnsetType | None = UNSET
+    """The unique identifier for the contact to merge into. Must be a user."""
+    skip_duplicate_validation: bool | UnsetType | None = UNSET
+    """When true, previews the merge even if the contacts don't share a common identifier. Defaults to false."""
+
+
+class MergePreviewResponse(msgspec.Struct, kw_only=True, dict=True):
+    """The result of a merge preview. Either the merge is allowed (with a summary of the changes) or it is not (with reasons). One of: merge_preview_allowed, merge_preview_blocked."""
+
+    allowed: bool | None = None
+    summary: MergePreviewSummary | None = None
+    """A summary of the changes the merge would make to the surviving contact."""
+    reasons: list[MergePreviewReason | None] | None = None
+    """One or more reasons the merge is not allowed."""
+
+
+class MergePreviewSummary(msgspec.Struct, kw_only=True, gc=False):
+    """A summary of the changes the merge would make to the surviving contact."""
+
+    attribute_changes: MergePreviewAttributeChanges | None = None
+    """The attribute changes the merge would make to the surviving contact."""
+    reassignments: MergePreviewReassignments | None = None
+    """Two counts per object type - from, how many are on the lead and would move to the surviving contact, and into, how many the surviving contact already has. Only types with reassignments are included, and both counts are always present on a type that is included."""
 
 
 class Message(msgspec.Struct, kw_only=True, dict=True):
@@ -7308,6 +8137,57 @@ class PredicateInput(msgspec.Struct, kw_only=True):
     """The value to compare against."""
 
 
+class PreviewCreateNoteRequest(msgspec.Struct, kw_only=True):
+    """PreviewCreateNoteRequest"""
+
+    contact_id: str | int | UnsetType | None = UNSET
+    admin_id: str | int | UnsetType | None = UNSET
+    body: str | UnsetType | None = UNSET
+    """The text of the note."""
+
+
+class PreviewReplyToFinRequest(msgspec.Struct, kw_only=True):
+    """PreviewReplyToFinRequest"""
+
+    conversation_id: str | int | UnsetType | None = UNSET
+    """The ID of the conversation."""
+    message: FinAgentMessageInput | UnsetType | None = UNSET
+    """A message exchanged within a Fin Agent conversation."""
+    user: FinAgentUserInput | UnsetType | None = UNSET
+    """A user object representing the user in a Fin Agent conversation."""
+    settings: FinAgentSettingsInput | UnsetType | None = UNSET
+    """Optional settings to control Fin's behaviour for this request."""
+    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
+    """An array of attachments to include with the message. Maximum of 10 attachments."""
+
+
+class PreviewReportingDataExportEnqueueRequest(msgspec.Struct, kw_only=True):
+    """PreviewReportingDataExportEnqueueRequest"""
+
+    dataset_id: str | int | UnsetType | None = UNSET
+    attribute_ids: list[str] | UnsetType | None = UNSET
+    """List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id")."""
+    start_time: int | UnsetType | None = UNSET
+    end_time: int | UnsetType | None = UNSET
+
+
+class PreviewStartFinConversationRequest(msgspec.Struct, kw_only=True):
+    """PreviewStartFinConversationRequest"""
+
+    conversation_id: str | int | UnsetType | None = UNSET
+    """The ID of the conversation that is calling Fin via this API."""
+    message: FinAgentMessageInput | UnsetType | None = UNSET
+    """A message exchanged within a Fin Agent conversation."""
+    user: FinAgentUserInput | UnsetType | None = UNSET
+    """A user object representing the user in a Fin Agent conversation."""
+    settings: FinAgentSettingsInput | UnsetType | None = UNSET
+    """Optional settings to control Fin's behaviour for this request."""
+    conversation_metadata: FinAgentConversationMetadataInput | UnsetType | None = UNSET
+    """Metadata about the conversation, including history and attributes."""
+    attachments: list[FinAgentAttachmentInput] | UnsetType | None = UNSET
+    """An array of attachments to include with the message. Maximum of 10 attachments."""
+
+
 class PublishArticleDraftRequest(msgspec.Struct, kw_only=True, gc=False):
     """Optional body for publishing a staged article draft. On a single-language workspace the body can be omitted."""
 
@@ -7600,6 +8480,54 @@ class ReportingDataExportListDatasetsResponseDataItemAttributesItem(
     qualified_id: str | int | None = None
     """A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand")."""
     name: str | None = None
+
+
+class RunFinProcedureRequest(msgspec.Struct, kw_only=True):
+    """RunFinProcedureRequest"""
+
+    conversation_id: str | int | UnsetType | None = UNSET
+    """Your external conversation ID. Fin creates a conversation for this ID."""
+    user: FinAgentUserInput | UnsetType | None = UNSET
+    """A user object representing the user in a Fin Agent conversation."""
+    message: FinAgentMessageInput | UnsetType | None = UNSET
+    """A message exchanged within a Fin Agent conversation."""
+    conversation_metadata: RunFinProcedureRequestConversationMetadata | UnsetType | None = UNSET
+    """Metadata about the conversation. Only attributes are accepted (no history)."""
+    settings: RunFinProcedureRequestSettings | UnsetType | None = UNSET
+    """Optional settings to control Fin's behaviour for this procedure run."""
+
+
+class RunFinProcedureRequestConversationMetadata(msgspec.Struct, kw_only=True):
+    """Metadata about the conversation. Only attributes are accepted (no history)."""
+
+    attributes: dict[str, Any] | UnsetType | None = UNSET
+    """A hash of conversation attributes. Limit to 10 attributes."""
+
+
+class RunFinProcedureRequestSettings(msgspec.Struct, kw_only=True):
+    """Optional settings to control Fin's behaviour for this procedure run."""
+
+    email: bool | UnsetType | None = UNSET
+    """When true, Fin formats its replies as email-style responses. Defaults to false (chat-style)."""
+
+
+class RunFinProcedureResponse(msgspec.Struct, kw_only=True, dict=True):
+    """RunFinProcedureResponse"""
+
+    conversation_id: str | int | None = None
+    """The ID of the conversation."""
+    user_id: str | int | None = None
+    """The ID of the user."""
+    procedure_id: str | int | None = None
+    """The ID of the procedure that was run."""
+    status: str | None = None
+    """Fin's current status in the conversation workflow."""
+    created_at_ms: str | None = None
+    """The timestamp the response was created at, with millisecond precision."""
+    sse_subscription_url: str | None = None
+    """Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled."""
+    errors: FinAgentAttributeErrors | None = None
+    """Contains error details if any user or conversation attribute updates failed."""
 
 
 class SalesAgent(msgspec.Struct, kw_only=True, gc=False):
@@ -8457,6 +9385,8 @@ class UpdateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The title of the article.For multilingual articles, this will be the title of the default language's content."""
     body: str | None = None
     """The content of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
+    parent_ids: list[str | int | None] | None = None
+    """The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections."""
     description: str | None = None
     """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body_markdown: str | None = None
@@ -8483,8 +9413,6 @@ class UpdateArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | None = None
     """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
-    parent_ids: list[str | int | None] | None = None
-    """The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections."""
     folder_id: str | int | None = None
     """The ID of the folder to place this article in, or null to remove it from its folder."""
 
@@ -8496,6 +9424,8 @@ class UpdateArticleRequest_(msgspec.Struct, kw_only=True):
     """The title of the article.For multilingual articles, this will be the title of the default language's content."""
     body: str | UnsetType | None = UNSET
     """The content of the article in HTML. For multilingual articles, this will be the body of the default language's content."""
+    parent_ids: list[int] | UnsetType | None = UNSET
+    """The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections."""
     description: str | UnsetType | None = UNSET
     """The description of the article. For multilingual articles, this will be the description of the default language's content."""
     body_markdown: str | UnsetType | None = UNSET
@@ -8522,8 +9452,6 @@ class UpdateArticleRequest_(msgspec.Struct, kw_only=True):
     """ISO 8601 timestamp at which to schedule a future publish of the article. When set together with state: "published", the article is scheduled instead of published immediately."""
     scheduled_unpublish_at: str | UnsetType | None = UNSET
     """ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting null cancels a pending unpublish schedule."""
-    parent_ids: list[int] | UnsetType | None = UNSET
-    """The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections."""
     folder_id: str | int | UnsetType | None = UNSET
     """The ID of the folder to place this article in, or null to remove it from its folder."""
 
@@ -8770,6 +9698,23 @@ class UpdateConversationAttributeRequest_Reference(msgspec.Struct, kw_only=True)
     """The ID of the related custom object type."""
 
 
+class UpdateConversationPartRequest(msgspec.Struct, kw_only=True):
+    """Payload for updating a conversation part. Supports two operations: 1."""
+
+    send_state: str | UnsetType | None = UNSET
+    """The send state to set on the external reply."""
+    info_message: str | UnsetType | None = UNSET
+    """An informational message about the send state update."""
+    experimental: bool | UnsetType | None = UNSET
+    """Must be true to use this experimental endpoint."""
+    secret: str | UnsetType | None = UNSET
+    """HMAC secret for authenticating the experimental request."""
+    seen: bool | UnsetType | None = UNSET
+    """Set to true to mark the conversation part as seen."""
+    admin_id: str | int | UnsetType | None = UNSET
+    """The id of the admin marking the part as seen."""
+
+
 class UpdateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """Payload of the request to update a conversation"""
 
@@ -8779,12 +9724,12 @@ class UpdateConversationRequest(msgspec.Struct, kw_only=True, gc=False):
     """The title given to the conversation"""
     custom_attributes: dict[str, Any] | None = None
     """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
-    company_id: str | int | None = None
-    """The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom."""
     priority: str | None = None
     """The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent."""
     admin_id: str | int | None = None
     """The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority."""
+    company_id: str | int | None = None
+    """The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom."""
 
 
 class UpdateConversationRequest_(msgspec.Struct, kw_only=True):
@@ -8796,12 +9741,12 @@ class UpdateConversationRequest_(msgspec.Struct, kw_only=True):
     """The title given to the conversation"""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     """An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models."""
-    company_id: str | int | UnsetType | None = UNSET
-    """The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom."""
     priority: str | UnsetType | None = UNSET
     """The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent."""
     admin_id: str | int | UnsetType | None = UNSET
     """The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority."""
+    company_id: str | int | UnsetType | None = UNSET
+    """The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom."""
 
 
 class UpdateDataAttributeRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -8890,7 +9835,14 @@ class UpdateDataConnectorRequestHeadersItem(msgspec.Struct, kw_only=True, gc=Fal
 class UpdateDataConnectorRequestMockResponse(msgspec.Struct, kw_only=True, gc=False):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
-    user: dict[str, Any] | None = None
+    user: UpdateDataConnectorRequestMockResponseUser | None = None
+
+
+class UpdateDataConnectorRequestMockResponseUser(msgspec.Struct, kw_only=True, gc=False):
+    """UpdateDataConnectorRequestMockResponseUser"""
+
+    name: str | None = None
+    email: str | None = None
 
 
 class UpdateDataConnectorRequest_(msgspec.Struct, kw_only=True):
@@ -8955,7 +9907,14 @@ class UpdateDataConnectorRequest_HeadersItem(msgspec.Struct, kw_only=True):
 class UpdateDataConnectorRequest_MockResponse(msgspec.Struct, kw_only=True):
     """A sample JSON response from the external API. Auto-generates response_fields and sets configuration_response_type to mock_response_type."""
 
-    user: dict[str, Any] | UnsetType | None = UNSET
+    user: UpdateDataConnectorRequest_MockResponseUser | UnsetType | None = UNSET
+
+
+class UpdateDataConnectorRequest_MockResponseUser(msgspec.Struct, kw_only=True):
+    """UpdateDataConnectorRequest_MockResponseUser"""
+
+    name: str | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
 
 
 class UpdateExternalPageRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -9008,6 +9967,25 @@ class UpdateExternalPageRequest_(msgspec.Struct, kw_only=True):
     """Whether the external page should be used to answer questions by AI Sales Agent."""
 
 
+class UpdateFolderRequest(msgspec.Struct, kw_only=True):
+    """UpdateFolderRequest"""
+
+    folder: UpdateFolderRequestFolder | UnsetType | None = UNSET
+
+
+class UpdateFolderRequestFolder(msgspec.Struct, kw_only=True):
+    """UpdateFolderRequestFolder"""
+
+    name: str | UnsetType | None = UNSET
+    """The name of the folder"""
+    description: str | UnsetType | None = UNSET
+    """The description of the folder"""
+    emoji: str | UnsetType | None = UNSET
+    """An emoji for the folder"""
+    parent_folder_id: str | int | UnsetType | None = UNSET
+    """The ID of the parent folder"""
+
+
 class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """You can Update an Internal Article"""
 
@@ -9015,14 +9993,14 @@ class UpdateInternalArticleRequest(msgspec.Struct, kw_only=True, gc=False):
     """The title of the article."""
     body: str | None = None
     """The content of the article in HTML. Mutually exclusive with body_markdown."""
+    audience_ids: list[str | int | None] | None = None
+    """The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     body_markdown: str | None = None
     """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     author_id: str | int | None = None
     """The id of the author of the article."""
     owner_id: str | int | None = None
     """The id of the author of the article."""
-    audience_ids: list[str | int | None] | None = None
-    """The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     ai_chatbot_availability: bool | None = None
     """Whether the internal article should be available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | None = None
@@ -9040,14 +10018,14 @@ class UpdateInternalArticleRequest_(msgspec.Struct, kw_only=True):
     """The title of the article."""
     body: str | UnsetType | None = UNSET
     """The content of the article in HTML. Mutually exclusive with body_markdown."""
+    audience_ids: list[int] | UnsetType | None = UNSET
+    """The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     body_markdown: str | UnsetType | None = UNSET
     """The content of the article in markdown. An alternative to body - you can provide content as markdown instead of HTML."""
     author_id: str | int | UnsetType | None = UNSET
     """The id of the author of the article."""
     owner_id: str | int | UnsetType | None = UNSET
     """The id of the author of the article."""
-    audience_ids: list[int] | UnsetType | None = UNSET
-    """The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics)."""
     ai_chatbot_availability: bool | UnsetType | None = UNSET
     """Whether the internal article should be available for AI Chatbot (Fin)."""
     ai_copilot_availability: bool | UnsetType | None = UNSET
@@ -9108,6 +10086,15 @@ class UpdateOfficeHoursScheduleRequest_(msgspec.Struct, kw_only=True):
     """The open intervals for the schedule. start_minute and end_minute must be on a 15-minute boundary."""
     time_zone_name: str | UnsetType | None = UNSET
     """The IANA time zone the schedule's hours are evaluated in."""
+
+
+class UpdateTeamMembersRequest(msgspec.Struct, kw_only=True):
+    """The request payload for updating a team's membership. admin_ids is the complete set of teammates who should be on the team once the request completes, not a list of changes to apply."""
+
+    admin_ids: list[int] | UnsetType | None = UNSET
+    """The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000."""
+    admin_priority_level: AdminPriorityLevelRequest | UnsetType | None = UNSET
+    """The priority levels to set, naming only the teammates whose level is being set"""
 
 
 class UpdateTicketRequest(msgspec.Struct, kw_only=True, gc=False):
@@ -9298,6 +10285,18 @@ class UpdateVisitorRequest_(msgspec.Struct, kw_only=True):
     """A unique identified for the visitor which is given by you."""
     custom_attributes: dict[str, Any] | UnsetType | None = UNSET
     """The custom attributes which are set for the visitor."""
+
+
+class UploadEcommerceCatalogResponse(msgspec.Struct, kw_only=True, dict=True):
+    """One of: ecommerce_catalog_upload_part_response, ecommerce_catalog_upload_response."""
+
+    import_job_id: str | int | None = None
+    next_part_number: int | None = None
+    """The part number to use in the next upload request."""
+    status: str | None = None
+    """The current status of the catalog sync."""
+    message: str | None = None
+    """A human-readable description of the sync status."""
 
 
 class Visitor(msgspec.Struct, kw_only=True, dict=True):
@@ -9576,6 +10575,7 @@ __all__ = [
     "Admin",
     "AdminList",
     "AdminPriorityLevel",
+    "AdminPriorityLevelRequest",
     "AdminReplyConversationRequest",
     "AdminReplyTicketRequest",
     "AdminReplyTicketRequestReplyOptionsItem",
@@ -9605,6 +10605,8 @@ __all__ = [
     "ArticleVersion",
     "ArticleVersionList",
     "ArticleVersionSummary",
+    "AskFinRequest",
+    "AskFinResponse",
     "AssignConversationRequest",
     "AttachContactToACompanyRequest",
     "AttachContactToConversationRequest",
@@ -9631,13 +10633,42 @@ __all__ = [
     "BannerList",
     "Brand",
     "BrandList",
+    "BulkCreateCompaniesRequest",
+    "BulkCreateCompaniesRequestCompaniesItem",
+    "BulkCreateCompaniesRequestJob",
+    "BulkCreateContactsRequest",
+    "BulkCreateContactsRequestContactsItem",
+    "BulkCreateContactsRequestContactsItemCompaniesItem",
+    "BulkCreateContactsRequestContactsItemTags",
+    "BulkCreateContactsRequestContactsItemTagsAddItem",
+    "BulkCreateContactsRequestJob",
+    "BulkDeleteCompaniesRequest",
+    "BulkDeleteCompaniesRequestCompaniesItem",
+    "BulkDeleteCompaniesRequestJob",
+    "BulkDeleteContactsRequest",
+    "BulkDeleteContactsRequestContactsItem",
+    "BulkDeleteContactsRequestJob",
+    "BulkUpdateCompaniesRequest",
+    "BulkUpdateCompaniesRequestCompaniesItem",
+    "BulkUpdateCompaniesRequestJob",
+    "BulkUpdateContactsRequest",
+    "BulkUpdateContactsRequestContactsItem",
+    "BulkUpdateContactsRequestContactsItemCompaniesItem",
+    "BulkUpdateContactsRequestContactsItemTags",
+    "BulkUpdateContactsRequestContactsItemTagsAddItem",
+    "BulkUpdateContactsRequestContactsItemTagsRemoveItem",
+    "BulkUpdateContactsRequestJob",
     "Call",
     "CallList",
     "ChangeTicketTypeRequest",
     "ChangeTicketTypeRequest_",
     "CloseConversationRequest",
+    "CollectAgentInputRequest",
+    "CollectAgentInputRequestAttributeValuesItem",
     "Collection",
     "CollectionList",
+    "CompaniesBulkJob",
+    "CompaniesBulkJobTasksItem",
     "Company",
     "CompanyAttachedContacts",
     "CompanyAttachedSegments",
@@ -9648,9 +10679,14 @@ __all__ = [
     "CompanyNotes",
     "CompanyPlan",
     "CompanyScroll",
+    "CompanySearchRequest",
+    "CompanySearchRequestQuery",
+    "CompanySearchRequestSort",
     "CompanySegments",
     "CompanyTags",
     "Contact",
+    "ContactActivity",
+    "ContactActivityList",
     "ContactArchived",
     "ContactAttachedCompanies",
     "ContactAvatar",
@@ -9692,6 +10728,8 @@ __all__ = [
     "ContactSubscriptionTypes",
     "ContactTags",
     "ContactUnarchived",
+    "ContactsBulkJob",
+    "ContactsBulkJobTasksItem",
     "ContentBulkActionRequest",
     "ContentBulkActionRequestAudience",
     "ContentBulkActionRequestAvailability",
@@ -9824,10 +10862,12 @@ __all__ = [
     "CreateDataConnectorRequestDataInputsItem",
     "CreateDataConnectorRequestHeadersItem",
     "CreateDataConnectorRequestMockResponse",
+    "CreateDataConnectorRequestMockResponseOrder",
     "CreateDataConnectorRequest_",
     "CreateDataConnectorRequest_DataInputsItem",
     "CreateDataConnectorRequest_HeadersItem",
     "CreateDataConnectorRequest_MockResponse",
+    "CreateDataConnectorRequest_MockResponseOrder",
     "CreateDataEventRequest",
     "CreateDataEventRequest_",
     "CreateDataEventSummariesRequest",
@@ -9838,8 +10878,11 @@ __all__ = [
     "CreateDataExportsRequest_",
     "CreateExternalPageRequest",
     "CreateExternalPageRequest_",
+    "CreateFolderRequest",
+    "CreateFolderRequestFolder",
     "CreateHelpCenterRedirectRequest",
     "CreateHelpCenterRedirectRequest_",
+    "CreateIdentityVerificationSecretRequest",
     "CreateInternalArticleRequest",
     "CreateInternalArticleRequest_",
     "CreateMessageRequest",
@@ -9914,6 +10957,7 @@ __all__ = [
     "DeletedConversationItem",
     "DeletedConversationList",
     "DeletedDataConnectorObject",
+    "DeletedFolderObject",
     "DeletedHelpCenterRedirectObject",
     "DeletedInternalArticleObject",
     "DeletedObject",
@@ -9932,6 +10976,9 @@ __all__ = [
     "EnqueueCreateTicketRequestContactsItem",
     "Error",
     "ErrorErrorsItem",
+    "EscalateFinConversationRequest",
+    "EscalateFinConversationRequestUser",
+    "EscalateFinConversationResponse",
     "EventDetails",
     "EventDetailsAction",
     "EventDetailsAttribute",
@@ -9958,9 +11005,11 @@ __all__ = [
     "FinAgentRepliedEvent",
     "FinAgentRepliedEventMessage",
     "FinAgentReplyChunkEvent",
+    "FinAgentSettingsInput",
     "FinAgentStatusUpdatedEvent",
     "FinAgentUser",
     "FinAgentUserInput",
+    "Folder",
     "GroupContent",
     "GroupContentInput",
     "GroupTranslatedContent",
@@ -9971,6 +11020,9 @@ __all__ = [
     "HelpCenterList",
     "HelpCenterRedirect",
     "HelpCenterRedirectList",
+    "IdentityVerificationSecret",
+    "IdentityVerificationSecretList",
+    "IdentityVerificationSecretWithMaterial",
     "InternalArticle",
     "InternalArticleList",
     "InternalArticleListItem",
@@ -9985,6 +11037,11 @@ __all__ = [
     "ListCallsWithTranscriptsRequest",
     "ListCallsWithTranscriptsResponse",
     "ListCallsWithTranscriptsResponseDataItem",
+    "ListFinCapabilitiesRequest",
+    "ListFinCapabilitiesRequestUser",
+    "ListFinCapabilitiesResponse",
+    "ListFinCapabilitiesResponseCapabilitiesItem",
+    "ListFoldersResponse",
     "Macro",
     "MacroList",
     "ManageConversationRequest",
@@ -9995,6 +11052,18 @@ __all__ = [
     "MergeConversationsRequest_",
     "MergeHistoryItem",
     "MergeHistoryList",
+    "MergePreviewAttributeChange",
+    "MergePreviewAttributeChanges",
+    "MergePreviewReason",
+    "MergePreviewReassignments",
+    "MergePreviewReassignmentsConversations",
+    "MergePreviewReassignmentsNotes",
+    "MergePreviewReassignmentsPhoneCalls",
+    "MergePreviewReassignmentsTags",
+    "MergePreviewReassignmentsTickets",
+    "MergePreviewRequest",
+    "MergePreviewResponse",
+    "MergePreviewSummary",
     "Message",
     "MessageOwner",
     "Metadata",
@@ -10031,6 +11100,10 @@ __all__ = [
     "PhoneSwitch",
     "Predicate",
     "PredicateInput",
+    "PreviewCreateNoteRequest",
+    "PreviewReplyToFinRequest",
+    "PreviewReportingDataExportEnqueueRequest",
+    "PreviewStartFinConversationRequest",
     "PublishArticleDraftRequest",
     "PublishArticleDraftRequest_",
     "QuickReplyOption",
@@ -10056,6 +11129,10 @@ __all__ = [
     "ReportingDataExportListDatasetsResponse",
     "ReportingDataExportListDatasetsResponseDataItem",
     "ReportingDataExportListDatasetsResponseDataItemAttributesItem",
+    "RunFinProcedureRequest",
+    "RunFinProcedureRequestConversationMetadata",
+    "RunFinProcedureRequestSettings",
+    "RunFinProcedureResponse",
     "SalesAgent",
     "SearchActivityLogsRequest",
     "SearchRequest",
@@ -10143,6 +11220,7 @@ __all__ = [
     "UpdateConversationAttributeRequestReference",
     "UpdateConversationAttributeRequest_",
     "UpdateConversationAttributeRequest_Reference",
+    "UpdateConversationPartRequest",
     "UpdateConversationRequest",
     "UpdateConversationRequest_",
     "UpdateDataAttributeRequest",
@@ -10151,18 +11229,23 @@ __all__ = [
     "UpdateDataConnectorRequestDataInputsItem",
     "UpdateDataConnectorRequestHeadersItem",
     "UpdateDataConnectorRequestMockResponse",
+    "UpdateDataConnectorRequestMockResponseUser",
     "UpdateDataConnectorRequest_",
     "UpdateDataConnectorRequest_DataInputsItem",
     "UpdateDataConnectorRequest_HeadersItem",
     "UpdateDataConnectorRequest_MockResponse",
+    "UpdateDataConnectorRequest_MockResponseUser",
     "UpdateExternalPageRequest",
     "UpdateExternalPageRequest_",
+    "UpdateFolderRequest",
+    "UpdateFolderRequestFolder",
     "UpdateInternalArticleRequest",
     "UpdateInternalArticleRequest_",
     "UpdateOfficeHoursExceptionRequest",
     "UpdateOfficeHoursExceptionRequest_",
     "UpdateOfficeHoursScheduleRequest",
     "UpdateOfficeHoursScheduleRequest_",
+    "UpdateTeamMembersRequest",
     "UpdateTicketRequest",
     "UpdateTicketRequestAssignment",
     "UpdateTicketRequestTicketAttributes",
@@ -10175,6 +11258,7 @@ __all__ = [
     "UpdateTicketTypeRequest_",
     "UpdateVisitorRequest",
     "UpdateVisitorRequest_",
+    "UploadEcommerceCatalogResponse",
     "Visitor",
     "VisitorAvatar",
     "VisitorCompanies",

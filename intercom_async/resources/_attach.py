@@ -24,7 +24,7 @@
 #     sha256:7d6e5858977dfe1e073f2f4fa911523c3b3a3b9881b905358b7ed85bc724b983
 #   fern-openapi-overrides.yml
 #     sha256:79413f0d7f4fee511bde343929e375229c1466ae9b034de94ea35bc375db847e
-"""The client's resource attributes. Each reads its module the first time it is used, so
+"""The resource attributes of the client. Each reads its module the first time it is used, so
 ``import intercom_async`` loads no resource, operation or model."""
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .news import NewsResource
     from .notes import NotesResource
     from .office_hours import OfficeHoursResource
+    from .preview._attach import PreviewResources
     from .reporting_data_export import ReportingDataExportResource
     from .segments import SegmentsResource
     from .subscription_types import SubscriptionTypesResource
@@ -82,6 +83,15 @@ class GeneratedResources:
     """The resource attributes of the client."""
 
     _sender: Sender
+
+    @cached_property
+    def preview(self) -> PreviewResources:
+        """The Preview API: every operation Intercom has not yet numbered, each sent
+        with ``Intercom-Version: Preview`` (``options=`` of a call may still choose another).
+        Its shapes may change without a new version."""
+        from .preview._attach import PreviewResources
+
+        return PreviewResources(self._sender)
 
     @cached_property
     def admins(self) -> AdminsResource:

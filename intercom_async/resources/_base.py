@@ -43,6 +43,7 @@ class BaseResource:
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        form: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> ResponseT:
         if op.deprecated:
@@ -53,7 +54,13 @@ class BaseResource:
                 DeprecationWarning,
                 stacklevel=3,
             )
-        answer: ResponseT = await self._sender.call(
+        if form is not None:
+            fields = _payload(form, extra_body)
+            answer: ResponseT = await self._sender.call(
+                op, path, params=query, form=fields, options=options
+            )
+            return answer
+        answer = await self._sender.call(
             op, path, params=query, json=_payload(body, extra_body), options=options
         )
         return answer

@@ -5,8 +5,9 @@
         async with fake.client() as client:
             contact = await client.contacts.get(next(iter(fake.store.contacts)))
 
-It serves every operation in ``OPERATIONS``: the common resources by hand-written handlers
-(see ``_handlers``), every other one from the 2.16 description, statefully (see ``_generic``).
+It serves every operation in ``OPERATIONS`` and ``PREVIEW_OPERATIONS``: the common resources
+by hand-written handlers (see ``_handlers``), every other one from the 2.16 and Preview
+descriptions, statefully (see ``_generic``; Preview routing in ``_routes``).
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from multidict import CIMultiDict
 
 from .._client import Intercom
 from .._operation import Operation
-from ..operations import OPERATIONS
 from ._ctx import Ctx, FakeStats
 from ._faults import Fault, FaultBody
+from ._forms import FormError, parse_form
 from ._inprocess import InProcessTransport
 from ._registry import without_null_keys
+from ._routes import ROUTES, route_key
 from ._samples import SAMPLES
 from ._store import Workspace, error
 from ._webhooks import Subscription, WebhookSender
@@ -58,11 +60,13 @@ def _numbered(version: str) -> tuple[int, ...]:
 
 def has_operation(version: str, op: Operation[Any]) -> bool:
     """Whether the Intercom-Version ``version`` has ``op`` (the descriptions say which do)."""
-    sample = SAMPLES.get(op.name)
+    sample = SAMPLES.get(route_key(op))
     if sample is None:
         return True
     if version in ("Preview", "Unstable"):
         return bool(sample["in_preview"])
+    if sample["added_in"] is None:  # Preview only
+        return False
     if op.removed_in is not None and _numbered(version) >= _numbered(op.removed_in):
         return False
     # Versions before 2.7 have no description here: they have what 2.7 has.
@@ -179,7 +183,7 @@ class FakeIntercom:
     async def start(self) -> str:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
         self._app = app
-        for op in sorted(OPERATIONS.values(), key=lambda o: (o.path.count("{"), o.path)):
+        for op in sorted(ROUTES.values(), key=lambda o: (o.path.count("{"), o.path)):
             app.router.add_route(op.method, op.path, self._endpoint(op))
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -381,7 +385,7 @@ class FakeIntercom:
         from ._generic import answer
         from ._handlers import HANDLERS, BadInput
 
-        handler = HANDLERS.get(op.name, answer)
+        handler = HANDLERS.get(route_key(op), answer)
 
         async def endpoint(request: web.Request) -> web.StreamResponse:
             ctx = Ctx(
@@ -405,7 +409,7 @@ class FakeIntercom:
                     response = _leave_out_nulls(response)
             return response
 
-        endpoint.__name__ = op.name
+        endpoint.__name__ = route_key(op)
         return endpoint
 
     @web.middleware
@@ -414,7 +418,7 @@ class FakeIntercom:
     ) -> web.StreamResponse:
         raw = request[_RAW_BODY] if _RAW_BODY in request else await request.read()
         # Endpoints are named after their operation; anything else is aiohttp's "no route".
-        routed = OPERATIONS.get(getattr(handler, "__name__", ""))
+        routed = ROUTES.get(getattr(handler, "__name__", ""))
         template = routed.path if routed is not None else None
         fault = next(
             (
@@ -426,7 +430,12 @@ class FakeIntercom:
         )
         body: Any = None
         parse_error = False
-        if raw:
+        if raw and request.content_type == "multipart/form-data":
+            try:
+                body = parse_form(request.headers.get("Content-Type", ""), raw)
+            except FormError:
+                parse_error = True
+        elif raw:
             try:
                 body = msgspec.json.decode(raw)
             except msgspec.DecodeError:

@@ -1,5 +1,5 @@
 """The fake's answer for every operation without a hand-written handler, built from the 2.16
-description (``_samples``) and kept as state, so these resources behave like resources.
+and Preview descriptions (``_samples``) and kept as state, so these resources behave like resources.
 
 An operation's role comes from its name and path: ``create`` POSTs add a record to the
 collection at their path, ``get``/``update``/``delete`` find one by the last path parameter in
@@ -13,6 +13,7 @@ something real to read; unknown ids answer 404 with the operation's own error co
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -22,8 +23,8 @@ from aiohttp import web
 
 from .._operation import Operation
 from .._paging import STYLES, PageContent
-from ..operations import OPERATIONS
 from ._registry import BadInput, cursor_page, number_page, ok
+from ._routes import ROUTES, route_key
 from ._samples import SAMPLES
 from ._store import error, now
 
@@ -112,13 +113,27 @@ def collections() -> dict[str, list[Operation[Any]]]:
     from ._handlers import HANDLERS
 
     found: dict[str, list[Operation[Any]]] = {}
-    for op in OPERATIONS.values():
-        if op.name not in HANDLERS and role(op) != "action":
+    for op in ROUTES.values():
+        if route_key(op) not in HANDLERS and role(op) != "action":
             found.setdefault(_aliased(_template_collection(op)), []).append(op)
     return found
 
 
 _COLLECTIONS: dict[str, list[Operation[Any]]] | None = None
+
+
+@functools.cache
+def _kept_by_hand() -> frozenset[str]:
+    """Top-level resources whose records the hand-written backends keep in the store."""
+    from ._handlers import HANDLERS
+
+    return frozenset(
+        top
+        for name in HANDLERS
+        if name in ROUTES
+        and (top := ROUTES[name].path.strip("/").split("/")[0]) in STORES
+        and ROUTES[name].path.count("/") <= 2
+    )
 
 
 def _known_collections() -> dict[str, list[Operation[Any]]]:
@@ -156,10 +171,10 @@ def _seed_records(ops: list[Operation[Any]]) -> list[dict[str, Any]]:
     seeded: list[dict[str, Any]] = []
     # The get's record first: a list's items can be summaries of it.
     for op in ops:
-        if role(op) == "get" and isinstance(SAMPLES[op.name]["body"], dict):
-            seeded.append(copy.deepcopy(SAMPLES[op.name]["body"]))
+        if role(op) == "get" and isinstance(SAMPLES[route_key(op)]["body"], dict):
+            seeded.append(copy.deepcopy(SAMPLES[route_key(op)]["body"]))
     for op in ops:
-        body = SAMPLES[op.name]["body"]
+        body = SAMPLES[route_key(op)]["body"]
         if role(op) == "list" and isinstance(body, dict):
             items = body.get(op.items_key or "data")
             if isinstance(items, list):
@@ -167,14 +182,19 @@ def _seed_records(ops: list[Operation[Any]]) -> list[dict[str, Any]]:
     if not seeded:
         # Nothing to read it by: the record its create answers with is the example.
         for op in ops:
-            if role(op) == "create" and isinstance(SAMPLES[op.name]["body"], dict):
-                seeded.append(copy.deepcopy(SAMPLES[op.name]["body"]))
+            if role(op) == "create" and isinstance(SAMPLES[route_key(op)]["body"], dict):
+                seeded.append(copy.deepcopy(SAMPLES[route_key(op)]["body"]))
     return seeded
 
 
 def collection(ctx: Ctx, template: str) -> dict[str, dict[str, Any]]:
     """The records of the concrete collection ``template`` names for this request."""
     ops = _known_collections()[template]
+    if template[1:] in _kept_by_hand():
+        # A resource the hand-written backends keep (teams): its Preview-only operations
+        # (PUT /teams/{id}) work on the same records.
+        kept: dict[str, dict[str, Any]] = getattr(ctx.store, STORES[template[1:]])
+        return kept
     key = _fill(template, ctx.params)
     store = ctx.store.generic
     if key not in store:
@@ -188,7 +208,7 @@ def collection(ctx: Ctx, template: str) -> dict[str, dict[str, Any]]:
 
 
 def _not_found(op: Operation[Any]) -> BadInput:
-    code = SAMPLES[op.name]["not_found"]
+    code = SAMPLES[route_key(op)]["not_found"]
     return BadInput(error(404, code, "Resource Not Found"))
 
 
@@ -232,6 +252,11 @@ def _merge(record: dict[str, Any], body: Any) -> None:
     """Take the sent fields the record has, where the value is of the same JSON kind."""
     if not isinstance(body, dict):
         return
+    if len(body) == 1:
+        # A body wrapping the record under its type ({"folder": {...}}) sends its fields.
+        ((wrapper, inner),) = body.items()
+        if isinstance(inner, dict) and wrapper not in record and set(inner) & set(record):
+            body = inner
     for key, value in body.items():
         if key in ("id", "type"):
             continue
@@ -267,7 +292,7 @@ def _echo_query(ctx: Ctx, body: Any) -> Any:
 
 
 def _answer(op: Operation[Any], body: Any, ctx: Ctx | None = None) -> web.StreamResponse:
-    status = SAMPLES[op.name]["status"]
+    status = SAMPLES[route_key(op)]["status"]
     if 300 <= status < 400 and ctx is not None:
         # A signed URL on another host, as a recording's redirect points to.
         location = f"https://storage.example.com{ctx.request.path}?signature=fake"
@@ -280,7 +305,7 @@ def _answer(op: Operation[Any], body: Any, ctx: Ctx | None = None) -> web.Stream
 
 
 def _sample(op: Operation[Any]) -> Any:
-    return copy.deepcopy(SAMPLES[op.name]["body"])
+    return copy.deepcopy(SAMPLES[route_key(op)]["body"])
 
 
 async def answer(ctx: Ctx) -> web.StreamResponse:

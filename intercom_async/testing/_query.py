@@ -108,8 +108,13 @@ def _compare(op: str, actual: Any, expected: Any, by_day: bool) -> bool:
     }[op]
 
 
-def matcher(query: Any, target: Target) -> Callable[[dict[str, Any]], bool]:
-    """Parse, check (raising QueryError) and compile ``query`` into a record predicate."""
+def matcher(
+    query: Any, target: Target, *, dates_by_day: bool = True
+) -> Callable[[dict[str, Any]], bool]:
+    """Parse, check (raising QueryError) and compile ``query`` into a record predicate.
+
+    Contact dates compare by calendar day on the numbered versions, to the second on Preview
+    (``dates_by_day=False``)."""
     parsed = parse(query)
     validate(parsed, target)
 
@@ -119,7 +124,7 @@ def matcher(query: Any, target: Target) -> Callable[[dict[str, Any]], bool]:
                 return lambda r: _compare_any(
                     node.operator, _ids_in(r, node.field) or [], node.value
                 )
-            by_day = target == "contacts" and node.field.endswith("_at")
+            by_day = dates_by_day and target == "contacts" and node.field.endswith("_at")
             return lambda r: _compare(node.operator, _lookup(r, node.field), node.value, by_day)
         assert isinstance(node, Group)
         parts = [build(child) for child in node.queries]
@@ -155,7 +160,9 @@ def search_page(
         cutoff = time.time() - delay
         records = [r for r in records if (r.get("updated_at") or 0) <= cutoff]
     try:
-        matches = matcher(body.get("query"), target)  # type: ignore[arg-type]
+        version = ctx.request.headers.get("Intercom-Version")
+        by_day = version not in ("Preview", "Unstable")
+        matches = matcher(body.get("query"), target, dates_by_day=by_day)  # type: ignore[arg-type]
     except QueryError as exc:
         return error(400, "parameter_invalid", str(exc))
     found = [r for r in records if matches(r)]

@@ -348,6 +348,11 @@ def article(
             "sad_reaction_percentage": 0,
         },
         "tags": {"type": "tag.list", "tags": []},
+        # Declared by the Preview description (client.preview reads them).
+        "ai_chatbot_availability": True,
+        "ai_copilot_availability": True,
+        "ai_sales_agent_availability": False,
+        "body_markdown": None,
     }
     record.update(fields)
     return record

@@ -1,6 +1,7 @@
 """Each method sends the method, percent-encoded path, query and body the spec describes.
 
-One parametrized test over OPERATIONS, against a recording server on 127.0.0.1.
+One parametrized test over OPERATIONS and PREVIEW_OPERATIONS, against a recording server on
+127.0.0.1; each also sends the Intercom-Version its operation needs (Preview for the Preview API).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import msgspec
 import pytest
 from aiohttp import web
 
-from intercom_async import Intercom
-from intercom_async._operation import Operation
-from intercom_async.operations import OPERATIONS
+from intercom_async import DEFAULT_VERSION, Intercom
+from intercom_async._operation import PREVIEW, Operation
+from intercom_async.operations import OPERATIONS, PREVIEW_OPERATIONS
+from intercom_async.testing._forms import parse_form
 
 from ..conftest import serve
 
@@ -26,7 +28,7 @@ SAMPLES: dict[str, Any] = {"int": 7, "bool": True, "float": 1.5}
 
 
 def _method(client: Intercom, op: Operation) -> Any:
-    target: Any = client
+    target: Any = client.preview if op.api_version == PREVIEW else client
     for part in op.name.split("."):
         target = getattr(target, part)
     return target
@@ -38,11 +40,17 @@ def _empty_body_for(op: Operation) -> bytes:
     return b"[]" if typing.get_origin(op.response_type) is list else b"{}"
 
 
-@pytest.mark.parametrize("op", list(OPERATIONS.values()), ids=list(OPERATIONS))
+EVERY = [*OPERATIONS.values(), *PREVIEW_OPERATIONS.values()]
+NAMES = [*OPERATIONS, *(f"preview.{name}" for name in PREVIEW_OPERATIONS)]
+
+
+@pytest.mark.parametrize("op", EVERY, ids=NAMES)
 async def test_method_sends_what_the_spec_describes(op: Operation) -> None:
     seen: list[tuple[str, str, str, bytes]] = []
+    headers: list[Any] = []
 
     async def record(request: web.Request) -> web.Response:
+        headers.append(request.headers)
         seen.append((request.method, request.raw_path, request.query_string, await request.read()))
         return web.Response(body=_empty_body_for(op), content_type="application/json")
 
@@ -96,7 +104,10 @@ async def test_method_sends_what_the_spec_describes(op: Operation) -> None:
                 value = value if (op.pagination == "search" and wire == "query") else "v"
                 kwargs[param.name] = value
                 expected_body[wire] = value
-        if op.request_type is not None and "extra_body" in signature.parameters:
+        if op.request_kind == "form":
+            kwargs["extra_body"] = {"unlisted": "x"}
+            expected_body["unlisted"] = "x"
+        elif op.request_type is not None and "extra_body" in signature.parameters:
             kwargs["extra_body"] = {"unlisted": None}
             expected_body["unlisted"] = None
         with warnings.catch_warnings(record=True) as caught:
@@ -106,6 +117,7 @@ async def test_method_sends_what_the_spec_describes(op: Operation) -> None:
 
     method_seen, raw_path, query_string, body = seen[0]
     assert method_seen == op.method
+    assert headers[0]["Intercom-Version"] == (op.pinned_version or DEFAULT_VERSION)
     expected_path = op.path
     for name in op.path_params:
         expected_path = expected_path.replace("{" + name + "}", quote(HOSTILE_ID, safe=""))
@@ -113,5 +125,8 @@ async def test_method_sends_what_the_spec_describes(op: Operation) -> None:
     assert dict(parse_qsl(query_string)) == expected_query
     if not expected_body:
         assert body == b""
+    elif op.request_kind == "form":
+        sent = parse_form(headers[0]["Content-Type"], body)
+        assert sent == {k: v if isinstance(v, str) else str(v) for k, v in expected_body.items()}
     else:
         assert msgspec.json.decode(body) == expected_body

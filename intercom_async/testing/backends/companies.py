@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ..._paging import STYLES, PageContent
 from .. import _records as build
+from .._query import search_page
 from .._registry import (
     body_of,
     check_custom_attributes,
@@ -182,3 +183,14 @@ async def scroll_companies(ctx: Ctx) -> web.Response:
 
 
 crud("companies", records="companies", param="company_id", kind="Company", delete=True)
+
+
+@handles("preview.companies.search")
+async def search_companies(ctx: Ctx) -> web.Response:
+    """Preview's ``POST /companies/search``: companies without a contact are not found, as the
+    description says of Intercom's."""
+    with_contacts = {
+        ref["id"] for contact in ctx.store.contacts.values() for ref in contact["companies"]["data"]
+    }
+    found = [c for c in ctx.store.companies.values() if c["id"] in with_contacts]
+    return search_page(ctx, found, "companies", "companies", "data", "list")
