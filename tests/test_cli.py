@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -88,8 +89,10 @@ def test_export_csv_and_search(tmp_path: Path) -> None:
     assert 0 < len(rows) - 1 < 600 and all(",lead," in row for row in rows[1:])
 
 
-def test_interrupted_export_resumes_to_exactly_once(tmp_path: Path) -> None:
+def _interrupt_then_resume(tmp_path: Path, how: signal.Signals) -> None:
     out = tmp_path / "contacts.jsonl"
+    out.write_text("the previous export\n")
+    partial = tmp_path / "contacts.jsonl.partial"
     args = [
         "export",
         "contacts",
@@ -98,28 +101,46 @@ def test_interrupted_export_resumes_to_exactly_once(tmp_path: Path) -> None:
         "3000",
         "--per-page",
         "100",
+        "--fake-latency",
+        "0.05",
         "--out",
         str(out),
     ]
     process = subprocess.Popen(
-        [sys.executable, "-m", "intercom_async.cli", *args, "--fake-latency", "0.05"],
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "intercom_async.cli", *args], stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 60
-    while (not out.exists() or out.stat().st_size < 200_000) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
+    while (
+        not partial.exists() or partial.stat().st_size < 300_000
+    ) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(how)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "--resume" in stderr and "Traceback" not in stderr
-    cursor = stderr.split("--resume", 1)[1].split()[0]
-    partial = out.read_text().splitlines()
-    assert 0 < len(partial) < 3000 and len(partial) % 100 == 0  # whole pages only
-    result = cli(*args, "--resume", cursor)
+    assert "Traceback" not in stderr
+    # Interrupted: the old file is as it was; what was read so far waits beside it.
+    assert out.read_text() == "the previous export\n"
+    assert partial.exists()
+    if how == signal.SIGINT:
+        assert process.returncode == 130, stderr
+        lines = stderr.strip().splitlines()
+        assert "resume with:" in lines[-2]
+        again = shlex.split(lines[-1])  # one line, as a shell reads it
+        assert again[0] == "intercom-async" and again[1:] == args
+    result = cli(*args)
     assert result.returncode == 0, result.stderr
+    assert "resuming" in result.stderr
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert len(ids) == 3000 == len(set(ids))
+    assert not partial.exists()
+    assert not (tmp_path / "contacts.jsonl.partial.state").exists()
+
+
+def test_interrupted_export_resumes_to_exactly_once(tmp_path: Path) -> None:
+    _interrupt_then_resume(tmp_path, signal.SIGINT)
+
+
+def test_crashed_export_resumes_to_exactly_once(tmp_path: Path) -> None:
+    _interrupt_then_resume(tmp_path, signal.SIGKILL)
 
 
 def test_no_token_is_one_clear_line(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The ``intercom-async`` command: ``demo`` (against the bundled fake) and ``export``."""
+"""The ``intercom-async`` command: ``demo`` (against the bundled fake), ``export`` and ``plan``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ._export import EXPORTS, add_export_arguments, run_export
+from ._export import EXPORTS, add_export_arguments, add_plan_arguments, run_export, run_plan
 from ._ui import CliError, fail, non_negative
 
 
@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         description=f"Resources: {', '.join(sorted(EXPORTS))}.",
     )
     add_export_arguments(export)
+    plan = commands.add_parser(
+        "plan",
+        help="what an export will read, and how long it takes, before reading it",
+        description="Partitions, records, pages, requests and the estimated time.",
+    )
+    add_plan_arguments(plan)
     return parser
 
 
@@ -47,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ._demo import run_demo
 
             return asyncio.run(run_demo(args))
+        if args.command == "plan":
+            return asyncio.run(run_plan(args))
         return asyncio.run(run_export(args))
     except CliError as error:
         return fail(str(error), error.exit_code)

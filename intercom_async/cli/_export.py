@@ -1,50 +1,62 @@
-"""``intercom-async export``: stream a resource to JSON Lines or CSV, resumable after Ctrl-C."""
+"""``intercom-async export`` and ``intercom-async plan``: a resource to JSON Lines or CSV, read
+as partitioned searches where it can be, incremental with ``--state``, resumable when
+interrupted (run the same command again)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
-import csv
 import json
 import os
+import shlex
 import sys
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
-
-import msgspec
+from typing import Any
 
 from .._client import Intercom
-from ..errors import APIConnectionError, APIStatusError, AuthenticationError, ConfigurationError
-from ..pagination import Paginator
-from ._ui import CliError, console, non_negative, page_size, progress_bar
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    IntercomError,
+)
+from ..sync import RESOURCES, SEARCHED, Export, SyncState, plan_export
+from ._output import Output, output_format, partial_path
+from ._ui import CliError, console, non_negative, page_size, progress_bar, table
 
-# resource -> (list method, search method or None)
-EXPORTS: dict[str, tuple[str, str | None]] = {
-    "contacts": ("contacts.list", "contacts.search"),
-    "companies": ("companies.list", None),
-    "conversations": ("conversations.list", "conversations.search"),
-    "tickets": ("tickets.search", "tickets.search"),
-    "admins": ("admins.list", None),
-    "teams": ("teams.list", None),
-    "tags": ("tags.list", None),
-    "segments": ("segments.list", None),
-    "articles": ("articles.list", None),
-    "data-attributes": ("data_attributes.list", None),
-}
-# Ticket listing is a search; this query matches every ticket.
-_ALL_TICKETS = {"field": "created_at", "operator": ">", "value": 0}
+EXPORTS = RESOURCES
+# Checkpoints are saved at most this often (each is an fsync of the output and the state).
+CHECKPOINT_EVERY = 0.5
 
 
-def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("resource", choices=sorted(EXPORTS))
-    parser.add_argument("--out", type=Path, help="output file (default: standard output)")
-    parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    parser.add_argument(
-        "--search", help="a search query as JSON (contacts, conversations, tickets)"
-    )
-    parser.add_argument("--resume", metavar="CURSOR", help="continue an interrupted export")
-    parser.add_argument("--per-page", type=page_size, default=150)
+def positive(text: str) -> int:
+    value = non_negative(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def moment(text: str) -> int:
+    """An argparse type: a date (``2024-05-01``, UTC midnight), an ISO time, or UNIX seconds."""
+    if text.isdigit():
+        return int(text)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date (2024-05-01), an ISO time or UNIX seconds, got {text!r}"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return int(parsed.timestamp())
+
+
+def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token-file", type=Path, help="file holding the token (else INTERCOM_TOKEN)"
     )
@@ -52,11 +64,59 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--version", dest="api_version", default="2.16", help="Intercom API version"
     )
-    parser.add_argument("--base-url", help=argparse.SUPPRESS)
-    parser.add_argument("--fake", action="store_true", help="export from a bundled FakeIntercom")
+    parser.add_argument(
+        "--base-url",
+        default=os.environ.get("INTERCOM_BASE_URL"),
+        help="another API root, e.g. a proxy (else INTERCOM_BASE_URL, else the region's)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=positive,
+        default=50,
+        help="requests in flight at once (default 50: enough for the default budget)",
+    )
+    parser.add_argument("--fake", action="store_true", help="read from a bundled FakeIntercom")
     parser.add_argument("--fake-contacts", type=non_negative, default=2_000, help=argparse.SUPPRESS)
     # Tests slow the fake's pages down to interrupt an export part way.
     parser.add_argument("--fake-latency", type=float, default=0.0, help=argparse.SUPPRESS)
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", choices=sorted(SEARCHED))
+    parser.add_argument("--partitions", type=positive, help="default: from the budget and size")
+    parser.add_argument("--since", type=moment, help="only records updated since DATE")
+    parser.add_argument("--per-page", type=page_size, default=150)
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    _add_connection_arguments(parser)
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", choices=sorted(EXPORTS))
+    parser.add_argument("--out", type=Path, help="output file (default: standard output)")
+    parser.add_argument(
+        "--format", choices=["jsonl", "csv"], default=None, help="default: from --out's extension"
+    )
+    parser.add_argument(
+        "--search", help="a search query as JSON (contacts, conversations, tickets)"
+    )
+    parser.add_argument("--partitions", type=positive, help="default: from the budget and size")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="state file: incremental runs, and resuming (default beside --out)",
+    )
+    parser.add_argument("--since", type=moment, help="only records updated since DATE")
+    parser.add_argument(
+        "--lookback",
+        type=non_negative,
+        default=3600,
+        help="seconds re-read before the last run, for Intercom's index lag (default 3600)",
+    )
+    parser.add_argument(
+        "--with-parts", action="store_true", help="each conversation in full, with its parts"
+    )
+    parser.add_argument("--per-page", type=page_size, default=150)
+    _add_connection_arguments(parser)
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -74,79 +134,8 @@ def _token(args: argparse.Namespace) -> str:
     return token
 
 
-def _paginator(client: Intercom, args: argparse.Namespace) -> Paginator[dict[str, Any], Any]:
-    list_name, search_name = EXPORTS[args.resource]
-    kwargs: dict[str, Any] = {}
-    name = list_name
-    if args.search is not None or list_name == search_name:
-        if search_name is None:
-            raise CliError(f"--search is not available for {args.resource}", exit_code=2)
-        try:
-            query = json.loads(args.search) if args.search is not None else _ALL_TICKETS
-        except json.JSONDecodeError as error:
-            raise CliError(f"--search is not valid JSON: {error.msg}", exit_code=2) from None
-        name, kwargs = search_name, {"query": query}
-    method: Any = client
-    for part in name.split("."):
-        method = getattr(method, part)
-    import inspect
-
-    parameters = inspect.signature(method).parameters
-    if "per_page" in parameters:
-        kwargs["per_page"] = args.per_page
-    if args.resume is not None:
-        if "cursor" not in parameters:
-            raise CliError(f"{args.resource} is a single page; there is nothing to resume", 2)
-        cursor: str | int = int(args.resume) if args.resume.isdigit() else args.resume
-        kwargs["cursor"] = cursor
-    paginator: Paginator[Any, Any] = method(**kwargs)
-    return paginator.as_dicts()
-
-
-def _without_resume(argv: list[str]) -> list[str]:
-    kept: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--resume":
-            skip = True
-        elif not arg.startswith("--resume="):
-            kept.append(arg)
-    return kept
-
-
-class _CsvWriter:
-    """Top-level fields as columns (nested values as JSON); fields not in the first row go to
-    an `_extra` column, so nothing is dropped."""
-
-    def __init__(self, out: IO[str], write_header: bool) -> None:
-        self.out = out
-        self.write_header = write_header
-        self.columns: list[str] | None = None
-        self.writer = csv.writer(out)
-
-    def write(self, item: dict[str, Any]) -> None:
-        if self.columns is None:
-            self.columns = list(item)
-            if self.write_header:
-                self.writer.writerow([*self.columns, "_extra"])
-        row = [_cell(item.get(column)) for column in self.columns]
-        extra = {k: v for k, v in item.items() if k not in self.columns}
-        row.append(json.dumps(extra) if extra else "")
-        self.writer.writerow(row)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
-
-
-async def run_export(args: argparse.Namespace) -> int:
-    out_console = console(stderr=True)
+@contextlib.asynccontextmanager
+async def _connected(args: argparse.Namespace) -> AsyncIterator[Intercom]:
     async with contextlib.AsyncExitStack() as stack:
         if args.fake:
             from ..testing import FakeIntercom
@@ -158,63 +147,216 @@ async def run_export(args: argparse.Namespace) -> int:
                 conversations=max(1, args.fake_contacts // 4),
             )
             if args.fake_latency:
-                fake.inject(latency=args.fake_latency, method="GET")
+                fake.inject(latency=args.fake_latency)
             token, base_url = fake.token, fake.base_url
         else:
             token, base_url = _token(args), args.base_url
         try:
             client = Intercom(
-                token, region=args.region, base_url=base_url, version=args.api_version
+                token,
+                region=args.region,
+                base_url=base_url,
+                version=args.api_version,
+                max_concurrency=args.concurrency,
             )
         except ConfigurationError as error:
             raise CliError(str(error), exit_code=2) from None
         await stack.enter_async_context(client)
-        paginator = _paginator(client, args)
-        resuming = args.resume is not None
-        if args.out is not None:
-            appending = resuming and args.out.exists()
-            out: IO[str] = stack.enter_context(args.out.open("a" if appending else "w", newline=""))
-        else:
-            out, appending = sys.stdout, False
-        csv_writer = _CsvWriter(out, write_header=not appending) if args.format == "csv" else None
-        encoder = msgspec.json.Encoder()
-        boundary = out.tell() if out.seekable() else 0
-        count = 0
-        with progress_bar(out_console) as progress:
-            task = progress.add_task(f"exporting {args.resource}", total=None, note="")
-            try:
-                async for page in paginator.pages():
-                    for item in page.items:
-                        if csv_writer is not None:
-                            csv_writer.write(item)
-                        else:
-                            out.write(encoder.encode(item).decode() + "\n")
-                    out.flush()
-                    # Only whole pages count: an interruption truncates back to here.
-                    boundary = out.tell() if out.seekable() else 0
-                    count += len(page.items)
-                    progress.update(task, completed=count, total=page.total_count)
-            except asyncio.CancelledError:
-                if out.seekable():
-                    out.truncate(boundary)
-                out.flush()
-                again = _without_resume(sys.argv[1:])
-                out_console.print(
-                    f"interrupted after {count} {args.resource}; continue with:\n"
-                    f"  intercom-async {' '.join(again)} --resume {paginator.cursor}"
-                    if paginator.cursor is not None
-                    else f"interrupted after {count} {args.resource} (before the first page)"
-                )
-                raise
-            except AuthenticationError as error:
-                raise CliError(
-                    f"Intercom rejected the token ({error.status} {error.code})"
-                ) from None
-            except APIConnectionError as error:
-                raise CliError(f"could not reach {client.base_url}: {error.detail}") from None
-            except APIStatusError as error:
-                raise CliError(str(error)) from None
-        out_console.print(
-            f"exported {count} {args.resource}" + (f" to {args.out}" if args.out else "")
+        try:
+            yield client
+        except AuthenticationError as error:
+            raise CliError(f"Intercom rejected the token ({error.status} {error.code})") from None
+        except APIConnectionError as error:
+            raise CliError(f"could not reach {client.base_url}: {error.detail}") from None
+        except (APIStatusError, ConfigurationError) as error:
+            raise CliError(str(error)) from None
+
+
+def _query(args: argparse.Namespace) -> dict[str, Any] | None:
+    if args.search is None:
+        return None
+    if args.resource not in SEARCHED:
+        raise CliError(f"--search is not available for {args.resource}", exit_code=2)
+    try:
+        query = json.loads(args.search)
+    except json.JSONDecodeError as error:
+        raise CliError(f"--search is not valid JSON: {error.msg}", exit_code=2) from None
+    if not isinstance(query, dict):
+        raise CliError("--search must be a JSON object", exit_code=2)
+    return query
+
+
+def _state_path(args: argparse.Namespace) -> Path | None:
+    if args.state is not None:
+        return Path(args.state)
+    out: Path | None = args.out
+    if out is not None:
+        return out.with_name(out.name + ".partial.state")
+    return None
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    if args.with_parts and args.resource != "conversations":
+        raise CliError("--with-parts is for conversations", exit_code=2)
+    if args.out is not None:
+        if args.out.is_dir():
+            raise CliError(f"--out {args.out} is a directory", exit_code=2)
+        folder = args.out.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise CliError(f"cannot write --out {args.out}: no writable folder {folder}", 2)
+
+
+async def run_export(args: argparse.Namespace) -> int:
+    _check_arguments(args)
+    query = _query(args)
+    kind = output_format(args.out, args.format)
+    path = _state_path(args)
+    state = SyncState.load(path) if path is not None else None
+    # The default state beside --out only holds the run in progress; --state keeps the
+    # high-water marks of incremental runs too.
+    incremental = args.state is not None
+    if state is not None and not incremental and state.data.run is None:
+        state.data.resources.clear()
+    out_console = console(stderr=True)
+    async with _connected(args) as client:
+        export = Export(
+            client,
+            args.resource,
+            partitions=1 if query is not None else args.partitions,
+            per_page=args.per_page,
+            since=args.since,
+            state=state,
+            lookback=args.lookback,
+            with_parts=args.with_parts,
+            query=query,
         )
+        plan = await export.start()
+        if export.resumed and _completed_before(export, args.out):
+            out_console.print(f"exported {export.emitted} {args.resource} to {args.out}")
+            return 0
+        resume_at = export.output.get("offset") if export.resumed else None
+        if resume_at is not None and not export.resumable:
+            resume_at = 0  # a scroll cannot continue: it starts over
+        output = Output(args.out, kind, resume_at, export.output.get("columns"))
+        if export.resumed and resume_at is not None:
+            out_console.print(f"resuming: {export.emitted} {args.resource} already written")
+        try:
+            await _write(export, output, out_console, plan.total_count if plan else None)
+        except (asyncio.CancelledError, IntercomError, CliError):
+            # The last checkpoint stands: a resumed run cuts the output back to it.
+            output.close()
+            _print_resume(out_console, export, args)
+            raise
+        export.checkpoint(**_where(output))
+        output.complete()
+        export.finish()
+        if not incremental and path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        requests = client.stats.requests
+    where = f" to {args.out}" if args.out else ""
+    out_console.print(f"exported {export.emitted} {args.resource}{where} ({requests} requests)")
+    return 0
+
+
+def _completed_before(export: Export, out: Path | None) -> bool:
+    """A run whose output was renamed into place but not yet recorded: record it now."""
+    everything = all(p.finished for p in export.progress.values())
+    partial = partial_path(out) if out is not None else None
+    if everything and out is not None and out.exists() and partial and not partial.exists():
+        export.finish()
+        return True
+    return False
+
+
+def _where(output: Output) -> dict[str, Any]:
+    return {
+        "path": str(output.path) if output.path else None,
+        "offset": output.offset(),
+        "columns": output.columns,
+    }
+
+
+async def _write(export: Export, output: Output, out_console: Any, total: int | None) -> None:
+    saved = float("-inf")
+    with progress_bar(out_console) as progress:
+        rich_rows = not hasattr(progress, "tasks") or not isinstance(progress.tasks, list)
+        overall = progress.add_task(f"exporting {export.resource}", total=total, note="")
+        rows = (
+            {
+                key: progress.add_task(f"  {key}", total=p.planned, note="")
+                for key, p in export.progress.items()
+            }
+            if rich_rows and len(export.progress) > 1
+            else {}
+        )
+        started = time.monotonic()
+        async for batch in export:
+            now = time.monotonic()
+            # Before writing: every batch before this one is written and counted as consumed.
+            if now - saved >= CHECKPOINT_EVERY:
+                output.sync()
+                export.checkpoint(**_where(output))
+                saved = now
+            output.write(batch.items)
+            done = sum(1 for p in export.progress.values() if p.finished)
+            rate = export.emitted / (now - started) if now > started else 0.0
+            left = (total - export.emitted) / rate if total and rate else None
+            note = f"{rate:,.0f}/s" + (f", ETA {left:.0f}s" if left is not None else "")
+            note += f", {done}/{len(export.progress)} partitions done"
+            progress.update(overall, completed=export.emitted, note=note)
+            if batch.partition in rows:
+                part = export.progress[batch.partition]
+                eta = part.eta(now)
+                part_note = f"{part.rate(now) or 0:,.0f}/s" + (
+                    f", ETA {eta:.0f}s" if eta is not None else ""
+                )
+                progress.update(rows[batch.partition], completed=part.read, note=part_note)
+        progress.update(overall, completed=export.emitted)
+
+
+def _print_resume(out_console: Any, export: Export, args: argparse.Namespace) -> None:
+    if args.out is None:
+        out_console.print(
+            f"interrupted after {export.emitted} {export.resource}; "
+            "standard output cannot be resumed (use --out FILE)"
+        )
+        return
+    if not export.output:
+        out_console.print("interrupted before anything was written; run it again")
+        return
+    command = shlex.join(["intercom-async", *sys.argv[1:]])
+    out_console.print(f"interrupted after {export.emitted} {export.resource}; resume with:")
+    # One line, quoted for a shell: it works when pasted.
+    print(command, file=sys.stderr, flush=True)
+
+
+async def run_plan(args: argparse.Namespace) -> int:
+    out_console = console()
+    async with _connected(args) as client:
+        plan = await plan_export(
+            client,
+            args.resource,
+            partitions=args.partitions,
+            per_page=args.per_page,
+            since=args.since,
+        )
+    summary = plan.summary()
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    seconds = plan.estimated_seconds()
+    rows = [
+        ["records", f"{plan.total_count:,}"],
+        ["partitions", f"{len(plan.partitions):,}"],
+        ["pages", f"{plan.pages:,}"],
+        ["requests", f"{plan.requests:,} (planning {plan.planning_requests})"],
+        ["latency", f"{plan.latency * 1000:.0f} ms" if plan.latency else "unknown"],
+        [
+            "budget",
+            f"{plan.budget_per_second:,.1f} requests/s" if plan.budget_per_second else "unknown",
+        ],
+        ["estimated time", f"{seconds:,.1f} s" if seconds is not None else "unknown"],
+    ]
+    table(out_console, f"plan: export {args.resource}", ["", "value"], rows)
     return 0
