@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import resource
@@ -12,12 +13,14 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
+from aiohttp import web
+
 
 @contextlib.contextmanager
-def server(*args: str) -> Iterator[str]:
-    """Start bench._server in another process; yields its base URL."""
+def server(*args: str, module: str = "bench._server") -> Iterator[str]:
+    """Start a benchmark server (``module``) in another process; yields its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", *args],
+        [sys.executable, "-m", module, *args],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -30,6 +33,19 @@ def server(*args: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+async def serve_until_killed(app: web.Application) -> None:
+    """Serve ``app`` on a free loopback port, announced as ``PORT <n>`` on standard output."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(f"PORT {port}", flush=True)
+    await asyncio.Event().wait()
 
 
 def rss_peak_kib() -> int:

@@ -24,6 +24,8 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from ._harness import serve_until_killed
+
 DAY = 86_400
 WORKSPACE_OFFSET = -5 * 3600  # the workspace's timezone: days start at 05:00 UTC
 START = 1_640_995_200  # 2022-01-01
@@ -196,14 +198,7 @@ async def main() -> None:
     parser.add_argument("--window", default="1666/10")
     args = parser.parse_args()
     limit, seconds = (int(x) for x in args.window.split("/"))
-    app = build_app(Contacts(args.total), args.latency, (limit, seconds))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    print(f"PORT {port}", flush=True)
-    await asyncio.Event().wait()
+    await serve_until_killed(build_app(Contacts(args.total), args.latency, (limit, seconds)))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from aiohttp import web
 
 from intercom_async.testing import make_contacts
 
+from ._harness import serve_until_killed
+
 
 def build_app(
     total: int,
@@ -112,17 +114,8 @@ def main() -> None:
     args = parser.parse_args()
     window = tuple(int(x) for x in args.window.split("/")) if args.window else None
 
-    async def run() -> None:
-        app = build_app(args.total, args.per_page, args.latency, window, args.gzip)  # type: ignore[arg-type]
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        print(f"PORT {port}", flush=True)
-        await asyncio.Event().wait()
-
-    asyncio.run(run())
+    app = build_app(args.total, args.per_page, args.latency, window, args.gzip)  # type: ignore[arg-type]
+    asyncio.run(serve_until_killed(app))
 
 
 if __name__ == "__main__":

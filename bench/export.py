@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,37 +24,16 @@ from intercom_async import Intercom
 from intercom_async.sync import Export, SyncState
 from intercom_async.sync._partitions import pages_for
 
+from ._harness import server
+
 DAY = 86_400
 
 
 @contextmanager
 def search_server(total: int, latency: float, window: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bench._search_server",
-            "--total",
-            str(total),
-            "--latency",
-            str(latency),
-            "--window",
-            window,
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"search server did not start: {line!r}")
-        yield f"http://127.0.0.1:{int(line.split()[1])}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    args = ("--total", str(total), "--latency", str(latency), "--window", window)
+    with server(*args, module="bench._search_server") as url:
+        yield url
 
 
 async def _run(url: str, total: int, **options: Any) -> tuple[dict[str, Any], Export, Counter[str]]:

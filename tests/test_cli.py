@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shlex
 import signal
 import socket
@@ -109,10 +110,14 @@ def _interrupt_then_resume(tmp_path: Path, how: signal.Signals) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "intercom_async.cli", *args], stderr=subprocess.PIPE, text=True
     )
+    # Anywhere from the first pages to most of the way (about 3.3 MB in all).
+    stop_at = random.Random().randrange(50_000, 2_500_000)
     deadline = time.monotonic() + 60
     while (
-        not partial.exists() or partial.stat().st_size < 300_000
-    ) and time.monotonic() < deadline:
+        (not partial.exists() or partial.stat().st_size < stop_at)
+        and time.monotonic() < deadline
+        and process.poll() is None
+    ):
         time.sleep(0.02)
     process.send_signal(how)
     _, stderr = process.communicate(timeout=60)
