@@ -121,3 +121,22 @@ def test_the_base_url_comes_from_the_environment(tmp_path: Path) -> None:
         )
     assert result.returncode == 0, result.stderr
     assert len(out.read_text().splitlines()) == len(fake.store.admins)
+
+
+def test_progress_has_a_row_per_partition_with_rate_and_eta(tmp_path: Path) -> None:
+    out = tmp_path / "contacts.jsonl"
+    result = cli(
+        "export",
+        "contacts",
+        "--fake",
+        "--fake-contacts",
+        "3000",
+        "--partitions",
+        "3",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stderr.splitlines() if re.search(r"\d+-\d*|-\d+", line)]
+    partition_rows = [line for line in rows if "/s" in line and "partitions done" not in line]
+    assert len(partition_rows) >= 3, result.stderr

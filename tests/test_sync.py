@@ -281,3 +281,29 @@ async def test_a_state_holding_another_resources_run_is_not_overwritten(tmp_path
             with pytest.raises(ConfigurationError, match="unfinished contacts export"):
                 await other.start()
     assert SyncState.load(state.path).data.run is not None
+
+
+async def test_a_search_that_refuses_the_id_split_leaves_the_day_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from intercom_async.testing._handlers import HANDLERS
+    from intercom_async.testing._store import error
+
+    searching = HANDLERS["contacts.search"]
+
+    async def refusing_id_suffixes(ctx: Any) -> Any:
+        if b'"$"' in msgspec.json.encode(ctx.body):
+            return error(400, "parameter_invalid", "operator $ is not allowed for id")
+        return await searching(ctx)
+
+    monkeypatch.setitem(HANDLERS, "contacts.search", refusing_id_suffixes)
+    async with FakeIntercom() as fake:
+        fake.seed(contacts=3_000)
+        for index, record in enumerate(fake.store.contacts.values()):
+            record["created_at"] = NOON + index % 600 if index % 2 else NOON - DAY * (index % 90)
+        async with fake.client() as client:
+            export = Export(client, "contacts", partitions=6)
+            plan = await export.start()
+            assert plan is not None and not any(p.id_suffix for p in plan.partitions)
+            seen = await _everything(export)
+    assert set(seen) == set(fake.store.contacts) and max(seen.values()) == 1

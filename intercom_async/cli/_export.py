@@ -27,7 +27,15 @@ from ..errors import (
 )
 from ..sync import RESOURCES, SEARCHED, Export, SyncState, plan_export
 from ._output import Output, output_format, partial_path
-from ._ui import CliError, console, non_negative, page_size, progress_bar, table
+from ._ui import (
+    CliError,
+    PlainProgress,
+    console,
+    non_negative,
+    page_size,
+    progress_bar,
+    table,
+)
 
 EXPORTS = RESOURCES
 # Checkpoints are saved at most this often (each is an fsync of the output and the state).
@@ -278,9 +286,9 @@ def _where(output: Output) -> dict[str, Any]:
 
 
 async def _write(export: Export, output: Output, out_console: Any, total: int | None) -> None:
-    saved = float("-inf")
+    saved, every = float("-inf"), CHECKPOINT_EVERY
     with progress_bar(out_console) as progress:
-        rich_rows = not hasattr(progress, "tasks") or not isinstance(progress.tasks, list)
+        rich_rows = not isinstance(progress, PlainProgress)  # plain lines: one overall row
         overall = progress.add_task(f"exporting {export.resource}", total=total, note="")
         rows = (
             {
@@ -294,10 +302,12 @@ async def _write(export: Export, output: Output, out_console: Any, total: int | 
         async for batch in export:
             now = time.monotonic()
             # Before writing: every batch before this one is written and counted as consumed.
-            if now - saved >= CHECKPOINT_EVERY:
+            if now - saved >= every:
                 output.sync()
                 export.checkpoint(**_where(output))
-                saved = now
+                saved = time.monotonic()
+                # A large state (many recent records) is saved less often: at most 5% of the time.
+                every = max(CHECKPOINT_EVERY, 20 * (saved - now))
             output.write(batch.items)
             done = sum(1 for p in export.progress.values() if p.finished)
             rate = export.emitted / (now - started) if now > started else 0.0
@@ -312,7 +322,10 @@ async def _write(export: Export, output: Output, out_console: Any, total: int | 
                     f", ETA {eta:.0f}s" if eta is not None else ""
                 )
                 progress.update(rows[batch.partition], completed=part.read, note=part_note)
+        # A batch counts when the next is asked for: the last ones are counted only now.
         progress.update(overall, completed=export.emitted)
+        for key, row in rows.items():
+            progress.update(row, completed=export.progress[key].read)
 
 
 def _print_resume(out_console: Any, export: Export, args: argparse.Namespace) -> None:

@@ -250,11 +250,13 @@ class Export:
         return self._unchanged.get(key) != updated
 
     async def _full(self, conversation: dict[str, Any]) -> dict[str, Any]:
-        whole = to_dict(await self.client.conversations.get(str(conversation["id"])))
+        whole: dict[str, Any] = to_dict(
+            await self.client.conversations.get(str(conversation["id"]))
+        )
         parts = (whole.get("conversation_parts") or {}).get("conversation_parts") or []
         # Intercom serves the most recent 500 parts: the rest cannot be read.
         whole["_parts_capped"] = len(parts) >= MAX_PARTS
-        return dict(whole)
+        return whole
 
     async def _read(self, partition: Partition, queue: asyncio.Queue[Any]) -> None:
         progress = self.progress[partition.key]

@@ -4,16 +4,12 @@ named as the numbered twin where there is one, sent with Intercom-Version: Previ
 from __future__ import annotations
 
 import inspect
-import re
 
 from intercom_async import Intercom
 from intercom_async.operations import OPERATIONS, PREVIEW_OPERATIONS
+from tools.operations_gen import path_shape as _shape
 
 from ..spec_data import operations
-
-
-def _shape(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", "{}", path)
 
 
 def test_every_preview_operation_has_one_entry() -> None:
